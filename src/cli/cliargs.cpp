@@ -1,0 +1,41 @@
+#include "cliargs.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qp::cli {
+
+std::optional<QString> parseArgs(const QStringList &args, const QSet<QString> &valueFlags,
+                                 const QSet<QString> &switchFlags, ParsedArgs &out)
+{
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (!a.startsWith(u"--")) {
+            out.positional.append(a);
+            continue;
+        }
+        QString name = a.mid(2);
+        QString value;
+        bool hasValue = false;
+        const qsizetype eq = name.indexOf(u'=');
+        if (eq >= 0) {
+            value = name.mid(eq + 1);
+            name = name.left(eq);
+            hasValue = true;
+        }
+        if (switchFlags.contains(name) && !hasValue) {
+            out.switches.insert(name);
+            continue;
+        }
+        if (!valueFlags.contains(name))
+            return u"unknown option --%1"_s.arg(name);
+        if (!hasValue) {
+            if (i + 1 >= args.size())
+                return u"option --%1 needs a value"_s.arg(name);
+            value = args.at(++i);
+        }
+        out.values.insert(name, value);
+    }
+    return std::nullopt;
+}
+
+} // namespace qp::cli

@@ -1,0 +1,25 @@
+#pragma once
+// Small argv parser shared by the subcommands: "--flag value", "--flag=value" and bare switches.
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace qp::cli {
+
+struct ParsedArgs {
+    QHash<QString, QString> values; // flag -> value
+    QSet<QString> switches;         // boolean flags present
+    QStringList positional;
+};
+
+// `valueFlags` take a value, `switchFlags` do not. Returns an error line for unknown flags.
+std::optional<QString> parseArgs(const QStringList &args, const QSet<QString> &valueFlags,
+                                 const QSet<QString> &switchFlags, ParsedArgs &out);
+
+// Exit codes shared by every command (issue 3 §2).
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+
+} // namespace qp::cli

@@ -1,0 +1,8 @@
+#pragma once
+#include <QStringList>
+
+namespace qp::cli {
+int runServe(const QStringList &args);
+int runAuth(const QStringList &args);
+void printHelp();
+} // namespace qp::cli

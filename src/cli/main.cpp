@@ -1,0 +1,55 @@
+// qwen-proxy: the CLI and headless server. Never links Qt Widgets (checked in CI with ldd).
+#include "cliargs.h"
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace qp::cli {
+
+void printHelp()
+{
+    std::printf(
+        "Qwen Proxy %s: OpenAI- and Anthropic-compatible local proxy for Qwen models\n\n"
+        "Usage:\n"
+        "  qwen-proxy serve [--host H] [--port P] [--data-dir D] [--log-level L]\n"
+        "                   [--upstream-url URL] [--api-key-stdin] [--config FILE]\n"
+        "  qwen-proxy auth [add <id> | list | remove <id> | default <id> | counts | import]\n"
+        "  qwen-proxy version\n"
+        "  qwen-proxy help\n\n"
+        "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
+        "With OPENAI_BASE_URL and OPENAI_API_KEY set, requests go to that OpenAI-compatible\n"
+        "upstream instead of Qwen OAuth. --api-key-stdin reads the key from standard input.\n"
+        "Log levels: off, error, warn, info, debug.\n",
+        QP_VERSION);
+}
+
+} // namespace qp::cli
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"qwen-proxy"_s);
+    QCoreApplication::setOrganizationName(u"qwen-proxy"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(QP_VERSION));
+
+    QStringList args = app.arguments().mid(1);
+    const QString command = args.isEmpty() ? u"help"_s : args.takeFirst();
+    if (command == u"serve")
+        return qp::cli::runServe(args);
+    if (command == u"auth")
+        return qp::cli::runAuth(args);
+    if (command == u"version" || command == u"--version") {
+        std::printf("qwen-proxy %s (Qt %s)\n", QP_VERSION, qVersion());
+        return 0;
+    }
+    if (command == u"help" || command == u"--help" || command == u"-h") {
+        qp::cli::printHelp();
+        return 0;
+    }
+    std::fprintf(stderr, "qwen-proxy: unknown command '%s'\nTry 'qwen-proxy help'.\n",
+                 qPrintable(command));
+    return qp::cli::Usage;
+}

@@ -1,0 +1,141 @@
+#include "auth/sharedfilesource.h"
+
+#include "logging/logging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QUuid>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+SharedFileSource::SharedFileSource(QString qwenHome, LockTiming timing)
+    : m_dir(std::move(qwenHome)), m_timing(timing)
+{
+    m_path = QDir(m_dir).filePath(u"oauth_creds.json"_s);
+    m_lockPath = QDir(m_dir).filePath(u"oauth_creds.lock"_s);
+}
+
+SharedFileSource::~SharedFileSource()
+{
+    *m_alive = false;
+    unlockAfterRefresh();
+}
+
+QString SharedFileSource::defaultQwenHome(const QString &qwenHomeSetting)
+{
+    if (!qwenHomeSetting.isEmpty())
+        return qwenHomeSetting;
+    const QString home = QDir::homePath();
+    if (home.isEmpty())
+        return QDir(QDir::tempPath()).filePath(u".qwen"_s);
+    return QDir(home).filePath(u".qwen"_s);
+}
+
+bool SharedFileSource::exists() const { return QFileInfo::exists(m_path); }
+
+Result<QwenCredentials> SharedFileSource::load()
+{
+    QFile f(m_path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error::make(Error::Kind::NeedsLogin,
+                           u"no Qwen credentials at %1: run 'qwen-proxy auth'"_s.arg(m_path));
+    QJsonParseError err{};
+    const auto doc = QJsonDocument::fromJson(f.readAll(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return Error::make(Error::Kind::NeedsLogin,
+                           u"%1 is not valid JSON: run 'qwen-proxy auth'"_s.arg(m_path));
+    return QwenCredentials::fromJson(doc.object());
+}
+
+bool SharedFileSource::tryLockOnce()
+{
+    QDir().mkpath(m_dir);
+    const QByteArray native = QFile::encodeName(m_lockPath);
+    // O_EXCL is the whole protocol: exactly one process creates the lock file.
+    const int fd = ::open(native.constData(), O_CREAT | O_EXCL | O_WRONLY, 0600);
+    if (fd >= 0) {
+        m_lockToken = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        [[maybe_unused]] auto w = ::write(fd, m_lockToken.constData(), size_t(m_lockToken.size()));
+        ::close(fd);
+        return true;
+    }
+    // A lock older than LOCK_TIMEOUT_MS belongs to a crashed process: move it aside atomically
+    // (only one contender wins the rename), remove it, and let the next attempt take the lock.
+    const QFileInfo info(m_lockPath);
+    if (info.exists() &&
+        info.lastModified().msecsTo(QDateTime::currentDateTime()) > m_timing.staleAfterMs) {
+        const QString stale = m_lockPath + u".stale."_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        if (QFile::rename(m_lockPath, stale)) {
+            QFile::remove(stale);
+            qCInfo(lcAuth) << "removed a stale lock" << m_lockPath;
+        }
+        return tryLockOnce();
+    }
+    return false;
+}
+
+void SharedFileSource::lockForRefresh(std::function<void(std::optional<Error>)> done)
+{
+    attempt(0, m_timing.firstWaitMs, std::move(done));
+}
+
+void SharedFileSource::attempt(int n, int waitMs, std::function<void(std::optional<Error>)> done)
+{
+    if (tryLockOnce()) {
+        done(std::nullopt);
+        return;
+    }
+    if (n + 1 >= m_timing.attempts) {
+        done(Error::make(Error::Kind::UpstreamAuth,
+                         u"Failed to acquire file lock for token refresh: timeout exceeded (%1)"_s.arg(
+                             m_lockPath)));
+        return;
+    }
+    // Wait without blocking the event loop: other streams keep flowing meanwhile.
+    std::weak_ptr<bool> alive = m_alive;
+    QTimer::singleShot(waitMs, [this, alive, n, waitMs, done = std::move(done)]() mutable {
+        if (alive.expired() || !*alive.lock())
+            return;
+        attempt(n + 1, std::min(int(waitMs * 1.5), m_timing.maxWaitMs), std::move(done));
+    });
+}
+
+void SharedFileSource::unlockAfterRefresh()
+{
+    if (m_lockToken.isEmpty())
+        return;
+    // Remove the lock only if it is still ours (a stale-lock breaker may have replaced it).
+    QFile f(m_lockPath);
+    if (f.open(QIODevice::ReadOnly) && f.readAll() == m_lockToken) {
+        f.close();
+        QFile::remove(m_lockPath);
+    }
+    m_lockToken.clear();
+}
+
+std::optional<Error> SharedFileSource::save(const QwenCredentials &creds)
+{
+    QDir().mkpath(m_dir);
+    QFile::setPermissions(m_dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                     QFileDevice::ExeOwner);
+    QSaveFile f(m_path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
+    // Permissions first, content second: the secret is never readable by others, not even briefly.
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(creds.toFileBytes());
+    if (!f.commit())
+        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
+    return std::nullopt;
+}
+
+} // namespace qp

@@ -1,0 +1,475 @@
+#include "protocol/anthropicstream.h"
+
+#include "protocol/jsonrepair.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <utility>
+
+namespace qp::anthropic {
+namespace {
+
+using namespace Qt::StringLiterals;
+
+constexpr QLatin1String openTag("<think>");
+constexpr QLatin1String closeTag("</think>");
+
+bool isBlank(const QString &s)
+{
+    for (const QChar c : s) {
+        if (!c.isSpace())
+            return false;
+    }
+    return true;
+}
+
+// Length of the longest suffix of s that is a proper prefix of tag (a tag split across chunks).
+qsizetype partialTagSuffix(const QString &s, QLatin1String tag)
+{
+    for (qsizetype k = qMin(s.size(), tag.size() - 1); k > 0; --k) {
+        if (QStringView(s).right(k) == tag.left(k))
+            return k;
+    }
+    return 0;
+}
+
+bool isReadyJson(const QString &arguments)
+{
+    if (isBlank(arguments))
+        return true;
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(arguments.toUtf8(), &err);
+    return err.error == QJsonParseError::NoError && doc.isObject();
+}
+
+} // namespace
+
+StreamTranslator::StreamTranslator(QString clientModel, bool thinkingEnabled,
+                                   int inputTokenEstimate)
+    : m_model(std::move(clientModel)), m_thinkingEnabled(thinkingEnabled),
+      m_inputEstimate(inputTokenEstimate), m_messageId(messageIdFrom(QString()))
+{}
+
+void StreamTranslator::emitEvent(QByteArray &out, QLatin1String type, const QJsonObject &data)
+{
+    out += "event: ";
+    out += QByteArrayView(type.data(), type.size());
+    out += "\ndata: ";
+    out += QJsonDocument(data).toJson(QJsonDocument::Compact);
+    out += "\n\n";
+}
+
+QByteArray StreamTranslator::begin()
+{
+    if (m_started)
+        return {};
+    m_started = true;
+    QByteArray out;
+    const QJsonObject usage{{"input_tokens"_L1, m_inputEstimate},
+                            {"output_tokens"_L1, 0},
+                            {"cache_read_input_tokens"_L1, 0},
+                            {"cache_creation_input_tokens"_L1, 0}};
+    emitEvent(out, "message_start"_L1,
+              QJsonObject{{"type"_L1, "message_start"_L1},
+                          {"message"_L1, QJsonObject{{"id"_L1, m_messageId},
+                                                     {"type"_L1, "message"_L1},
+                                                     {"role"_L1, "assistant"_L1},
+                                                     {"model"_L1, m_model},
+                                                     {"content"_L1, QJsonArray()},
+                                                     {"stop_reason"_L1, QJsonValue::Null},
+                                                     {"stop_sequence"_L1, QJsonValue::Null},
+                                                     {"usage"_L1, usage}}}});
+    emitEvent(out, "ping"_L1, QJsonObject{{"type"_L1, "ping"_L1}});
+    return out;
+}
+
+void StreamTranslator::ensureBegun(QByteArray &out)
+{
+    if (!m_started)
+        out += begin();
+}
+
+QByteArray StreamTranslator::ping()
+{
+    QByteArray out;
+    if (m_started && !m_done)
+        emitEvent(out, "ping"_L1, QJsonObject{{"type"_L1, "ping"_L1}});
+    return out;
+}
+
+void StreamTranslator::closeOpenBlock(QByteArray &out)
+{
+    if (m_open == Block::None)
+        return;
+    emitEvent(out, "content_block_stop"_L1,
+              QJsonObject{{"type"_L1, "content_block_stop"_L1}, {"index"_L1, m_openIndex}});
+    m_open = Block::None;
+    m_openIndex = -1;
+}
+
+void StreamTranslator::openBlock(QByteArray &out, Block type)
+{
+    closeOpenBlock(out);
+    m_open = type;
+    m_openIndex = m_nextIndex++;
+    ++m_blocksStarted;
+    const QJsonObject block = type == Block::Text
+                                  ? QJsonObject{{"type"_L1, "text"_L1}, {"text"_L1, ""_L1}}
+                                  : QJsonObject{{"type"_L1, "thinking"_L1},
+                                                {"thinking"_L1, ""_L1},
+                                                {"signature"_L1, ""_L1}};
+    emitEvent(out, "content_block_start"_L1,
+              QJsonObject{{"type"_L1, "content_block_start"_L1},
+                          {"index"_L1, m_openIndex},
+                          {"content_block"_L1, block}});
+}
+
+void StreamTranslator::emitText(QByteArray &out, const QString &text)
+{
+    if (text.isEmpty())
+        return;
+    QString t = text;
+    // Text after a finished tool call goes after its block, as the model wrote it.
+    if (!m_pending.empty() && !isBlank(t))
+        flushReadyTools(out);
+    if (m_open != Block::Text) {
+        // Qwen often sends "\n\n" before a tool call; a block holding only that is noise, so
+        // blank text waits until real text joins it.
+        if (isBlank(t)) {
+            m_heldWhitespace += t;
+            return;
+        }
+        t.prepend(m_heldWhitespace);
+        m_heldWhitespace.clear();
+        openBlock(out, Block::Text);
+    }
+    m_emittedChars += t.size();
+    emitEvent(out, "content_block_delta"_L1,
+              QJsonObject{{"type"_L1, "content_block_delta"_L1},
+                          {"index"_L1, m_openIndex},
+                          {"delta"_L1, QJsonObject{{"type"_L1, "text_delta"_L1}, {"text"_L1, t}}}});
+}
+
+void StreamTranslator::emitThinking(QByteArray &out, const QString &text)
+{
+    if (!m_thinkingEnabled || text.isEmpty())
+        return;
+    if (m_open != Block::Thinking) {
+        m_heldWhitespace.clear();
+        openBlock(out, Block::Thinking);
+    }
+    m_emittedChars += text.size();
+    emitEvent(out, "content_block_delta"_L1,
+              QJsonObject{{"type"_L1, "content_block_delta"_L1},
+                          {"index"_L1, m_openIndex},
+                          {"delta"_L1,
+                           QJsonObject{{"type"_L1, "thinking_delta"_L1}, {"thinking"_L1, text}}}});
+}
+
+void StreamTranslator::handleContent(QByteArray &out, const QString &content)
+{
+    m_contentBuf += content;
+    m_contentBuf.remove(imEndToken);
+    for (;;) {
+        switch (m_thinkState) {
+        case ThinkState::Start: {
+            qsizetype i = 0;
+            while (i < m_contentBuf.size() && m_contentBuf.at(i).isSpace())
+                ++i;
+            if (i == m_contentBuf.size())
+                return; // only blanks so far: undecided
+            const QStringView rest = QStringView(m_contentBuf).mid(i);
+            if (rest.size() < openTag.size() && openTag.startsWith(rest))
+                return; // could still become "<think>"
+            if (rest.startsWith(openTag)) {
+                m_contentBuf = rest.mid(openTag.size()).toString();
+                m_thinkState = ThinkState::InThink;
+            } else {
+                m_thinkState = ThinkState::Pass;
+            }
+            continue;
+        }
+        case ThinkState::InThink: {
+            const qsizetype close = m_contentBuf.indexOf(closeTag);
+            if (close >= 0) {
+                emitThinking(out, m_contentBuf.left(close));
+                m_contentBuf.remove(0, close + closeTag.size());
+                m_thinkState = ThinkState::Pass;
+                m_trimAfterThink = true;
+                continue;
+            }
+            const qsizetype hold = partialTagSuffix(m_contentBuf, closeTag);
+            emitThinking(out, m_contentBuf.left(m_contentBuf.size() - hold));
+            m_contentBuf.remove(0, m_contentBuf.size() - hold);
+            return;
+        }
+        case ThinkState::Pass:
+            if (m_trimAfterThink) {
+                qsizetype i = 0;
+                while (i < m_contentBuf.size() && m_contentBuf.at(i).isSpace())
+                    ++i;
+                m_contentBuf.remove(0, i);
+                if (m_contentBuf.isEmpty())
+                    return;
+                m_trimAfterThink = false;
+            }
+            emitText(out, std::exchange(m_contentBuf, QString()));
+            return;
+        }
+    }
+}
+
+void StreamTranslator::flushContentFilter(QByteArray &out)
+{
+    if (m_contentBuf.isEmpty())
+        return;
+    const QString buf = std::exchange(m_contentBuf, QString());
+    if (m_thinkState == ThinkState::InThink)
+        emitThinking(out, buf);
+    else if (!(m_trimAfterThink && isBlank(buf)))
+        emitText(out, buf);
+}
+
+void StreamTranslator::handleToolDelta(QByteArray &out, const QJsonObject &tc)
+{
+    const QJsonValue indexValue = tc.value("index"_L1);
+    const int index = indexValue.isDouble() ? indexValue.toInt() : 0;
+    const QString id = tc.value("id"_L1).toString();
+    const QJsonObject fn = tc.value("function"_L1).toObject();
+    const QString name = fn.value("name"_L1).toString();
+    const QJsonValue argsValue = fn.value("arguments"_L1);
+    const QString args =
+        argsValue.isObject()
+            ? QString::fromUtf8(QJsonDocument(argsValue.toObject()).toJson(QJsonDocument::Compact))
+            : argsValue.toString();
+
+    if (!id.isEmpty() && m_emittedToolIds.contains(id)) {
+        qCDebug(lcAnthropicXlate) << "ignoring replayed tool call delta for" << id;
+        return;
+    }
+    auto it = std::find_if(m_pending.begin(), m_pending.end(),
+                           [index](const PendingTool &p) { return p.index == index; });
+    if (it != m_pending.end()) {
+        if (id.isEmpty() || it->id.isEmpty() || id == it->id) {
+            if (it->id.isEmpty())
+                it->id = id;
+            if (it->name.isEmpty() || (name.size() > it->name.size() && name.startsWith(it->name)))
+                it->name = name; // late name, or a provider that repeats the name cumulatively
+            it->arguments += args;
+            return;
+        }
+        // A new id on an index still in use: the earlier call is complete (index reuse).
+        flushAllTools(out);
+    } else if (id.isEmpty() && m_completedIndexes.contains(index)) {
+        qCDebug(lcAnthropicXlate) << "ignoring late delta for completed tool call index" << index;
+        return;
+    } else {
+        flushReadyTools(out); // a new index completes the calls before it
+    }
+    m_pending.push_back(PendingTool{index, id, name, args});
+}
+
+// Emits pending calls, oldest first, while they look complete (a name and parseable arguments).
+// One that does not (the upstream may interleave fragments) and everything after it wait for
+// finish_reason, which keeps block order equal to call order.
+void StreamTranslator::flushReadyTools(QByteArray &out)
+{
+    std::size_t ready = 0;
+    while (ready < m_pending.size() && !m_pending[ready].name.isEmpty() &&
+           isReadyJson(m_pending[ready].arguments))
+        ++ready;
+    if (ready == 0)
+        return;
+    std::vector<PendingTool> done(m_pending.begin(), m_pending.begin() + ready);
+    m_pending.erase(m_pending.begin(), m_pending.begin() + ready);
+    for (const PendingTool &t : done)
+        emitTool(out, t);
+}
+
+void StreamTranslator::flushAllTools(QByteArray &out)
+{
+    std::vector<PendingTool> all;
+    all.swap(m_pending);
+    for (const PendingTool &t : all)
+        emitTool(out, t);
+}
+
+void StreamTranslator::emitTool(QByteArray &out, const PendingTool &tool)
+{
+    m_completedIndexes.insert(tool.index);
+    if (!tool.id.isEmpty())
+        m_emittedToolIds.insert(tool.id);
+    if (tool.name.isEmpty()) {
+        // Without a name the client cannot run anything; inventing one (CCR's tool_N) makes
+        // the client fail later and less clearly.
+        qCWarning(lcAnthropicXlate) << "dropping a tool call that never received a name";
+        return;
+    }
+    flushContentFilter(out);
+    closeOpenBlock(out);
+    m_heldWhitespace.clear();
+
+    QJsonObject input;
+    if (auto repaired = repairJsonObject(tool.arguments)) {
+        input = *repaired;
+    } else {
+        qCWarning(lcAnthropicXlate).noquote()
+            << QStringLiteral("tool %1: arguments are not repairable JSON (%2 chars); sending {}")
+                   .arg(tool.name)
+                   .arg(tool.arguments.size());
+    }
+    const QByteArray json = QJsonDocument(input).toJson(QJsonDocument::Compact);
+    const int index = m_nextIndex++;
+    ++m_blocksStarted;
+    ++m_toolBlocks;
+    m_emittedChars += json.size();
+    emitEvent(out, "content_block_start"_L1,
+              QJsonObject{{"type"_L1, "content_block_start"_L1},
+                          {"index"_L1, index},
+                          {"content_block"_L1,
+                           QJsonObject{{"type"_L1, "tool_use"_L1},
+                                       {"id"_L1, tool.id.isEmpty() ? randomToolUseId() : tool.id},
+                                       {"name"_L1, tool.name},
+                                       {"input"_L1, QJsonObject()}}}});
+    emitEvent(out, "content_block_delta"_L1,
+              QJsonObject{{"type"_L1, "content_block_delta"_L1},
+                          {"index"_L1, index},
+                          {"delta"_L1, QJsonObject{{"type"_L1, "input_json_delta"_L1},
+                                                   {"partial_json"_L1, QString::fromUtf8(json)}}}});
+    emitEvent(out, "content_block_stop"_L1,
+              QJsonObject{{"type"_L1, "content_block_stop"_L1}, {"index"_L1, index}});
+}
+
+void StreamTranslator::finishReason(QByteArray &out, const QString &reason)
+{
+    flushContentFilter(out);
+    flushAllTools(out);
+    closeOpenBlock(out);
+    if (m_stopReason.isEmpty()) // duplicate finish chunks keep the first reason
+        m_stopReason = stopReasonFromFinish(reason);
+}
+
+QByteArray StreamTranslator::onChunk(const QJsonObject &chunk)
+{
+    if (m_done)
+        return {};
+    QByteArray out;
+    ensureBegun(out);
+
+    const QJsonValue error = chunk.value("error"_L1);
+    if (!error.isUndefined() && !error.isNull()) {
+        const QJsonObject e = error.toObject();
+        QString message = error.isString() ? error.toString() : e.value("message"_L1).toString();
+        if (message.isEmpty())
+            message = u"upstream error"_s;
+        const QString classify = message % u' ' % e.value("type"_L1).toString() % u' ' %
+                                 e.value("code"_L1).toVariant().toString();
+        out += fail(errorTypeForText(classify), message);
+        return out;
+    }
+
+    const QJsonValue usage = chunk.value("usage"_L1);
+    if (usage.isObject()) {
+        m_usage = usageFromOpenAI(usage.toObject());
+        m_haveUsage = true;
+    }
+
+    const QJsonArray choices = chunk.value("choices"_L1).toArray();
+    for (const QJsonValue &c : choices) {
+        const QJsonObject choice = c.toObject();
+        if (choice.value("index"_L1).toInt(0) != 0)
+            continue; // n > 1 is not an Anthropic concept: only the first choice is relayed
+        const QJsonObject delta = choice.value("delta"_L1).toObject();
+        const QString finish = choice.value("finish_reason"_L1).toString();
+        if (finish == "error_finish"_L1) {
+            // DashScope reports in-band failures (e.g. TPM throttling) this way, with the error
+            // text as content.
+            QString message = delta.value("content"_L1).toString().trimmed();
+            if (message.isEmpty())
+                message = u"upstream error"_s;
+            out += fail(errorTypeForText(message), message);
+            return out;
+        }
+        QString reasoning = delta.value("reasoning_content"_L1).toString();
+        if (reasoning.isEmpty())
+            reasoning = delta.value("reasoning"_L1).toString();
+        if (!reasoning.isEmpty())
+            emitThinking(out, reasoning);
+        const QString content = delta.value("content"_L1).toString();
+        if (!content.isEmpty())
+            handleContent(out, content);
+        const QJsonArray toolCalls = delta.value("tool_calls"_L1).toArray();
+        for (const QJsonValue &tc : toolCalls)
+            handleToolDelta(out, tc.toObject());
+        if (!finish.isEmpty())
+            finishReason(out, finish);
+    }
+    return out;
+}
+
+QByteArray StreamTranslator::finish()
+{
+    if (m_done)
+        return {};
+    QByteArray out;
+    ensureBegun(out);
+    flushContentFilter(out);
+    flushAllTools(out);
+    closeOpenBlock(out);
+    if (m_blocksStarted == 0 && !m_heldWhitespace.isEmpty()) {
+        // The whole answer was blank: still send it rather than an empty message.
+        const QString held = m_heldWhitespace;
+        m_heldWhitespace.clear();
+        openBlock(out, Block::Text);
+        emitText(out, held);
+        closeOpenBlock(out);
+    }
+
+    QString stop = m_stopReason.isEmpty() ? u"end_turn"_s : m_stopReason;
+    if (m_toolBlocks > 0 && stop == "end_turn"_L1)
+        stop = u"tool_use"_s;
+    if (m_toolBlocks == 0 && stop == "tool_use"_L1)
+        stop = u"end_turn"_s; // every call was dropped: nothing for the client to run
+    m_stopReason = stop;
+
+    emitEvent(out, "message_delta"_L1,
+              QJsonObject{{"type"_L1, "message_delta"_L1},
+                          {"delta"_L1, QJsonObject{{"stop_reason"_L1, stop},
+                                                   {"stop_sequence"_L1, QJsonValue::Null}}},
+                          {"usage"_L1, usageToJson(usage())}});
+    emitEvent(out, "message_stop"_L1, QJsonObject{{"type"_L1, "message_stop"_L1}});
+    m_done = true;
+    return out;
+}
+
+QByteArray StreamTranslator::fail(const QString &errorType, const QString &message)
+{
+    if (m_done)
+        return {};
+    QByteArray out;
+    ensureBegun(out);
+    // Unfinished tool calls are dropped: half a call is worse than none.
+    m_pending.clear();
+    m_contentBuf.clear();
+    closeOpenBlock(out);
+    emitEvent(
+        out, "error"_L1,
+        QJsonObject{{"type"_L1, "error"_L1},
+                    {"error"_L1, QJsonObject{{"type"_L1, errorType}, {"message"_L1, message}}}});
+    m_done = true;
+    m_sawError = true;
+    m_errorMessage = message;
+    return out;
+}
+
+MessageUsage StreamTranslator::usage() const
+{
+    if (m_haveUsage)
+        return m_usage;
+    MessageUsage u;
+    u.inputTokens = m_inputEstimate;
+    u.outputTokens = (m_emittedChars + 3) / 4;
+    return u;
+}
+
+} // namespace qp::anthropic

@@ -1,0 +1,26 @@
+#pragma once
+// The OpenAI chat request as we send it upstream: the client's fields forwarded untouched (no
+// invented defaults: temperature 0 stays 0), the model mapped, max_tokens clamped, usage always
+// requested when streaming, and fields the upstream kind cannot take removed.
+
+#include "common/error.h"
+
+#include <QJsonObject>
+
+namespace qp {
+
+struct ChatPrepareOptions {
+    QString upstreamModel;
+    qint64 maxTokensCap = 0; // 0: unknown model, no clamp
+    bool qwenQuirks = false; // Qwen accepts enable_thinking & co; others get standard fields only
+};
+
+// Structural validation of a client's OpenAI chat request, before anything is sent.
+std::optional<Error> validateChatRequest(const QJsonObject &body);
+
+QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &options);
+
+bool clientWantsUsage(const QJsonObject &clientBody);
+bool chatRequestHasImages(const QJsonObject &body);
+
+} // namespace qp

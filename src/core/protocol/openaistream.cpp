@@ -1,0 +1,277 @@
+#include "protocol/openaistream.h"
+
+#include "upstream/upstreamerror.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+namespace {
+bool needsParse(const QByteArray &d)
+{
+    return d.contains("tool_calls") || d.contains("\"usage\":{") || d.contains("\"usage\": {") ||
+           d.contains("\"error") || d.contains("finish_reason\":\"") ||
+           d.contains("finish_reason\": \"") || d.contains("<|im_end|>");
+}
+
+QString randomCallId()
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    QString s = u"call_"_s;
+    auto *rng = QRandomGenerator::global();
+    for (int i = 0; i < 24; ++i)
+        s += QLatin1Char(alphabet[rng->bounded(62)]);
+    return s;
+}
+
+QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+} // namespace
+
+QByteArray OpenAIStreamNormalizer::chunkWith(const QJsonObject &templ, const QJsonObject &delta,
+                                             const QJsonValue &finish) const
+{
+    QJsonObject c = templ;
+    c.insert(u"object"_s, u"chat.completion.chunk"_s);
+    c.insert(u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                                  {u"delta"_s, delta},
+                                                  {u"finish_reason"_s, finish}}});
+    return compact(c);
+}
+
+OpenAIStreamNormalizer::Call *OpenAIStreamNormalizer::callFor(const QJsonObject &tc)
+{
+    const QString id = tc.value(u"id"_s).toString();
+    const bool hasIndex = tc.contains(u"index"_s);
+    const int index = tc.value(u"index"_s).toInt(0);
+    if (!id.isEmpty() && m_byId.contains(id)) {
+        // Known id: continuation or a replayed chunk, whatever index it claims.
+        m_lastCall = m_byId.value(id);
+        return &m_calls[m_lastCall];
+    }
+    if (hasIndex && m_byUpstreamIndex.contains(index)) {
+        const int pos = m_byUpstreamIndex.value(index);
+        Call &c = m_calls[pos];
+        // Index reuse: a different id on a taken index is a new call (seen from Qwen).
+        if (id.isEmpty() || c.id.isEmpty() || c.id == id) {
+            if (c.id.isEmpty() && !id.isEmpty()) {
+                c.id = id;
+                m_byId.insert(id, pos);
+            }
+            m_lastCall = pos;
+            return &c;
+        }
+    } else if (!hasIndex && id.isEmpty() && m_lastCall >= 0) {
+        return &m_calls[m_lastCall]; // neither index nor id: continues the last call
+    }
+    Call c;
+    c.outIndex = int(m_calls.size());
+    c.id = id;
+    m_calls.append(c);
+    const int pos = int(m_calls.size()) - 1;
+    m_byUpstreamIndex.insert(index, pos);
+    if (!id.isEmpty())
+        m_byId.insert(id, pos);
+    m_lastCall = pos;
+    return &m_calls[pos];
+}
+
+void OpenAIStreamNormalizer::handleToolCalls(const QJsonObject &chunk, const QJsonArray &toolCalls,
+                                             QList<QByteArray> &out)
+{
+    for (const auto &v : toolCalls) {
+        const QJsonObject tc = v.toObject();
+        const QJsonObject fn = tc.value(u"function"_s).toObject();
+        Call *c = callFor(tc);
+        const QString name = fn.value(u"name"_s).toString();
+        const QString args = fn.value(u"arguments"_s).toString();
+        if (c->name.isEmpty() && !name.isEmpty())
+            c->name = name;
+        if (!c->announced) {
+            c->pendingArgs += args;
+            if (c->name.isEmpty())
+                continue; // arguments before the name: hold them until it arrives
+            if (c->id.isEmpty())
+                c->id = randomCallId();
+            c->announced = true;
+            out.append(chunkWith(m_template,
+                                 QJsonObject{{u"tool_calls"_s,
+                                              QJsonArray{QJsonObject{
+                                                  {u"index"_s, c->outIndex},
+                                                  {u"id"_s, c->id},
+                                                  {u"type"_s, u"function"_s},
+                                                  {u"function"_s,
+                                                   QJsonObject{{u"name"_s, c->name},
+                                                               {u"arguments"_s, u""_s}}}}}}},
+                                 QJsonValue::Null));
+            if (!c->pendingArgs.isEmpty()) {
+                c->anyArgs = true;
+                out.append(chunkWith(
+                    m_template,
+                    QJsonObject{{u"tool_calls"_s,
+                                 QJsonArray{QJsonObject{
+                                     {u"index"_s, c->outIndex},
+                                     {u"function"_s, QJsonObject{{u"arguments"_s, c->pendingArgs}}}}}}},
+                    QJsonValue::Null));
+                c->pendingArgs.clear();
+            }
+            continue;
+        }
+        if (args.isEmpty())
+            continue;
+        c->anyArgs = true;
+        out.append(chunkWith(
+            m_template,
+            QJsonObject{{u"tool_calls"_s,
+                         QJsonArray{QJsonObject{{u"index"_s, c->outIndex},
+                                                {u"function"_s, QJsonObject{{u"arguments"_s, args}}}}}}},
+            QJsonValue::Null));
+    }
+    Q_UNUSED(chunk);
+}
+
+OpenAIStreamNormalizer::Step OpenAIStreamNormalizer::onEvent(const QByteArray &data)
+{
+    Step step;
+    if (data == "[DONE]") {
+        step.done = true;
+        return step;
+    }
+    if (!needsParse(data)) {
+        if (m_finishSent && data.contains("\"choices\":[{")) {
+            // Content after the final finish chunk (duplicate finish streams): drop it.
+            return step;
+        }
+        step.out.append(data);
+        return step;
+    }
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        step.out.append(data); // not ours to judge; the client sees what the upstream sent
+        return step;
+    }
+    QJsonObject chunk = doc.object();
+    if (chunk.value(u"error"_s).isObject()) {
+        const QJsonObject e = chunk.value(u"error"_s).toObject();
+        step.error = classifyStreamError(e.value(u"message"_s).toString(),
+                                         e.value(u"code"_s).toVariant().toString());
+        return step;
+    }
+    if (m_template.isEmpty()) {
+        for (const QString k : {u"id"_s, u"created"_s, u"model"_s, u"system_fingerprint"_s})
+            if (chunk.contains(k))
+                m_template.insert(k, chunk.value(k));
+    }
+    const QJsonValue usageV = chunk.value(u"usage"_s);
+    if (usageV.isObject())
+        m_usage = Usage::fromOpenAI(usageV.toObject());
+
+    const QJsonArray choices = chunk.value(u"choices"_s).toArray();
+    if (choices.isEmpty()) {
+        if (usageV.isObject() && m_forwardUsage)
+            step.out.append(data);
+        return step;
+    }
+    const QJsonObject choice = choices.first().toObject();
+    QJsonObject delta = choice.value(u"delta"_s).toObject();
+    const QString finish = choice.value(u"finish_reason"_s).toString();
+
+    if (finish == u"error_finish") {
+        // Qwen reports throttling and other failures in-band: error text in delta.content.
+        step.error = classifyStreamError(delta.value(u"content"_s).toString(), QString());
+        return step;
+    }
+    if (m_finishSent)
+        return step; // duplicate finish chunks and anything after them
+
+    const QJsonArray toolCalls = delta.value(u"tool_calls"_s).toArray();
+    delta.remove(u"tool_calls"_s);
+    if (delta.value(u"content"_s).isString()) {
+        QString text = delta.value(u"content"_s).toString();
+        if (text.contains(u"<|im_end|>"_s)) {
+            text.remove(u"<|im_end|>"_s);
+            delta.insert(u"content"_s, text);
+        }
+    }
+    // The non-tool part of the chunk (role, content, reasoning) goes first, as it came.
+    bool hasOther = toolCalls.isEmpty() && !delta.isEmpty();
+    for (auto it = delta.begin(); it != delta.end() && !hasOther; ++it)
+        hasOther = it.key() != u"content" || !it.value().toString().isEmpty();
+    if (hasOther) {
+        QJsonObject out = chunk;
+        QJsonObject ch = choice;
+        ch.insert(u"delta"_s, delta);
+        ch.insert(u"finish_reason"_s, QJsonValue::Null);
+        out.insert(u"choices"_s, QJsonArray{ch});
+        if (!m_forwardUsage)
+            out.remove(u"usage"_s);
+        step.out.append(compact(out));
+    }
+    handleToolCalls(chunk, toolCalls, step.out);
+
+    if (!finish.isEmpty()) {
+        const auto tail = finishCalls();
+        step.out.append(tail);
+        QString reason = finish;
+        if (!m_calls.isEmpty() && (reason == u"stop" || reason == u"function_call"))
+            reason = u"tool_calls"_s;
+        m_finishReason = reason;
+        m_finishSent = true;
+        QJsonObject out = m_template;
+        out.insert(u"object"_s, u"chat.completion.chunk"_s);
+        out.insert(u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                                        {u"delta"_s, QJsonObject{}},
+                                                        {u"finish_reason"_s, reason}}});
+        if (usageV.isObject() && m_forwardUsage)
+            out.insert(u"usage"_s, usageV);
+        step.out.append(compact(out));
+    }
+    return step;
+}
+
+QList<QByteArray> OpenAIStreamNormalizer::finishCalls()
+{
+    QList<QByteArray> out;
+    for (Call &c : m_calls) {
+        if (!c.announced && !c.name.isEmpty()) {
+            // unreachable: announced as soon as a name is known
+            continue;
+        }
+        if (c.announced && !c.anyArgs) {
+            // A no-argument tool: clients JSON.parse the arguments, "" would throw.
+            c.anyArgs = true;
+            out.append(chunkWith(
+                m_template,
+                QJsonObject{{u"tool_calls"_s,
+                             QJsonArray{QJsonObject{{u"index"_s, c.outIndex},
+                                                    {u"function"_s, QJsonObject{{u"arguments"_s, u"{}"_s}}}}}}},
+                QJsonValue::Null));
+        }
+    }
+    return out;
+}
+
+QList<QByteArray> OpenAIStreamNormalizer::finish()
+{
+    if (m_finishSent)
+        return {};
+    QList<QByteArray> out = finishCalls();
+    if (!m_calls.isEmpty()) {
+        // The upstream ended without a finish chunk after tool calls: close them properly.
+        m_finishSent = true;
+        m_finishReason = u"tool_calls"_s;
+        QJsonObject c = m_template;
+        c.insert(u"object"_s, u"chat.completion.chunk"_s);
+        c.insert(u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                                      {u"delta"_s, QJsonObject{}},
+                                                      {u"finish_reason"_s, u"tool_calls"_s}}});
+        out.append(compact(c));
+    }
+    return out;
+}
+
+} // namespace qp

@@ -1,0 +1,159 @@
+// The declaration of every setting. Environment variable names from the original proxies keep
+// their meaning (qwen-protocol.md §E).
+#include "settings/settings.h"
+
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+namespace {
+using Type = SettingSpec::Type;
+using Check = std::function<std::optional<QString>(const QVariant &)>;
+
+Check range(qint64 lo, qint64 hi)
+{
+    return [lo, hi](const QVariant &v) -> std::optional<QString> {
+        const qint64 x = v.toLongLong();
+        if (x < lo || x > hi)
+            return u"accepted: %1-%2"_s.arg(lo).arg(hi);
+        return std::nullopt;
+    };
+}
+
+Check oneOf(QStringList allowed)
+{
+    return [allowed](const QVariant &v) -> std::optional<QString> {
+        if (!allowed.contains(v.toString().toLower()))
+            return u"accepted: "_s + allowed.join(u", "_s);
+        return std::nullopt;
+    };
+}
+
+// An upstream URL must be absolute http(s); empty means "not set".
+Check httpUrl(bool allowEmpty)
+{
+    return [allowEmpty](const QVariant &v) -> std::optional<QString> {
+        const QString s = v.toString().trimmed();
+        if (s.isEmpty())
+            return allowEmpty ? std::nullopt : std::optional<QString>(u"accepted: an http(s) URL"_s);
+        const QUrl u(s, QUrl::StrictMode);
+        if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https") || u.host().isEmpty())
+            return u"accepted: an absolute http:// or https:// URL"_s;
+        return std::nullopt;
+    };
+}
+
+Check noWhitespace()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        const QString s = v.toString();
+        for (QChar c : s)
+            if (c.isSpace())
+                return u"accepted: a key without whitespace"_s;
+        return std::nullopt;
+    };
+}
+
+SettingSpec str(QString key, QString def, QString env, QString flag, Check check = {},
+                QString help = {})
+{
+    return SettingSpec{key, Type::String, def, env, flag, check, false, true, help};
+}
+SettingSpec num(QString key, qint64 def, QString env, QString flag, Check check, QString help = {})
+{
+    return SettingSpec{key, Type::Int, QVariant::fromValue(def), env, flag, check, false, true, help};
+}
+SettingSpec flag(QString key, bool def, QString env, QString cli, QString help = {})
+{
+    return SettingSpec{key, Type::Bool, def, env, cli, {}, false, true, help};
+}
+SettingSpec secret(QString key, QString env, Check check, QString help)
+{
+    return SettingSpec{key, Type::String, QString(), env, {}, check, true, false, help};
+}
+} // namespace
+
+const QList<SettingSpec> &settingSpecs()
+{
+    static const QList<SettingSpec> specs = {
+        // Listener
+        str(u"host"_s, u"127.0.0.1"_s, u"HOST"_s, u"host"_s, {},
+            u"Address to listen on; 'localhost' binds 127.0.0.1 and ::1"_s),
+        num(u"port"_s, 8765, u"PORT"_s, u"port"_s, range(0, 65535), u"TCP port"_s),
+        num(u"max_body_bytes"_s, 32 * 1024 * 1024, u"MAX_BODY_BYTES"_s, {},
+            range(1024, qint64(1) << 31), u"Largest request body accepted (413 above)"_s),
+        num(u"max_header_bytes"_s, 64 * 1024, u"MAX_HEADER_BYTES"_s, {}, range(1024, 1 << 24),
+            u"Largest request header block (431 above)"_s),
+        num(u"idle_connection_timeout_ms"_s, 120000, u"IDLE_CONNECTION_TIMEOUT_MS"_s, {},
+            range(1000, 3600000), u"Closes client connections idle this long"_s),
+        num(u"max_connections"_s, 4096, u"MAX_CONNECTIONS"_s, {}, range(1, 1000000),
+            u"Connection cap (also bounded by the open-file limit)"_s),
+        str(u"cors_origins"_s, QString(), u"CORS_ORIGINS"_s, {}, {},
+            u"Comma-separated allowed origins; empty = localhost origins only; * = any"_s),
+        num(u"shutdown_grace_ms"_s, 10000, u"SHUTDOWN_GRACE_MS"_s, {}, range(0, 600000),
+            u"How long open streams may finish on SIGINT/SIGTERM"_s),
+
+        // Logging
+        str(u"log_level"_s, u"info"_s, u"LOG_LEVEL"_s, u"log-level"_s,
+            oneOf({u"off"_s, u"error"_s, u"warn"_s, u"info"_s, u"debug"_s, u"error-debug"_s}),
+            u"Console verbosity"_s),
+        flag(u"debug_log"_s, false, u"DEBUG_LOG"_s, {}, u"Same as log_level=debug"_s),
+        num(u"log_file_limit"_s, 20, u"LOG_FILE_LIMIT"_s, {}, range(1, 1000),
+            u"Debug log files kept"_s),
+
+        // Models
+        str(u"default_model"_s, u"qwen3-coder-plus"_s, u"DEFAULT_MODEL"_s, {}, {},
+            u"Model used for unknown and claude-* names"_s),
+        str(u"model_map"_s, QString(), u"MODEL_MAP"_s, {}, {},
+            u"Extra model mappings 'glob=model,glob=model' tried before the built-in table"_s),
+        flag(u"strict_schema"_s, false, u"STRICT_SCHEMA"_s, {},
+             u"Strip additionalProperties/default/examples/title/formats from tool schemas"_s),
+
+        // Qwen OAuth
+        num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {},
+            range(0, 3600000), u"Refresh tokens this long before they expire"_s),
+        str(u"qwen_client_id"_s, u"f0304373b74a44d2b584a3fb70ca9e56"_s, u"QWEN_CLIENT_ID"_s, {}),
+        str(u"qwen_scope"_s, u"openid profile email model.completion"_s, u"QWEN_SCOPE"_s, {}),
+        str(u"qwen_oauth_base_url"_s, u"https://chat.qwen.ai"_s, u"QWEN_OAUTH_BASE_URL"_s, {},
+            httpUrl(false)),
+        str(u"qwen_device_code_endpoint"_s, QString(), u"QWEN_DEVICE_CODE_ENDPOINT"_s, {},
+            httpUrl(true), u"Default: <oauth base>/api/v1/oauth2/device/code"_s),
+        str(u"qwen_token_endpoint"_s, QString(), u"QWEN_TOKEN_ENDPOINT"_s, {}, httpUrl(true),
+            u"Default: <oauth base>/api/v1/oauth2/token"_s),
+        str(u"qwen_base_url"_s, u"https://dashscope.aliyuncs.com/compatible-mode/v1"_s,
+            u"QWEN_BASE_URL"_s, {}, httpUrl(false),
+            u"Chat API base when the credentials carry no resource_url"_s),
+        str(u"qwen_home"_s, QString(), u"QWEN_HOME"_s, {}, {},
+            u"qwen-code's folder (default ~/.qwen)"_s),
+        flag(u"qwen_code_auth_use"_s, true, u"QWEN_CODE_AUTH_USE"_s, {},
+             u"Use qwen-code's ~/.qwen/oauth_creds.json as the default account"_s),
+        str(u"qwen_code_version"_s, u"0.14.3"_s, u"QWEN_CODE_VERSION"_s, {}, {},
+            u"Version in the QwenCode user agent sent to the Qwen portal"_s),
+
+        // API-key upstreams (the original Claude-to-OpenAI proxy's environment)
+        str(u"upstream_url"_s, QString(), u"OPENAI_BASE_URL"_s, u"upstream-url"_s, httpUrl(true),
+            u"OpenAI-compatible upstream used instead of Qwen OAuth"_s),
+        secret(u"upstream_api_key"_s, u"OPENAI_API_KEY"_s, noWhitespace(),
+               u"Key for upstream_url (environment or standard input only)"_s),
+        str(u"haiku_model_name"_s, QString(), u"HAIKU_MODEL_NAME"_s, {}, {},
+            u"Model sent for small-model (haiku) requests"_s),
+        str(u"haiku_base_url"_s, QString(), u"HAIKU_BASE_URL"_s, {}, httpUrl(true),
+            u"Upstream for small-model requests"_s),
+        secret(u"haiku_api_key"_s, u"HAIKU_API_KEY"_s, noWhitespace(), u"Key for haiku_base_url"_s),
+
+        // Upstream timeouts
+        num(u"upstream_connect_timeout_ms"_s, 10000, u"UPSTREAM_CONNECT_TIMEOUT_MS"_s, {},
+            range(100, 600000)),
+        num(u"upstream_first_byte_timeout_ms"_s, 300000, u"UPSTREAM_FIRST_BYTE_TIMEOUT_MS"_s, {},
+            range(100, 3600000)),
+        num(u"upstream_idle_timeout_ms"_s, 240000, u"UPSTREAM_IDLE_TIMEOUT_MS"_s, {},
+            range(100, 3600000)),
+        num(u"upstream_total_timeout_ms"_s, 900000, u"UPSTREAM_TOTAL_TIMEOUT_MS"_s, {},
+            range(100, 24 * 3600000)),
+    };
+    return specs;
+}
+
+} // namespace qp

@@ -1,0 +1,93 @@
+#pragma once
+// One chat/completions request to an upstream, streaming or not: credentials (API key or a Qwen
+// OAuth token with one forced refresh and retry on 401), the four timeouts, SSE splitting, and
+// error classification. It knows nothing of the client's dialect: it reports to a ChatSink.
+
+#include "common/error.h"
+#include "upstream/ssesplitter.h"
+#include "upstream/upstream.h"
+
+#include <QElapsedTimer>
+#include <QNetworkReply>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace qp {
+
+class NamPool;
+class TokenManager;
+
+class ChatSink
+{
+public:
+    virtual ~ChatSink() = default;
+    virtual void upstreamStarted() = 0;                   // stream: 2xx headers arrived
+    virtual void upstreamEvent(const QByteArray &data) = 0; // stream: one SSE data payload
+    virtual void upstreamBody(const QByteArray &body) = 0;  // non-stream: the whole 2xx body
+    virtual void upstreamEnded() = 0;                      // stream: upstream closed normally
+    virtual void upstreamFailed(const Error &error, bool midStream) = 0;
+};
+
+struct ChatCallConfig {
+    int connectTimeoutMs = 10000;
+    int firstByteTimeoutMs = 300000;
+    int idleTimeoutMs = 240000;
+    int totalTimeoutMs = 900000;
+    QString qwenCodeVersion = QStringLiteral("0.14.3");
+    QString qwenFallbackBaseUrl; // QWEN_BASE_URL when credentials carry no resource_url
+};
+
+class ChatCall : public QObject
+{
+    Q_OBJECT
+public:
+    ChatCall(NamPool *pool, TokenManager *tokens, ChatCallConfig config, Upstream upstream,
+             QByteArray body, bool stream, ChatSink *sink, QObject *parent = nullptr);
+    ~ChatCall() override;
+
+    void start();
+    // The client went away: abort the upstream request now; the sink hears nothing more.
+    void abort();
+
+    const Upstream &upstream() const { return m_upstream; }
+    QString upstreamHost() const { return m_url.host(); }
+    int attempts() const { return m_attempts; }
+
+private:
+    void sendWithToken(const QString &accessToken, const QString &resourceUrl);
+    void send(const QUrl &base, const QByteArray &authorization);
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void onTimeout(const char *which);
+    void fail(const Error &e);
+    void cleanupReply();
+    bool isSuccess() const { return m_status >= 200 && m_status < 300; }
+
+    NamPool *m_pool;
+    TokenManager *m_tokens;
+    ChatCallConfig m_config;
+    Upstream m_upstream;
+    QByteArray m_body;
+    bool m_stream;
+    ChatSink *m_sink;
+
+    QUrl m_url;
+    QNetworkAccessManager *m_nam = nullptr;
+    QPointer<QNetworkReply> m_reply;
+    QString m_usedToken;
+    int m_status = 0;
+    int m_attempts = 0;
+    bool m_retriedAuth = false;
+    bool m_started = false; // upstreamStarted() was reported
+    bool m_done = false;
+    bool m_jsonToStream = false;
+    QByteArray m_errorBody;
+    SseSplitter m_sse;
+    QTimer m_phaseTimer; // connect, then first byte, then idle between chunks
+    QTimer m_totalTimer;
+    const char *m_phase = "connect";
+};
+
+} // namespace qp

@@ -1,0 +1,38 @@
+#pragma once
+// An upstream is a value (roadmap.md "Providers and routes"): where to send a chat request, how to
+// authenticate, and which quirks apply. Qwen OAuth is one kind of it; the relay never assumes Qwen.
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+namespace qp {
+
+struct Upstream {
+    enum class Auth { QwenOAuth, ApiKey, None };
+
+    QString name;   // shown in logs, /health and errors; never a secret
+    QUrl baseUrl;   // ends in /v1 (or wherever chat/completions lives); empty for Qwen OAuth
+                    // accounts, whose base comes from the credentials' resource_url
+    Auth auth = Auth::None;
+    QString apiKey;    // Auth::ApiKey only
+    QString accountId; // Auth::QwenOAuth only
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    bool qwenQuirks = false;              // DashScope headers, Qwen-only fields allowed
+    bool passThroughUnknownModels = false; // the upstream knows models we do not
+    QString modelOverride;                // HAIKU_MODEL_NAME for the small-model route
+
+    QUrl chatCompletionsUrl(const QUrl &base) const
+    {
+        QUrl u = base;
+        QString p = u.path();
+        while (p.endsWith(u'/'))
+            p.chop(1);
+        u.setPath(p + QStringLiteral("/chat/completions"));
+        return u;
+    }
+};
+
+} // namespace qp

@@ -1,0 +1,141 @@
+#include "upstream/upstreamerror.h"
+
+#include "logging/redact.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+std::optional<int> parseRetryAfter(const QByteArray &header)
+{
+    const QByteArray h = header.trimmed();
+    if (h.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const int secs = h.toInt(&ok);
+    if (ok && secs >= 0)
+        return secs;
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(h), Qt::RFC2822Date);
+    if (when.isValid())
+        return int(std::max<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when)));
+    return std::nullopt;
+}
+
+QString discontinuedMessage()
+{
+    return u"Qwen OAuth refused a freshly refreshed token. The Qwen OAuth free tier was "
+           "discontinued on 2026-04-15; use a Qwen API key (DashScope / Model Studio / Coding "
+           "Plan) or another OpenAI-compatible upstream: set OPENAI_BASE_URL and OPENAI_API_KEY."_s;
+}
+
+static Error fromMessage(Error::Kind kind, int status, QString message, QString code)
+{
+    Error e = Error::make(kind, redact(std::move(message)));
+    e.upstreamStatus = status;
+    e.code = std::move(code);
+    return e;
+}
+
+Error classifyStreamError(const QString &message, const QString &code)
+{
+    const QString m = message.toLower();
+    Error::Kind kind = Error::Kind::UpstreamError;
+    if (code == u"insufficient_quota" || m.contains(u"free allocated quota exceeded") ||
+        (m.contains(u"quota") && m.contains(u"exceeded")))
+        kind = Error::Kind::Quota;
+    else if (m.contains(u"throttl") || m.contains(u"rate limit") || m.contains(u"too many requests"))
+        kind = Error::Kind::RateLimited;
+    return fromMessage(kind, 0, message.isEmpty() ? u"upstream stream error"_s : message, code);
+}
+
+Error classifyHttpError(int status, const QByteArray &body, const QByteArray &retryAfterHeader,
+                        const QString &upstreamName)
+{
+    QString message;
+    QString code;
+    QString param;
+    QJsonParseError err{};
+    const auto doc = QJsonDocument::fromJson(body, &err);
+    if (err.error == QJsonParseError::NoError && doc.isObject()) {
+        const QJsonObject o = doc.object();
+        const QJsonValue ev = o.value(u"error"_s);
+        if (ev.isObject()) {
+            const QJsonObject eo = ev.toObject();
+            message = eo.value(u"message"_s).toString();
+            const QJsonValue c = eo.value(u"code"_s);
+            code = c.isString() ? c.toString() : (c.isDouble() ? QString::number(c.toInt()) : QString());
+            if (code.isEmpty())
+                code = eo.value(u"type"_s).toString();
+            param = eo.value(u"param"_s).toString();
+        } else if (ev.isString()) {
+            message = ev.toString();
+        }
+        if (message.isEmpty())
+            message = o.value(u"message"_s).toString();
+    }
+    if (message.isEmpty())
+        message = QString::fromUtf8(body.left(500)).trimmed();
+    if (message.isEmpty())
+        message = u"upstream answered HTTP %1"_s.arg(status);
+    const QString lower = message.toLower();
+
+    Error e;
+    switch (status) {
+    case 401:
+    case 403:
+        // Name the upstream, never the key (issue 9 §3).
+        e = fromMessage(status == 401 ? Error::Kind::UpstreamAuth : Error::Kind::Forbidden, status,
+                        u"upstream %1 rejected the credentials (HTTP %2): %3"_s.arg(upstreamName)
+                            .arg(status)
+                            .arg(message),
+                        code);
+        break;
+    case 429: {
+        const bool hard = code == u"insufficient_quota" ||
+                          lower.contains(u"free allocated quota exceeded") ||
+                          lower.contains(u"exceeded your current quota") ||
+                          (lower.contains(u"quota") && lower.contains(u"exceeded"));
+        e = fromMessage(hard ? Error::Kind::Quota : Error::Kind::RateLimited, status, message, code);
+        break;
+    }
+    case 529:
+        e = fromMessage(Error::Kind::Overloaded, status, message, code);
+        break;
+    case 404:
+        e = fromMessage(Error::Kind::NotFound, status, message, code);
+        break;
+    case 413:
+        e = fromMessage(Error::Kind::PayloadTooLarge, status, message, code);
+        break;
+    default:
+        if (status >= 500)
+            e = fromMessage(Error::Kind::UpstreamError, status,
+                            u"upstream %1 failed (HTTP %2): %3"_s.arg(upstreamName).arg(status).arg(message),
+                            code);
+        else
+            e = fromMessage(Error::Kind::InvalidRequest, status, message, code);
+    }
+    e.param = param;
+    e.retryAfterSeconds = parseRetryAfter(retryAfterHeader);
+    return e;
+}
+
+Error classifyNetworkError(QNetworkReply::NetworkError code, const QString &errorString,
+                           const QString &host)
+{
+    switch (code) {
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        return Error::make(Error::Kind::UpstreamTimeout,
+                           u"upstream %1 timed out"_s.arg(host));
+    default:
+        return Error::make(Error::Kind::UpstreamUnavailable,
+                           u"cannot reach upstream %1: %2"_s.arg(host, errorString));
+    }
+}
+
+} // namespace qp

@@ -1,0 +1,22 @@
+#pragma once
+// Turns what an upstream answered (status + body, or a network failure) into a classified
+// qp::Error. The class is decided here, once, so the pool and the edge never re-parse messages.
+
+#include "common/error.h"
+
+#include <QNetworkReply>
+
+namespace qp {
+
+Error classifyHttpError(int status, const QByteArray &body, const QByteArray &retryAfterHeader,
+                        const QString &upstreamName);
+Error classifyNetworkError(QNetworkReply::NetworkError code, const QString &errorString,
+                           const QString &host);
+// In-band errors inside a 200 stream: an {"error":{...}} chunk or finish_reason "error_finish".
+Error classifyStreamError(const QString &message, const QString &code);
+std::optional<int> parseRetryAfter(const QByteArray &header);
+
+// The answer Qwen gives every OAuth request since the free tier ended on 2026-04-15.
+QString discontinuedMessage();
+
+} // namespace qp

@@ -1,0 +1,99 @@
+#include "apiroutes.h"
+
+#include "runtime.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *parent)
+    : QObject(parent), m_runtime(runtime), m_relay(relayContext),
+      m_cors(runtime.settings().string(u"cors_origins"))
+{
+    m_routes = {
+        {"/health", "GET", &ApiRoutes::health},
+        {"/v1/models", "GET", &ApiRoutes::openAIModels},
+        {"/models", "GET", &ApiRoutes::openAIModels},
+        {"/anthropic/v1/models", "GET", &ApiRoutes::anthropicModels},
+        {"/v1/chat/completions", "POST", &ApiRoutes::chatCompletions},
+        {"/chat/completions", "POST", &ApiRoutes::chatCompletions},
+        {"/v1/messages", "POST", &ApiRoutes::messages},
+        {"/anthropic/v1/messages", "POST", &ApiRoutes::messages},
+        {"/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},
+        {"/anthropic/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},
+    };
+}
+
+void ApiRoutes::frameError(int status, const QString &message, const QByteArray &path,
+                           http::ResponseWriter *writer)
+{
+    QString text = message;
+    if (status == 413)
+        text = u"request body larger than the limit of %1 bytes (setting max_body_bytes)"_s.arg(
+            m_runtime.settings().integer(u"max_body_bytes"));
+    sendStatusError(writer, status, text, dialectForPath(path));
+}
+
+std::optional<QJsonObject> ApiRoutes::jsonBody(const http::HttpRequest &req,
+                                               http::ResponseWriter *w, Dialect d)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(req.body, &err);
+    if (err.error != QJsonParseError::NoError) {
+        sendError(w,
+                  Error::make(Error::Kind::InvalidRequest,
+                              u"request body is not valid JSON: %1 at offset %2"_s.arg(
+                                  err.errorString())
+                                  .arg(err.offset)),
+                  d);
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        sendError(w, Error::make(Error::Kind::InvalidRequest, u"request body must be a JSON object"_s), d);
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
+{
+    const Dialect d = dialectForPath(req.path);
+    QByteArray path = req.path;
+    while (path.size() > 1 && path.endsWith('/'))
+        path.chop(1);
+    if (req.method == "OPTIONS") {
+        m_cors.answerPreflight(req, writer);
+        return;
+    }
+    for (const auto &[name, value] : m_cors.headersFor(req))
+        writer->addHeader(name, value);
+
+    QByteArrayList allowed;
+    for (const Route &r : std::as_const(m_routes)) {
+        if (r.path != path)
+            continue;
+        if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
+            (this->*r.handler)(req, writer);
+            return;
+        }
+        allowed.append(r.method);
+    }
+    if (!allowed.isEmpty()) {
+        Error e = Error::make(Error::Kind::MethodNotAllowed,
+                              u"method %1 is not allowed on %2; use %3"_s.arg(
+                                  QString::fromLatin1(req.method), QString::fromLatin1(path),
+                                  QString::fromLatin1(allowed.join(", "))));
+        e.param = QString::fromLatin1(allowed.join(", "));
+        sendError(writer, e, d);
+        return;
+    }
+    sendError(writer,
+              Error::make(Error::Kind::NotFound,
+                          u"no route for %1 %2"_s.arg(QString::fromLatin1(req.method),
+                                                      QString::fromLatin1(path))),
+              d);
+}
+
+} // namespace qp

@@ -1,0 +1,58 @@
+#pragma once
+// Every route, admitted in one place: CORS, method checks, 404/405 in the client's dialect, then a
+// thin handler per endpoint (routes_*.cpp) that parses, validates, calls the core and hands the
+// result to a writer or a relay.
+
+#include "apierror.h"
+#include "cors.h"
+#include "http/httprequest.h"
+#include "http/responsewriter.h"
+#include "relay/relaycontext.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <functional>
+
+namespace qp {
+
+class Runtime;
+
+class ApiRoutes : public QObject
+{
+    Q_OBJECT
+public:
+    ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *parent = nullptr);
+
+    void handle(http::HttpRequest &&req, http::ResponseWriter *writer);
+    void frameError(int status, const QString &message, const QByteArray &path,
+                    http::ResponseWriter *writer);
+
+private:
+    using Handler = void (ApiRoutes::*)(http::HttpRequest &, http::ResponseWriter *);
+    struct Route {
+        QByteArray path;
+        QByteArray method;
+        Handler handler;
+    };
+
+    // routes_ops.cpp
+    void health(http::HttpRequest &req, http::ResponseWriter *w);
+    void openAIModels(http::HttpRequest &req, http::ResponseWriter *w);
+    void anthropicModels(http::HttpRequest &req, http::ResponseWriter *w);
+    // routes_openai.cpp
+    void chatCompletions(http::HttpRequest &req, http::ResponseWriter *w);
+    // routes_anthropic.cpp
+    void messages(http::HttpRequest &req, http::ResponseWriter *w);
+    void countTokens(http::HttpRequest &req, http::ResponseWriter *w);
+
+    // Parses a JSON object body or answers 400 in the route's dialect.
+    std::optional<QJsonObject> jsonBody(const http::HttpRequest &req, http::ResponseWriter *w,
+                                        Dialect d);
+
+    Runtime &m_runtime;
+    RelayContext m_relay;
+    CorsPolicy m_cors;
+    QList<Route> m_routes;
+};
+
+} // namespace qp

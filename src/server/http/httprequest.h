@@ -1,0 +1,39 @@
+#pragma once
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QUrlQuery>
+
+namespace qp::http {
+
+// One parsed request. Everything is copied out of the connection, so a handler may keep it as long
+// as it likes (QHttpServerRequest, by contrast, is reused per connection: qt64-notes.md §1).
+struct HttpRequest {
+    QByteArray method; // upper case as sent
+    QByteArray target; // raw request target
+    QByteArray path;   // percent-decoded later by routes if needed; without query
+    QByteArray query;
+    int versionMinor = 1; // HTTP/1.x
+    QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased, duplicates kept
+    QByteArray body;
+    QHostAddress peer;
+    bool keepAlive = true;
+
+    QByteArray header(QByteArrayView lowerName) const
+    {
+        for (const auto &h : headers)
+            if (h.first == lowerName)
+                return h.second;
+        return {};
+    }
+    int headerCount(QByteArrayView lowerName) const
+    {
+        int n = 0;
+        for (const auto &h : headers)
+            n += h.first == lowerName;
+        return n;
+    }
+};
+
+} // namespace qp::http

@@ -1,0 +1,320 @@
+#include "http/httpserver.h"
+
+#include "logging/logging.h"
+
+#include <QHostAddress>
+#include <QJsonObject>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace qp::http {
+
+// QTcpServer that hands raw descriptors to HttpServer, so every socket gets TCP_NODELAY and the
+// connection cap is enforced before Qt allocates anything for it.
+class Listener : public QTcpServer
+{
+public:
+    Listener(HttpServer *server) : QTcpServer(server), m_server(server) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_server->accept(descriptor, this); }
+
+private:
+    HttpServer *m_server;
+};
+
+namespace {
+int effectiveConnectionCap(int configured)
+{
+    // At the fd limit Qt 6.4 retries accept() in a tight loop (qt64-notes.md §9): stay below it.
+    struct rlimit rl {};
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        const long fdCap = long(rl.rlim_cur) - 64;
+        if (fdCap > 0 && fdCap < configured)
+            return int(fdCap);
+    }
+    return configured;
+}
+} // namespace
+
+HttpServer::HttpServer(ServerLimits limits, QObject *parent) : QObject(parent), m_limits(limits)
+{
+    m_limits.maxConnections = effectiveConnectionCap(m_limits.maxConnections);
+}
+
+HttpServer::~HttpServer()
+{
+    m_closing = true;
+    const auto conns = m_connections;
+    for (HttpConnection *c : conns)
+        delete c;
+}
+
+bool HttpServer::listen(const QString &host, quint16 port, QString *error)
+{
+    QList<QHostAddress> addresses;
+    if (host == u"localhost")
+        addresses = {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+    else if (host == u"0.0.0.0" || host == u"*")
+        addresses = {QHostAddress(QHostAddress::AnyIPv4)};
+    else if (host == u"::")
+        addresses = {QHostAddress(QHostAddress::Any)};
+    else
+        addresses = {QHostAddress(host)};
+    if (addresses.first().isNull()) {
+        if (error)
+            *error = u"invalid listen address '%1' (use an IP address or localhost)"_s.arg(host);
+        return false;
+    }
+    quint16 bound = port;
+    for (qsizetype i = 0; i < addresses.size(); ++i) {
+        auto *l = new Listener(this);
+        l->setListenBacklogSize(1024); // default 50 drops SYNs under bursts (qt64-notes.md §9)
+        if (!l->listen(addresses.at(i), bound)) {
+            // ::1 may be missing (IPv6 disabled): localhost still works on 127.0.0.1.
+            if (i > 0 && host == u"localhost") {
+                qCInfo(lcServer) << "IPv6 loopback unavailable, listening on 127.0.0.1 only";
+                delete l;
+                continue;
+            }
+            if (error) {
+                *error = l->serverError() == QAbstractSocket::AddressInUseError
+                             ? u"port %1 is already in use on %2"_s.arg(port).arg(host)
+                             : u"cannot listen on %1:%2: %3"_s.arg(host).arg(port).arg(l->errorString());
+            }
+            delete l;
+            stopListening();
+            return false;
+        }
+        bound = l->serverPort();
+        m_listeners.append(l);
+    }
+    m_port = bound;
+    return true;
+}
+
+void HttpServer::stopListening()
+{
+    for (QTcpServer *l : std::as_const(m_listeners)) {
+        l->close();
+        l->deleteLater();
+    }
+    m_listeners.clear();
+}
+
+int HttpServer::busyCount() const
+{
+    int n = 0;
+    for (HttpConnection *c : m_connections)
+        n += c->busy();
+    return n;
+}
+
+void HttpServer::closeIdleConnections()
+{
+    const auto conns = m_connections;
+    for (HttpConnection *c : conns)
+        c->closeWhenIdle();
+}
+
+void HttpServer::accept(qintptr descriptor, QTcpServer *from)
+{
+    if (m_connections.size() >= m_limits.maxConnections) {
+        ::close(int(descriptor));
+        if (!m_paused) {
+            m_paused = true;
+            for (QTcpServer *l : std::as_const(m_listeners))
+                l->pauseAccepting();
+            qCWarning(lcServer) << "connection cap" << m_limits.maxConnections
+                                << "reached; pausing accept";
+        }
+        return;
+    }
+    auto *socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(int(descriptor));
+        return;
+    }
+    // Without it, SSE over keep-alive stalls ~40 ms per event (Nagle + delayed ACK, §4).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    Q_UNUSED(from);
+    m_connections.insert(new HttpConnection(socket, this));
+}
+
+void HttpServer::connectionClosed(HttpConnection *c)
+{
+    m_connections.remove(c);
+    if (m_paused && m_connections.size() < m_limits.maxConnections * 9 / 10) {
+        m_paused = false;
+        for (QTcpServer *l : std::as_const(m_listeners))
+            l->resumeAccepting();
+    }
+    if (!m_closing && busyCount() == 0)
+        Q_EMIT becameIdle();
+}
+
+void HttpServer::responseFinished()
+{
+    if (busyCount() == 0)
+        Q_EMIT becameIdle();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
+    : QObject(server), m_socket(socket), m_server(server), m_parser(server->m_limits.parser)
+{
+    m_socket->setParent(this);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_parser.inProgress() && !busy())
+            rejectAndClose(408, "request not received in time");
+        else
+            m_socket->abort();
+    });
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
+        if (e != QAbstractSocket::RemoteHostClosedError)
+            qCDebug(lcServer) << "client socket error" << m_socket->errorString();
+        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+            onDisconnected();
+    });
+    m_timer.start(m_server->m_limits.idleTimeoutMs);
+}
+
+HttpConnection::~HttpConnection()
+{
+    if (m_writer)
+        m_writer->socketGone();
+    m_server->connectionClosed(this);
+}
+
+void HttpConnection::closeWhenIdle()
+{
+    m_closeWhenIdle = true;
+    if (!busy() && !m_parser.inProgress())
+        m_socket->disconnectFromHost();
+}
+
+void HttpConnection::onDisconnected()
+{
+    m_timer.stop();
+    if (m_writer)
+        m_writer->socketGone();
+    deleteLater();
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (m_draining) {
+        const QByteArray junk = m_socket->read(std::max<qint64>(m_drainRemaining, 0) + 65536);
+        m_drainRemaining -= junk.size();
+        if (m_drainRemaining <= 0)
+            m_socket->disconnectFromHost();
+        return;
+    }
+    if (busy()) {
+        // Pipelined bytes wait in the socket until the current response is done: responses go
+        // out in request order, and a client cannot make us buffer without bound.
+        return;
+    }
+    m_buffer += m_socket->readAll();
+    process();
+}
+
+void HttpConnection::process()
+{
+    if (m_processing)
+        return;
+    m_processing = true;
+    while (!busy() && !m_draining && m_socket->state() == QAbstractSocket::ConnectedState) {
+        const bool wasIdle = !m_parser.inProgress();
+        const auto state = m_parser.feed(m_buffer);
+        if (wasIdle && m_parser.inProgress())
+            m_timer.start(m_server->m_limits.requestTimeoutMs);
+        if (state == RequestParser::State::Error) {
+            rejectAndClose(m_parser.errorStatus(), m_parser.errorMessage());
+            break;
+        }
+        if (state != RequestParser::State::Done) {
+            if (m_parser.expectsContinue() && !m_sentContinue && m_parser.headersComplete()) {
+                m_sentContinue = true;
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            if (!m_parser.inProgress() && m_closeWhenIdle)
+                m_socket->disconnectFromHost();
+            break;
+        }
+        dispatch();
+        if (m_buffer.isEmpty() && busy())
+            break;
+    }
+    m_processing = false;
+}
+
+void HttpConnection::dispatch()
+{
+    m_timer.stop();
+    m_sentContinue = false;
+    HttpRequest req = m_parser.takeRequest();
+    req.peer = m_socket->peerAddress();
+    const bool keepAlive = req.keepAlive && !m_closeWhenIdle;
+    auto *writer = new ResponseWriter(m_socket, keepAlive, req.method == "HEAD", {}, this);
+    m_writer = writer;
+    connect(writer, &ResponseWriter::responseDone, this, &HttpConnection::onResponseDone);
+    if (m_server->m_handler)
+        m_server->m_handler(std::move(req), writer);
+    else
+        writer->send(503, "text/plain", "no handler\n");
+}
+
+void HttpConnection::onResponseDone()
+{
+    ResponseWriter *w = m_writer;
+    const bool keepAlive = w && w->keepAlive();
+    if (w) {
+        w->disconnect(this);
+        w->deleteLater();
+    }
+    m_writer = nullptr;
+    m_server->responseFinished();
+    if (!keepAlive) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_timer.start(m_server->m_limits.idleTimeoutMs);
+    // Continue with pipelined requests, after the current call stack unwinds.
+    QMetaObject::invokeMethod(this, [this] {
+        if (busy())
+            return;
+        m_buffer += m_socket->readAll();
+        process();
+    }, Qt::QueuedConnection);
+}
+
+void HttpConnection::rejectAndClose(int status, const QByteArray &message)
+{
+    // The byte stream is unusable after a framing error: answer, then close. Unread body bytes
+    // are drained first, else the kernel sends RST and the client never reads our answer (§3).
+    const qint64 declared = m_parser.declaredLength();
+    const QByteArray path = m_parser.takeRequest().path;
+    auto *writer = new ResponseWriter(m_socket, false, false, {}, this);
+    if (m_server->m_errorResponder)
+        m_server->m_errorResponder(status, QString::fromLatin1(message), path, writer);
+    if (!writer->started())
+        writer->send(status, "text/plain", message + '\n');
+    writer->deleteLater();
+    m_buffer.clear();
+    m_draining = true;
+    m_drainRemaining = status == 413 ? std::min<qint64>(declared, 64 << 20) : 0;
+    m_timer.start(3000); // give up draining after 3 s
+    if (m_drainRemaining <= 0)
+        m_socket->disconnectFromHost();
+}
+
+} // namespace qp::http

@@ -1,0 +1,108 @@
+#pragma once
+// Our HTTP/1.1 server. Why not QHttpServer: on Qt 6.4 it has no body, header or connection
+// limits, ignores Expect: 100-continue, accepts ambiguous framing, never closes idle connections,
+// answers pipelined requests out of order, crashes when a responder outlives its socket, has no
+// chunked-response API, and its handler API changed incompatibly in 6.8 (qt64-notes.md §1-§3,
+// §9, §10). Fixing all that needs a framing parser in front of it anyway; with that parser the
+// rest of a server is a few hundred lines that behave the same on every Qt version.
+
+#include "http/httprequest.h"
+#include "http/requestparser.h"
+#include "http/responsewriter.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTcpServer>
+#include <QTimer>
+#include <functional>
+
+namespace qp::http {
+
+class HttpConnection;
+
+struct ServerLimits {
+    RequestParser::Limits parser;
+    int idleTimeoutMs = 120000;   // keep-alive connection with no request in progress
+    int requestTimeoutMs = 60000; // first byte of a request to its last byte (slowloris)
+    int maxConnections = 4096;
+};
+
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(HttpRequest &&request, ResponseWriter *writer)>;
+    // Builds the body of an error we answer before any route runs (413, 400, 431...), so it can
+    // be in the dialect the path implies.
+    using ErrorResponder = std::function<void(int status, const QString &message,
+                                              const QByteArray &path, ResponseWriter *writer)>;
+
+    explicit HttpServer(ServerLimits limits, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    void setHandler(Handler h) { m_handler = std::move(h); }
+    void setErrorResponder(ErrorResponder r) { m_errorResponder = std::move(r); }
+
+    // "localhost" binds 127.0.0.1 and ::1 on the same port. Port 0 picks a free port.
+    bool listen(const QString &host, quint16 port, QString *error);
+    quint16 port() const { return m_port; }
+    void stopListening();
+
+    int connectionCount() const { return int(m_connections.size()); }
+    int busyCount() const; // connections with a response in progress
+    // Closes every idle connection now; busy ones close when their response ends.
+    void closeIdleConnections();
+
+Q_SIGNALS:
+    void becameIdle(); // the last response in progress finished
+
+private:
+    friend class HttpConnection;
+    friend class Listener;
+    void accept(qintptr descriptor, QTcpServer *from);
+    void connectionClosed(HttpConnection *c);
+    void responseFinished();
+
+    ServerLimits m_limits;
+    Handler m_handler;
+    ErrorResponder m_errorResponder;
+    QList<QTcpServer *> m_listeners;
+    QSet<HttpConnection *> m_connections;
+    quint16 m_port = 0;
+    bool m_paused = false;
+    bool m_closing = false;
+};
+
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(QTcpSocket *socket, HttpServer *server);
+    ~HttpConnection() override;
+    bool busy() const { return m_writer != nullptr; }
+    void closeWhenIdle();
+
+private:
+    void onReadyRead();
+    void process();
+    void dispatch();
+    void rejectAndClose(int status, const QByteArray &message);
+    void onResponseDone();
+    void onDisconnected();
+
+    QTcpSocket *m_socket;
+    HttpServer *m_server;
+    RequestParser m_parser;
+    QByteArray m_buffer;
+    QPointer<ResponseWriter> m_writer;
+    QTimer m_timer; // idle or request deadline
+    bool m_sentContinue = false;
+    bool m_processing = false;
+    bool m_draining = false;
+    bool m_closeWhenIdle = false;
+    qint64 m_drainRemaining = 0;
+};
+
+} // namespace qp::http

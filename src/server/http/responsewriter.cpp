@@ -1,0 +1,132 @@
+#include "http/responsewriter.h"
+
+#include <QJsonDocument>
+
+namespace qp::http {
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 529: return "Overloaded";
+    default: return "Status";
+    }
+}
+
+ResponseWriter::ResponseWriter(QTcpSocket *socket, bool keepAlive, bool headRequest,
+                               Headers extraHeaders, QObject *parent)
+    : QObject(parent), m_socket(socket), m_keepAlive(keepAlive), m_head(headRequest),
+      m_extra(std::move(extraHeaders))
+{
+}
+
+QByteArray ResponseWriter::head(int status, const QByteArray &contentType, const Headers &headers,
+                                qint64 contentLength)
+{
+    QByteArray h;
+    h.reserve(256);
+    h += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    if (!contentType.isEmpty())
+        h += "Content-Type: " + contentType + "\r\n";
+    if (status == 204 || status == 304)
+        ; // no body, no length (RFC 9110 §8.6)
+    else if (contentLength >= 0)
+        h += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
+    else
+        h += "Transfer-Encoding: chunked\r\n";
+    for (const auto &p : m_extra)
+        h += p.first + ": " + p.second + "\r\n";
+    for (const auto &p : headers)
+        h += p.first + ": " + p.second + "\r\n";
+    if (!m_keepAlive)
+        h += "Connection: close\r\n";
+    h += "\r\n";
+    return h;
+}
+
+void ResponseWriter::send(int status, const QByteArray &contentType, const QByteArray &body,
+                          const Headers &headers)
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_finished = true;
+    m_status = status;
+    if (isOpen()) {
+        QByteArray out = head(status, contentType, headers, body.size());
+        if (!m_head)
+            out += body;
+        m_bodyBytes = body.size();
+        m_socket->write(out);
+    }
+    Q_EMIT responseDone();
+}
+
+void ResponseWriter::sendJson(int status, const QJsonObject &body, const Headers &headers)
+{
+    send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+}
+
+void ResponseWriter::beginStream(int status, const QByteArray &contentType, const Headers &headers)
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_chunked = true;
+    m_status = status;
+    if (isOpen())
+        m_socket->write(head(status, contentType, headers, -1));
+}
+
+void ResponseWriter::writeChunk(const QByteArray &data)
+{
+    if (!m_chunked || m_finished || data.isEmpty() || !isOpen())
+        return;
+    m_bodyBytes += data.size();
+    // One write per chunk: size line, data and CRLF go out in the same segment (TCP_NODELAY).
+    QByteArray frame;
+    frame.reserve(data.size() + 12);
+    frame += QByteArray::number(data.size(), 16);
+    frame += "\r\n";
+    frame += data;
+    frame += "\r\n";
+    m_socket->write(frame);
+}
+
+void ResponseWriter::endStream()
+{
+    if (!m_chunked || m_finished)
+        return;
+    m_finished = true;
+    if (isOpen())
+        m_socket->write("0\r\n\r\n", 5);
+    Q_EMIT responseDone();
+}
+
+void ResponseWriter::socketGone()
+{
+    if (!m_finished) {
+        m_finished = true;
+        Q_EMIT clientGone();
+    }
+}
+
+} // namespace qp::http

@@ -1,0 +1,71 @@
+#pragma once
+// Writes one response on one connection: a whole response, or a chunked stream written piece by
+// piece. It outlives the socket safely: once the client is gone every write is a no-op and
+// clientGone() has told the relay to stop its upstream request.
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QTcpSocket>
+
+namespace qp::http {
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+class ResponseWriter : public QObject
+{
+    Q_OBJECT
+public:
+    ResponseWriter(QTcpSocket *socket, bool keepAlive, bool headRequest, Headers extraHeaders,
+                   QObject *parent);
+
+    bool isOpen() const { return m_socket && m_socket->state() == QAbstractSocket::ConnectedState; }
+    bool started() const { return m_started; }
+    bool finished() const { return m_finished; }
+    int status() const { return m_status; }
+    qint64 bytesWritten() const { return m_bodyBytes; }
+
+    // Adds a header to whatever response is written next (CORS, Retry-After, ...).
+    void addHeader(QByteArray name, QByteArray value) { m_extra.append({std::move(name), std::move(value)}); }
+
+    void send(int status, const QByteArray &contentType, const QByteArray &body,
+              const Headers &headers = {});
+    void sendJson(int status, const QJsonObject &body, const Headers &headers = {});
+
+    // Chunked streaming (SSE).
+    void beginStream(int status, const QByteArray &contentType, const Headers &headers = {});
+    void writeChunk(const QByteArray &data);
+    void endStream();
+
+    // Closes the connection after this response (used for errors that leave the byte stream
+    // unusable, and for Connection: close).
+    void setCloseAfter() { m_keepAlive = false; }
+    bool keepAlive() const { return m_keepAlive; }
+
+Q_SIGNALS:
+    void clientGone();   // the socket closed before the response finished
+    void responseDone(); // the last byte of the response is queued
+
+private:
+    friend class HttpConnection;
+    void socketGone();
+    QByteArray head(int status, const QByteArray &contentType, const Headers &headers,
+                    qint64 contentLength);
+
+    QPointer<QTcpSocket> m_socket;
+    bool m_keepAlive;
+    bool m_head;
+    Headers m_extra;
+    bool m_started = false;
+    bool m_finished = false;
+    bool m_chunked = false;
+    int m_status = 0;
+    qint64 m_bodyBytes = 0;
+};
+
+QByteArray reasonPhrase(int status);
+
+} // namespace qp::http

@@ -1,0 +1,48 @@
+#pragma once
+// Anthropic Messages from client to an OpenAI-dialect upstream and back (qwen-protocol.md §D).
+// The translation itself is pure (protocol/anthropic*); this class only moves bytes, keeps the
+// stream alive with pings while the upstream is silent (long thinking), and ends it exactly once.
+
+#include "protocol/anthropicstream.h"
+#include "relay/relaybase.h"
+
+#include <QTimer>
+
+namespace qp {
+
+class AnthropicRelay : public RelayBase
+{
+    Q_OBJECT
+public:
+    AnthropicRelay(const RelayContext &ctx, http::ResponseWriter *writer,
+                   const http::HttpRequest &req, RouteTarget target, bool stream,
+                   bool thinkingEnabled, QObject *parent = nullptr);
+
+    // The input-token count is computed off the event loop; message_start waits for it.
+    void setInputTokens(int n);
+
+    void upstreamStarted() override;
+    void upstreamEvent(const QByteArray &data) override;
+    void upstreamBody(const QByteArray &body) override;
+    void upstreamEnded() override;
+    void upstreamFailed(const Error &error, bool midStream) override;
+
+    static constexpr int pingIntervalMs = 15000;
+
+private:
+    void write(const QByteArray &bytes);
+    void flushPending();
+    void endStream(const Error *error);
+
+    bool m_stream;
+    bool m_thinking;
+    anthropic::StreamTranslator m_translator;
+    QTimer m_ping;
+    int m_inputTokens = -1;
+    bool m_headersSent = false;
+    bool m_upstreamStarted = false;
+    QList<QByteArray> m_pending; // upstream events that arrived before the token count
+    bool m_pendingEnd = false;
+};
+
+} // namespace qp

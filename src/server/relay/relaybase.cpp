@@ -1,0 +1,74 @@
+#include "relay/relaybase.h"
+
+#include "logging/logging.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+RelayBase::RelayBase(const RelayContext &ctx, http::ResponseWriter *writer,
+                     const http::HttpRequest &req, RouteTarget target, Dialect dialect,
+                     QObject *parent)
+    : QObject(parent), m_ctx(ctx), m_writer(writer), m_target(std::move(target)),
+      m_dialect(dialect), m_method(req.method), m_path(req.path)
+{
+    m_clock.start();
+    connect(writer, &http::ResponseWriter::clientGone, this, &RelayBase::onClientGone);
+    // The writer dies with its connection; a relay without a client has nothing left to do.
+    connect(writer, &QObject::destroyed, this, &RelayBase::onClientGone);
+}
+
+RelayBase::~RelayBase() = default;
+
+void RelayBase::start(const QByteArray &upstreamBody, bool stream)
+{
+    m_call = new ChatCall(m_ctx.pool, m_ctx.tokens, m_ctx.callConfig, m_target.upstream,
+                          upstreamBody, stream, this, this);
+    m_call->start();
+}
+
+void RelayBase::onClientGone()
+{
+    if (m_completed)
+        return;
+    if (m_call)
+        m_call->abort(); // stop paying for tokens nobody reads
+    qCInfo(lcRelay) << "client closed the connection; upstream request aborted";
+    complete(499, Usage(), nullptr);
+}
+
+void RelayBase::failBeforeStream(const Error &e)
+{
+    if (m_writer && !m_writer->started())
+        sendError(m_writer, e, m_dialect);
+    complete(httpStatusFor(e, m_dialect), Usage(), &e);
+}
+
+void RelayBase::complete(int status, const Usage &usage, const Error *error)
+{
+    if (m_completed)
+        return;
+    m_completed = true;
+    if (error)
+        m_ctx.router->reportFailure(m_target, *error);
+    else if (status < 400)
+        m_ctx.router->reportSuccess(m_target, usage);
+    const qint64 in = usage.known ? usage.promptTokens : std::max<qint64>(m_inputEstimate, 0);
+    const QString account = m_target.upstream.auth == Upstream::Auth::QwenOAuth
+                                ? m_target.upstream.accountId
+                                : m_target.upstream.name;
+    // One console line per request (issue 2 §9).
+    qCInfo(lcRequest).noquote()
+        << u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms in=%8 out=%9%10"_s
+               .arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s),
+                    QString::fromLatin1(m_method), QString::fromLatin1(m_path),
+                    m_target.model.isEmpty() ? u"-"_s : m_target.model, account)
+               .arg(status)
+               .arg(m_clock.elapsed())
+               .arg(in)
+               .arg(usage.completionTokens)
+               .arg(error ? u" error=\""_s + error->message.left(200) + u"\""_s : QString());
+    deleteLater();
+}
+
+} // namespace qp

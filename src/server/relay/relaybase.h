@@ -1,0 +1,50 @@
+#pragma once
+// Shared life cycle of one proxied request: owns the upstream ChatCall, watches the client's
+// socket (client gone -> upstream aborted at once), reports the outcome to the router, writes the
+// request log line, and deletes itself exactly once when both sides are done.
+
+#include "apierror.h"
+#include "http/httprequest.h"
+#include "http/responsewriter.h"
+#include "relay/relaycontext.h"
+#include "routing/upstreamrouter.h"
+#include "upstream/chatcall.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+namespace qp {
+
+class RelayBase : public QObject, public ChatSink
+{
+    Q_OBJECT
+public:
+    RelayBase(const RelayContext &ctx, http::ResponseWriter *writer, const http::HttpRequest &req,
+              RouteTarget target, Dialect dialect, QObject *parent);
+    ~RelayBase() override;
+
+    void start(const QByteArray &upstreamBody, bool stream);
+
+protected:
+    // Ends the relay: logs, reports, schedules deletion. Idempotent.
+    void complete(int status, const Usage &usage, const Error *error);
+    bool clientOpen() const { return m_writer && m_writer->isOpen(); }
+    void failBeforeStream(const Error &e);
+
+    RelayContext m_ctx;
+    QPointer<http::ResponseWriter> m_writer;
+    RouteTarget m_target;
+    Dialect m_dialect;
+    ChatCall *m_call = nullptr;
+    QElapsedTimer m_clock;
+    QByteArray m_method;
+    QByteArray m_path;
+    bool m_completed = false;
+    qint64 m_inputEstimate = -1; // used in the log line when the upstream sent no usage
+
+private:
+    void onClientGone();
+};
+
+} // namespace qp

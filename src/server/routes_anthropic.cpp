@@ -1,0 +1,85 @@
+// POST /v1/messages, /anthropic/v1/messages and their count_tokens (qwen-protocol.md §D).
+#include "apiroutes.h"
+
+#include "logging/logging.h"
+#include "models/modelcatalog.h"
+#include "protocol/anthropicrequest.h"
+#include "protocol/openaichat.h"
+#include "relay/anthropicrelay.h"
+#include "routing/upstreamrouter.h"
+#include "runtime.h"
+#include "tokenizer/tokencount.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QThreadPool>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+namespace {
+// Counting a long prompt takes milliseconds of CPU: never on the event loop that relays every
+// other stream (bench-anchors.md). The result is delivered back on the main thread.
+template <typename Receiver, typename Fn>
+void countOffLoop(Receiver *receiver, QJsonObject body, Fn onCounted)
+{
+    QPointer<Receiver> guard(receiver);
+    QThreadPool::globalInstance()->start([guard, body = std::move(body), onCounted] {
+        const int n = countAnthropicInputTokens(body);
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [guard, n, onCounted] {
+            if (guard)
+                onCounted(guard.data(), n);
+        });
+    });
+}
+} // namespace
+
+void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
+{
+    auto body = jsonBody(req, w, Dialect::Anthropic);
+    if (!body)
+        return;
+    auto translated = anthropic::toOpenAIRequest(
+        *body, anthropic::RequestOptions{m_runtime.settings().boolean(u"strict_schema")});
+    if (!translated) {
+        sendError(w, translated.error(), Dialect::Anthropic);
+        return;
+    }
+    const QString clientModel = body->value(u"model"_s).toString();
+    auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body));
+    if (!target) {
+        sendError(w, target.error(), Dialect::Anthropic);
+        return;
+    }
+    if (target->model != clientModel)
+        qCDebug(lcRouting) << "model" << clientModel << "->" << target->model << target->mappingNote;
+    const bool stream = body->value(u"stream"_s).toBool();
+    const ModelInfo *info = m_runtime.catalog().find(target->model);
+    const QJsonObject upstreamBody =
+        prepareChatBody(std::move(translated.value()),
+                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
+                                           target->upstream.qwenQuirks});
+    auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
+                                     anthropic::thinkingEnabled(*body), this);
+    countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
+    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), stream);
+}
+
+void ApiRoutes::countTokens(http::HttpRequest &req, http::ResponseWriter *w)
+{
+    auto body = jsonBody(req, w, Dialect::Anthropic);
+    if (!body)
+        return;
+    if (!body->value(u"messages"_s).isArray()) {
+        sendError(w, Error::make(Error::Kind::InvalidRequest, u"messages: field required (an array)"_s),
+                  Dialect::Anthropic);
+        return;
+    }
+    countOffLoop(w, *body, [](http::ResponseWriter *writer, int n) {
+        writer->sendJson(200, QJsonObject{{u"input_tokens"_s, n}});
+    });
+}
+
+} // namespace qp

@@ -1,0 +1,42 @@
+// POST /v1/chat/completions
+#include "apiroutes.h"
+
+#include "models/modelcatalog.h"
+#include "protocol/openaichat.h"
+#include "relay/openairelay.h"
+#include "routing/upstreamrouter.h"
+#include "runtime.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
+{
+    auto body = jsonBody(req, w, Dialect::OpenAI);
+    if (!body)
+        return;
+    if (auto e = validateChatRequest(*body)) {
+        sendError(w, *e, Dialect::OpenAI);
+        return;
+    }
+    const QString clientModel = body->value(u"model"_s).toString();
+    auto target = m_runtime.router().route(clientModel, chatRequestHasImages(*body));
+    if (!target) {
+        sendError(w, target.error(), Dialect::OpenAI);
+        return;
+    }
+    const bool stream = body->value(u"stream"_s).toBool();
+    const bool wantsUsage = clientWantsUsage(*body);
+    const ModelInfo *info = m_runtime.catalog().find(target->model);
+    const QJsonObject upstreamBody =
+        prepareChatBody(std::move(*body),
+                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
+                                           target->upstream.qwenQuirks});
+    auto *relay = new OpenAIRelay(m_relay, w, req, target.value(), stream, wantsUsage, this);
+    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), stream);
+}
+
+} // namespace qp

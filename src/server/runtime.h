@@ -1,0 +1,79 @@
+#pragma once
+// The composition root: builds every service once, in dependency order, and owns their lifetimes.
+// Both executables (qwen-proxy and qwen-proxy-tray) and the full-stack tests create one Runtime.
+
+#include "common/error.h"
+#include "settings/settings.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace qp {
+
+class ModelCatalog;
+class NamPool;
+class TokenManager;
+class UpstreamRouter;
+class ApiRoutes;
+namespace http {
+class HttpServer;
+}
+
+struct RuntimeOptions {
+    QString dataDir;   // empty: the platform's app data location
+    QString configFile; // empty: <config location>/config.json, or <dataDir>/config.json
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QHash<QString, QString> cli; // flag name (without --) -> value
+};
+
+class Runtime : public QObject
+{
+    Q_OBJECT
+public:
+    static Result<std::unique_ptr<Runtime>> create(const RuntimeOptions &options);
+    ~Runtime() override;
+
+    // Binds the listener. Errors name the port ("port 8765 is already in use on 127.0.0.1").
+    std::optional<Error> start();
+    // Stops accepting, lets open responses finish for up to `graceMs`, then calls `done`.
+    void shutdown(int graceMs, std::function<void()> done);
+
+    Settings &settings() { return m_settings; }
+    const Settings &settings() const { return m_settings; }
+    http::HttpServer &server() { return *m_server; }
+    TokenManager &tokens() { return *m_tokens; }
+    UpstreamRouter &router() { return *m_router; }
+    const ModelCatalog &catalog() const { return *m_catalog; }
+    QNetworkAccessManager *authNetwork() { return m_authNam; }
+    QString dataDir() const { return m_dataDir; }
+    quint16 port() const;
+    QString openAIBaseUrl() const;
+    QString anthropicBaseUrl() const;
+    QString upstreamDescription() const;
+    QDateTime startedAt() const { return m_startedAt; }
+    QStringList warnings() const { return m_warnings; }
+    void addWarning(const QString &w) { m_warnings.append(w); }
+
+private:
+    Runtime() = default;
+    void setupAccounts();
+
+    Settings m_settings;
+    QString m_dataDir;
+    QDateTime m_startedAt;
+    QStringList m_warnings;
+    QNetworkAccessManager *m_authNam = nullptr;
+    std::unique_ptr<ModelCatalog> m_catalog;
+    std::unique_ptr<UpstreamRouter> m_router;
+    NamPool *m_pool = nullptr;
+    TokenManager *m_tokens = nullptr;
+    http::HttpServer *m_server = nullptr;
+    ApiRoutes *m_routes = nullptr;
+};
+
+} // namespace qp

@@ -1,0 +1,80 @@
+#pragma once
+// An in-process fake of an OpenAI-compatible upstream (the Qwen portal, DashScope, any provider)
+// and of Qwen's OAuth token endpoint, on a free loopback port. Each test scripts the answers and
+// then asserts on the recorded requests.
+
+#include "http/httpserver.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <functional>
+
+namespace qp::test {
+
+struct RecordedRequest {
+    QByteArray method;
+    QByteArray path;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QByteArray header(QByteArrayView name) const
+    {
+        for (const auto &h : headers)
+            if (h.first == name)
+                return h.second;
+        return {};
+    }
+    QJsonObject json() const;
+};
+
+// One step of a scripted SSE answer.
+struct SseStep {
+    int delayMs = 0;
+    QByteArray data; // payload after "data: "; raw frame if `raw` is set
+    bool raw = false;
+};
+
+class FakeUpstream : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(const http::HttpRequest &, http::ResponseWriter *)>;
+
+    explicit FakeUpstream(QObject *parent = nullptr);
+    quint16 port() const { return m_server.port(); }
+    QString baseUrl() const; // http://127.0.0.1:PORT/v1
+
+    // Handlers by path; unmatched paths get 404.
+    void on(const QByteArray &path, Handler h) { m_handlers[path] = std::move(h); }
+    // Convenience scripts for /v1/chat/completions.
+    void replyJson(int status, const QJsonObject &body, http::Headers headers = {});
+    void replySse(QList<SseStep> steps, bool dropAtEnd = false);
+    void replyHang(); // accept and never answer
+    // The token endpoint (/api/v1/oauth2/token): answers a refresh with a new token.
+    void serveTokenRefresh(int status = 200, int expiresInSec = 3600, int delayMs = 0);
+
+    const QList<RecordedRequest> &requests() const { return m_requests; }
+    QList<RecordedRequest> requestsTo(const QByteArray &path) const;
+    int count(const QByteArray &path) const { return int(requestsTo(path).size()); }
+    int refreshCount() const { return m_refreshes; }
+    int abortedStreams() const { return m_abortedStreams; }
+    int openStreams() const { return m_openStreams; }
+
+    // Runs the SSE script on a writer (usable from custom handlers).
+    void runSse(http::ResponseWriter *w, QList<SseStep> steps, bool dropAtEnd);
+
+    static QByteArray chunk(const QJsonObject &delta, const QJsonValue &finish = QJsonValue::Null,
+                            const QString &model = QStringLiteral("qwen3-coder-plus"));
+    static QByteArray usageChunk(int prompt, int completion, int cached = 0);
+
+private:
+    http::HttpServer m_server;
+    QHash<QByteArray, Handler> m_handlers;
+    QList<RecordedRequest> m_requests;
+    int m_refreshes = 0;
+    int m_abortedStreams = 0;
+    int m_openStreams = 0;
+};
+
+} // namespace qp::test

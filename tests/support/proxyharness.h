@@ -1,0 +1,61 @@
+#pragma once
+// A full stack for tests: the real Runtime (HTTP server on port 0, relays, token manager) in a
+// temporary data dir, pointed at a FakeUpstream, and a small HTTP client to talk to it.
+
+#include "fakeupstream.h"
+#include "runtime.h"
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <memory>
+
+namespace qp::test {
+
+struct ClientReply {
+    int status = 0;
+    QByteArray body;
+    QList<QByteArray> pieces; // body as it arrived, one entry per readyRead
+    QList<QPair<QByteArray, QByteArray>> headers;
+    bool timedOut = false;
+    QJsonObject json() const;
+    QByteArray header(const QByteArray &name) const;
+    // SSE "data:" payloads in order.
+    QList<QByteArray> sseData() const;
+};
+
+class ProxyHarness
+{
+public:
+    ProxyHarness();
+    ~ProxyHarness();
+
+    FakeUpstream &upstream() { return *m_upstream; }
+    Runtime &runtime() { return *m_runtime; }
+    QString dataDir() const { return m_dir.path(); }
+    QString qwenHome() const { return m_dir.filePath(QStringLiteral("qwen-home")); }
+
+    // Writes qwen-code's credentials file pointing at the fake upstream.
+    void writeQwenCredentials(const QString &accessToken, qint64 expiryMs,
+                              const QString &refreshToken = QStringLiteral("refresh-0"));
+    // Starts the runtime with Qwen OAuth (default) plus extra environment.
+    bool start(const QHash<QString, QString> &env = {}, QString *error = nullptr);
+
+    QUrl url(const QString &path) const;
+    ClientReply post(const QString &path, const QByteArray &body,
+                     const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+    ClientReply postJson(const QString &path, const QJsonObject &body,
+                         const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+    ClientReply get(const QString &path, int timeoutMs = 10000);
+    QNetworkAccessManager &client() { return m_client; }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<FakeUpstream> m_upstream;
+    std::unique_ptr<Runtime> m_runtime;
+    QNetworkAccessManager m_client;
+};
+
+ClientReply waitForReply(QNetworkReply *reply, int timeoutMs);
+
+} // namespace qp::test
