@@ -96,7 +96,7 @@ QJsonObject errorBody(const Error &e, Dialect d)
     QJsonObject err{{u"message"_s, message},
                     {u"type"_s, openAIErrorType(e, status)},
                     {u"param"_s, e.param.isEmpty() ? QJsonValue() : QJsonValue(e.param)},
-                    {u"code"_s, e.code.isEmpty() ? QJsonValue(status) : QJsonValue(e.code)}};
+                    {u"code"_s, e.code.isEmpty() ? QJsonValue() : QJsonValue(e.code)}};
     return QJsonObject{{u"error"_s, err}};
 }
 

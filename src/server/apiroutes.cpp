@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include <QJsonDocument>
+#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +24,8 @@ ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *paren
         {"/anthropic/v1/messages", "POST", &ApiRoutes::messages},
         {"/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},
         {"/anthropic/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},
+        {"/auth/initiate", "POST", &ApiRoutes::authInitiate},
+        {"/auth/poll", "POST", &ApiRoutes::authPoll},
     };
 }
 
@@ -69,6 +72,10 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
     }
     for (const auto &[name, value] : m_cors.headersFor(req))
         writer->addHeader(name, value);
+    // SDKs surface this id in their errors (_request_id); it ties a user's report to our log.
+    const QByteArray requestId =
+        "req_" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
+    writer->addHeader(d == Dialect::Anthropic ? "request-id" : "x-request-id", requestId);
 
     QByteArrayList allowed;
     for (const Route &r : std::as_const(m_routes)) {

@@ -44,6 +44,9 @@ private:
     // routes_anthropic.cpp
     void messages(http::HttpRequest &req, http::ResponseWriter *w);
     void countTokens(http::HttpRequest &req, http::ResponseWriter *w);
+    // routes_auth.cpp
+    void authInitiate(http::HttpRequest &req, http::ResponseWriter *w);
+    void authPoll(http::HttpRequest &req, http::ResponseWriter *w);
 
     // Parses a JSON object body or answers 400 in the route's dialect.
     std::optional<QJsonObject> jsonBody(const http::HttpRequest &req, http::ResponseWriter *w,

@@ -30,7 +30,12 @@ inline HeaderPairs requestHeaders(const QHttpServerRequest &request)
     const QHttpHeaders &h = request.headers();
     out.reserve(h.size());
     for (qsizetype i = 0; i < h.size(); ++i)
-        out.append({h.nameAt(i).toByteArray().toLower(), h.valueAt(i).toByteArray()});
+        {
+        const auto name = h.nameAt(i);
+        const auto value = h.valueAt(i);
+        out.append({QByteArray(name.data(), name.size()).toLower(),
+                    QByteArray(value.data(), value.size())});
+    }
 #else
     const auto h = request.headers();
     out.reserve(h.size());

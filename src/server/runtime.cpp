@@ -1,6 +1,15 @@
 #include "runtime.h"
 
 #include "apiroutes.h"
+#include "accounts/accountservice.h"
+#include "accounts/accountstore.h"
+#include "accounts/storedcredentialsource.h"
+#include "auth/oauthendpoints.h"
+#include "auth/pendinglogins.h"
+#include "secrets/filesecretstore.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/memorysecretstore.h"
+#include "secrets/secretstoreprobe.h"
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
 #include "http/httpserver.h"
@@ -12,6 +21,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 #include <QTimer>
@@ -62,7 +72,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
                                                          s.string(u"qwen_client_id"),
                                                          s.integer(u"token_refresh_buffer_ms"), 30000},
                                     rt.get());
-    rt->setupAccounts();
+    if (auto e = rt->setupAccounts())
+        return *e;
     // 60-90 ms of work: done on a worker thread now, not on the first request.
     QwenTokenizer::preloadInBackground();
 
@@ -103,18 +114,112 @@ Runtime::~Runtime()
     m_server = nullptr;
 }
 
-void Runtime::setupAccounts()
+namespace {
+// Start-up runs before the event loop; the account layer is asynchronous (QtKeychain answers by
+// signal). Wait for one answer with a bounded local loop.
+template <typename T>
+T waitFor(std::function<void(std::function<void(T)>)> start, T fallback, int timeoutMs = 25000)
+{
+    std::optional<T> out;
+    QEventLoop loop;
+    start([&](T v) {
+        out = std::move(v);
+        loop.quit();
+    });
+    if (!out) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return out ? std::move(*out) : std::move(fallback);
+}
+} // namespace
+
+std::optional<Error> Runtime::setupAccounts()
+{
+    const QString dbPath = QDir(m_dataDir).filePath(AccountStore::defaultFileName());
+    auto store = AccountStore::open(dbPath);
+    if (!store)
+        return store.error();
+    m_store = std::move(store.value());
+
+    // Secrets: the OS keychain when it works (probed: write, read back, delete), else a 0600
+    // file in the data dir with a warning shown once (console, /health, UI).
+    const QString mode = m_settings.string(u"secret_store");
+    const QString fallback = QDir(m_dataDir).filePath(FileSecretStore::defaultFileName());
+    if (mode == u"memory") {
+        m_secrets = new MemorySecretStore(this);
+    } else if (mode == u"file") {
+        m_secrets = new FileSecretStore(fallback, this);
+    } else {
+        const SecretStoreChoice choice = waitFor<SecretStoreChoice>(
+            [&](std::function<void(SecretStoreChoice)> done) {
+                SecretStoreProbe::chooseDefault(KeychainSecretStore::defaultService(), fallback,
+                                                false, done);
+            },
+            SecretStoreChoice{new FileSecretStore(fallback), true,
+                              u"the keychain did not answer; tokens are kept in %1"_s.arg(fallback)});
+        m_secrets = choice.store;
+        m_secrets->setParent(this);
+        if (choice.usingFallback && !choice.warning.isEmpty())
+            m_warnings.append(choice.warning);
+    }
+
+    QString oauthBase = m_settings.string(u"qwen_oauth_base_url");
+    OAuthConfig oauth = OAuthConfig::fromBase(QUrl(oauthBase), m_settings.string(u"qwen_client_id"),
+                                              m_settings.string(u"qwen_scope"));
+    const QString dce = m_settings.string(u"qwen_device_code_endpoint");
+    const QString te = m_settings.string(u"qwen_token_endpoint");
+    if (!dce.isEmpty() || !te.isEmpty())
+        oauth = oauth.withEndpoints(dce.isEmpty() ? oauth.deviceCodeEndpoint : QUrl(dce),
+                                    te.isEmpty() ? oauth.tokenEndpoint : QUrl(te));
+    m_accounts = new AccountService(m_store.get(), m_secrets, m_authNam, oauth, this);
+    m_pending = new PendingLogins(m_accounts, this);
+    connect(m_accounts, &AccountService::accountsChanged, this, &Runtime::reloadAccounts);
+    reloadAccounts();
+    return std::nullopt;
+}
+
+void Runtime::reloadAccounts()
 {
     QStringList ids;
-    if (m_settings.boolean(u"qwen_code_auth_use")) {
+    QString defaultId;
+    const auto listed = m_accounts->list();
+    if (listed) {
+        for (const Account &a : listed.value()) {
+            if (a.provider != QLatin1String(Account::kProviderQwenOAuth))
+                continue;
+            auto source = waitFor<Result<std::shared_ptr<StoredCredentialSource>>>(
+                [&](auto done) { m_accounts->credentialSource(a.id, done); },
+                Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
+            if (!source) {
+                qCWarning(lcAuth) << "account" << a.id << "has no usable credentials:"
+                                  << source.error().message;
+                continue;
+            }
+            if (!m_tokens->hasAccount(a.id))
+                m_tokens->addAccount(a.id, source.value());
+            ids.append(a.id);
+            if (a.isDefault)
+                defaultId = a.id;
+        }
+    }
+    // qwen-code's own login, shared with the qwen CLI (lock-file protocol), as account "default"
+    // unless a stored account already has that name.
+    if (m_settings.boolean(u"qwen_code_auth_use") && !ids.contains(u"default"_s)) {
         auto shared = std::make_shared<SharedFileSource>(
             SharedFileSource::defaultQwenHome(m_settings.string(u"qwen_home")));
         if (shared->exists()) {
-            m_tokens->addAccount(u"default"_s, shared);
+            if (!m_tokens->hasAccount(u"default"_s))
+                m_tokens->addAccount(u"default"_s, shared);
             ids.append(u"default"_s);
         }
     }
-    m_router->setQwenAccounts(ids, ids.isEmpty() ? QString() : ids.first());
+    for (const QString &known : m_tokens->accountIds())
+        if (!ids.contains(known))
+            m_tokens->removeAccount(known);
+    if (defaultId.isEmpty() && !ids.isEmpty())
+        defaultId = ids.contains(u"default"_s) ? u"default"_s : ids.first();
+    m_router->setQwenAccounts(ids, defaultId);
 }
 
 std::optional<Error> Runtime::start()

@@ -15,6 +15,10 @@ class QNetworkAccessManager;
 
 namespace qp {
 
+class AccountService;
+class AccountStore;
+class PendingLogins;
+class SecretStore;
 class ModelCatalog;
 class NamPool;
 class TokenManager;
@@ -50,6 +54,11 @@ public:
     UpstreamRouter &router() { return *m_router; }
     const ModelCatalog &catalog() const { return *m_catalog; }
     QNetworkAccessManager *authNetwork() { return m_authNam; }
+    AccountService &accounts() { return *m_accounts; }
+    PendingLogins &pendingLogins() { return *m_pending; }
+    // Re-reads the account list (after a login, removal or default change) into the token
+    // manager and the router. Loads secrets; never refreshes a token.
+    void reloadAccounts();
     QString dataDir() const { return m_dataDir; }
     quint16 port() const;
     QString openAIBaseUrl() const;
@@ -61,7 +70,7 @@ public:
 
 private:
     Runtime() = default;
-    void setupAccounts();
+    std::optional<Error> setupAccounts();
 
     Settings m_settings;
     QString m_dataDir;
@@ -74,6 +83,10 @@ private:
     TokenManager *m_tokens = nullptr;
     http::HttpServer *m_server = nullptr;
     ApiRoutes *m_routes = nullptr;
+    std::unique_ptr<AccountStore> m_store;
+    SecretStore *m_secrets = nullptr;
+    AccountService *m_accounts = nullptr;
+    PendingLogins *m_pending = nullptr;
 };
 
 } // namespace qp

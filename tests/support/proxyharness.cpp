@@ -60,6 +60,7 @@ bool ProxyHarness::start(const QHash<QString, QString> &env, QString *error)
     o.env.insert(u"QWEN_TOKEN_ENDPOINT"_s,
                  u"http://127.0.0.1:%1/api/v1/oauth2/token"_s.arg(m_upstream->port()));
     o.env.insert(u"PORT"_s, u"0"_s);
+    o.env.insert(u"QP_SECRET_STORE"_s, u"file"_s);
     for (auto it = env.begin(); it != env.end(); ++it)
         o.env.insert(it.key(), it.value());
     auto rt = Runtime::create(o);

@@ -111,6 +111,11 @@ const QList<SettingSpec> &settingSpecs()
         flag(u"strict_schema"_s, false, u"STRICT_SCHEMA"_s, {},
              u"Strip additionalProperties/default/examples/title/formats from tool schemas"_s),
 
+        // Accounts
+        str(u"secret_store"_s, u"auto"_s, u"QP_SECRET_STORE"_s, {},
+            oneOf({u"auto"_s, u"keychain"_s, u"file"_s, u"memory"_s}),
+            u"Where tokens are kept: the OS keychain (auto: when it works), a 0600 file, or memory"_s),
+
         // Qwen OAuth
         num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {},
             range(0, 3600000), u"Refresh tokens this long before they expire"_s),

@@ -70,7 +70,8 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
     m_ping.start(); // silence is measured from the last upstream event
     if (data == "[DONE]") {
         m_call->abort();
-        upstreamEnded();
+        write(m_translator.finish());
+        endStream(nullptr);
         return;
     }
     QJsonParseError err{};
@@ -117,6 +118,13 @@ void AnthropicRelay::upstreamEnded()
         return;
     if (!m_headersSent) {
         m_pendingEnd = true;
+        return;
+    }
+    if (m_translator.stopReason().isEmpty()) {
+        // Neither finish_reason nor [DONE]: the answer was cut off, not finished.
+        upstreamFailed(Error::make(Error::Kind::UpstreamUnavailable,
+                                   u"upstream closed the stream before the answer finished"_s),
+                       true);
         return;
     }
     write(m_translator.finish());

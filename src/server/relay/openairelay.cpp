@@ -68,7 +68,14 @@ void OpenAIRelay::upstreamEnded()
 {
     if (m_completed)
         return;
-    // The upstream closed without [DONE]: finish the stream properly for the client.
+    if (!m_normalizer.sawFinish()) {
+        // Neither finish_reason nor [DONE]: the answer was cut off, not finished.
+        upstreamFailed(Error::make(Error::Kind::UpstreamUnavailable,
+                                   u"upstream closed the stream before the answer finished"_s),
+                       true);
+        return;
+    }
+    // The upstream closed without [DONE] after its finish chunk: end the stream properly.
     if (m_writer) {
         for (const QByteArray &p : m_normalizer.finish())
             writeEvent(p);

@@ -1,0 +1,449 @@
+#include "accounts/accountstore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+#include <QUuid>
+#include <QVariant>
+
+Q_LOGGING_CATEGORY(lcAccountStore, "qp.core.accounts.store")
+
+namespace qp {
+
+namespace {
+
+// Ordered migrations: entry i brings the schema from version i to i+1. Never edit a shipped entry;
+// append a new one. Types and statements are chosen to run unchanged on SQLite and PostgreSQL.
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> m = {
+        {
+            QStringLiteral("CREATE TABLE accounts ("
+                           " id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                           " label VARCHAR(200) NOT NULL DEFAULT '',"
+                           " provider VARCHAR(32) NOT NULL,"
+                           " resource_url VARCHAR(500) NOT NULL DEFAULT '',"
+                           " created_ms BIGINT NOT NULL,"
+                           " last_used_ms BIGINT,"
+                           " status VARCHAR(32) NOT NULL DEFAULT 'active',"
+                           " status_reason VARCHAR(500) NOT NULL DEFAULT '',"
+                           " is_default SMALLINT NOT NULL DEFAULT 0)"),
+            // At most one row may carry the default flag; the code keeps "at least one".
+            QStringLiteral("CREATE UNIQUE INDEX accounts_one_default ON accounts (is_default) "
+                           "WHERE is_default = 1"),
+            QStringLiteral("CREATE TABLE daily_usage ("
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " day CHAR(10) NOT NULL,"
+                           " requests BIGINT NOT NULL DEFAULT 0,"
+                           " errors BIGINT NOT NULL DEFAULT 0,"
+                           " input_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " output_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " cached_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (account_id, day))"),
+        },
+    };
+    return m;
+}
+
+Error sqlError(const QString &what, const QSqlError &e)
+{
+    return Error::make(Error::Kind::Internal,
+                       QStringLiteral("Account database: %1: %2").arg(what, e.text()));
+}
+
+Error notFound(const QString &id)
+{
+    return Error::make(Error::Kind::NotFound, QStringLiteral("No account \"%1\"").arg(id));
+}
+
+// A null QString binds as SQL NULL; our text columns are NOT NULL with '' for "none".
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+}
+
+QString dayKey(const QDate &d)
+{
+    return d.toString(Qt::ISODate);
+}
+
+Account accountFromQuery(const QSqlQuery &q)
+{
+    Account a;
+    a.id = q.value(0).toString();
+    a.label = q.value(1).toString();
+    a.provider = q.value(2).toString();
+    a.resourceUrl = q.value(3).toString();
+    a.createdAt = QDateTime::fromMSecsSinceEpoch(q.value(4).toLongLong(), QTimeZone::utc());
+    if (!q.value(5).isNull())
+        a.lastUsedAt = QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong(), QTimeZone::utc());
+    a.status = accountStatusFromString(q.value(6).toString());
+    a.statusReason = q.value(7).toString();
+    a.isDefault = q.value(8).toInt() != 0;
+    return a;
+}
+
+const char *kSelectAccount = "SELECT id, label, provider, resource_url, created_ms, last_used_ms, "
+                             "status, status_reason, is_default FROM accounts";
+
+// Rolls back unless commit() was reached: every early return stays consistent.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase db) : m_db(std::move(db)) { m_open = m_db.transaction(); }
+    ~Transaction()
+    {
+        if (m_open)
+            m_db.rollback();
+    }
+    bool isOpen() const { return m_open; }
+    bool commit()
+    {
+        m_open = false;
+        return m_db.commit();
+    }
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
+
+} // namespace
+
+AccountStore::AccountStore(QString path, QString connectionName)
+    : m_path(std::move(path)), m_connection(std::move(connectionName))
+{}
+
+AccountStore::~AccountStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+Result<std::unique_ptr<AccountStore>> AccountStore::open(const QString &dbFilePath)
+{
+    const QFileInfo info(dbFilePath);
+    QDir dir = info.absoluteDir();
+    if (!dir.exists()) {
+        if (!dir.mkpath(QStringLiteral(".")))
+            return Error::make(Error::Kind::Internal,
+                               QStringLiteral("Cannot create data directory %1").arg(dir.path()));
+        // Only a directory we created is tightened: a user-chosen existing one stays as it is.
+        QFile::setPermissions(dir.absolutePath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                      QFileDevice::ExeOwner);
+    }
+    if (!info.exists()) {
+        // An empty file is a valid new SQLite database; creating it ourselves fixes the mode
+        // before SQLite writes anything (and SQLite copies it to -wal/-shm).
+        QFile f(dbFilePath);
+        if (!f.open(QIODevice::WriteOnly) ||
+            !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return Error::make(
+                Error::Kind::Internal,
+                QStringLiteral("Cannot create %1: %2").arg(dbFilePath, f.errorString()));
+    }
+
+    const QString name =
+        QStringLiteral("qp.accounts.") + QUuid::createUuid().toString(QUuid::Id128);
+    std::unique_ptr<AccountStore> store(new AccountStore(info.absoluteFilePath(), name));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(info.absoluteFilePath());
+        if (!db.open())
+            return sqlError(QStringLiteral("cannot open %1").arg(dbFilePath), db.lastError());
+        QSqlQuery q(db);
+        // busy_timeout first: another process may hold the lock while we switch to WAL.
+        for (const char *pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
+                                   "PRAGMA foreign_keys = ON"}) {
+            if (!q.exec(QLatin1String(pragma)))
+                return sqlError(QLatin1String(pragma), q.lastError());
+        }
+    }
+    if (auto e = store->migrate())
+        return *e;
+    return store;
+}
+
+int AccountStore::schemaVersion() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT version FROM schema_version")) && q.next())
+        return q.value(0).toInt();
+    return 0;
+}
+
+std::optional<Error> AccountStore::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery q(db);
+    if (!q.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")))
+        return sqlError(QStringLiteral("schema_version"), q.lastError());
+    int version = schemaVersion();
+    if (version > int(migrations().size()))
+        return Error::make(
+            Error::Kind::Internal,
+            QStringLiteral("%1 was written by a newer version (schema %2, this build "
+                           "knows %3); refusing to touch it")
+                .arg(m_path)
+                .arg(version)
+                .arg(migrations().size()));
+    while (version < int(migrations().size())) {
+        Transaction tx(db);
+        if (!tx.isOpen())
+            return sqlError(QStringLiteral("begin migration"), db.lastError());
+        for (const QString &stmt : migrations().at(version)) {
+            if (!q.exec(stmt))
+                return sqlError(QStringLiteral("migration to %1").arg(version + 1), q.lastError());
+        }
+        const bool first = version == 0;
+        q.prepare(first ? QStringLiteral("INSERT INTO schema_version (version) VALUES (?)")
+                        : QStringLiteral("UPDATE schema_version SET version = ?"));
+        q.addBindValue(version + 1);
+        if (!q.exec() || !tx.commit())
+            return sqlError(QStringLiteral("migration to %1").arg(version + 1), db.lastError());
+        ++version;
+        qCInfo(lcAccountStore) << "account database migrated to schema" << version;
+    }
+    return std::nullopt;
+}
+
+Result<Account> AccountStore::add(Account a)
+{
+    if (!Account::isValidId(a.id))
+        return Error::make(Error::Kind::InvalidRequest,
+                           QStringLiteral("Invalid account id \"%1\": use 1-64 letters, digits, "
+                                          "'.', '_' or '-'")
+                               .arg(a.id));
+    if (contains(a.id))
+        return Error::make(Error::Kind::InvalidRequest,
+                           QStringLiteral("Account \"%1\" already exists").arg(a.id));
+    if (!a.createdAt.isValid())
+        a.createdAt = QDateTime::currentDateTimeUtc();
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(db);
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM accounts WHERE is_default = 1")) || !q.next())
+        return sqlError(QStringLiteral("add"), q.lastError());
+    const bool hasDefault = q.value(0).toInt() > 0;
+    a.isDefault = a.isDefault || !hasDefault;
+    if (a.isDefault && hasDefault &&
+        !q.exec(QStringLiteral("UPDATE accounts SET is_default = 0 WHERE is_default = 1")))
+        return sqlError(QStringLiteral("add"), q.lastError());
+    q.prepare(QStringLiteral("INSERT INTO accounts (id, label, provider, resource_url, created_ms, "
+                             "last_used_ms, status, status_reason, is_default) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(a.id);
+    q.addBindValue(text(a.label));
+    q.addBindValue(text(a.provider));
+    q.addBindValue(text(a.resourceUrl));
+    q.addBindValue(a.createdAt.toMSecsSinceEpoch());
+    q.addBindValue(a.lastUsedAt.isValid() ? QVariant(a.lastUsedAt.toMSecsSinceEpoch())
+                                          : QVariant(QMetaType::fromType<qlonglong>()));
+    q.addBindValue(accountStatusToString(a.status));
+    q.addBindValue(text(a.statusReason));
+    q.addBindValue(a.isDefault ? 1 : 0);
+    if (!q.exec() || !tx.commit())
+        return sqlError(QStringLiteral("add %1").arg(a.id), q.lastError());
+    return a;
+}
+
+std::optional<Error> AccountStore::remove(const QString &id)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(db);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT is_default FROM accounts WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(QStringLiteral("remove %1").arg(id), q.lastError());
+    if (!q.next())
+        return notFound(id);
+    const bool wasDefault = q.value(0).toInt() != 0;
+    for (const QString &stmt : {QStringLiteral("DELETE FROM daily_usage WHERE account_id = ?"),
+                                QStringLiteral("DELETE FROM accounts WHERE id = ?")}) {
+        q.prepare(stmt);
+        q.addBindValue(id);
+        if (!q.exec())
+            return sqlError(QStringLiteral("remove %1").arg(id), q.lastError());
+    }
+    if (wasDefault &&
+        !q.exec(QStringLiteral("UPDATE accounts SET is_default = 1 WHERE id = (SELECT id FROM "
+                               "accounts ORDER BY created_ms, id LIMIT 1)")))
+        return sqlError(QStringLiteral("remove %1").arg(id), q.lastError());
+    if (!tx.commit())
+        return sqlError(QStringLiteral("remove %1").arg(id), db.lastError());
+    return std::nullopt;
+}
+
+Result<Account> AccountStore::get(const QString &id) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QLatin1String(kSelectAccount) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(QStringLiteral("get %1").arg(id), q.lastError());
+    if (!q.next())
+        return notFound(id);
+    return accountFromQuery(q);
+}
+
+bool AccountStore::contains(const QString &id) const
+{
+    return get(id).ok();
+}
+
+Result<QList<Account>> AccountStore::list() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(QLatin1String(kSelectAccount) + QStringLiteral(" ORDER BY created_ms, id")))
+        return sqlError(QStringLiteral("list"), q.lastError());
+    QList<Account> out;
+    while (q.next())
+        out.append(accountFromQuery(q));
+    return out;
+}
+
+std::optional<Error> AccountStore::setDefault(const QString &id)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(db);
+    if (!contains(id))
+        return notFound(id);
+    QSqlQuery q(db);
+    // Clear first: the partial unique index would reject two flagged rows even for a moment.
+    if (!q.exec(QStringLiteral("UPDATE accounts SET is_default = 0 WHERE is_default = 1")))
+        return sqlError(QStringLiteral("set default"), q.lastError());
+    q.prepare(QStringLiteral("UPDATE accounts SET is_default = 1 WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !tx.commit())
+        return sqlError(QStringLiteral("set default"), q.lastError());
+    return std::nullopt;
+}
+
+QString AccountStore::defaultAccountId() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT id FROM accounts WHERE is_default = 1")) && q.next())
+        return q.value(0).toString();
+    return {};
+}
+
+std::optional<Error> AccountStore::updateColumn(const QString &id, const char *column,
+                                                const QVariant &v)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    // `column` is one of our literals, never user input.
+    q.prepare(QStringLiteral("UPDATE accounts SET %1 = ? WHERE id = ?").arg(QLatin1String(column)));
+    q.addBindValue(v.typeId() == QMetaType::QString ? text(v.toString()) : v);
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(QStringLiteral("update %1").arg(id), q.lastError());
+    if (q.numRowsAffected() == 0)
+        return notFound(id);
+    return std::nullopt;
+}
+
+std::optional<Error> AccountStore::setLabel(const QString &id, const QString &label)
+{
+    return updateColumn(id, "label", label);
+}
+
+std::optional<Error> AccountStore::setStatus(const QString &id, AccountStatus status,
+                                             const QString &reason)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(db);
+    if (auto e = updateColumn(id, "status", accountStatusToString(status)))
+        return e;
+    if (auto e = updateColumn(id, "status_reason", reason))
+        return e;
+    if (!tx.commit())
+        return sqlError(QStringLiteral("set status"), db.lastError());
+    return std::nullopt;
+}
+
+std::optional<Error> AccountStore::setResourceUrl(const QString &id, const QString &resourceUrl)
+{
+    return updateColumn(id, "resource_url", resourceUrl);
+}
+
+std::optional<Error> AccountStore::touch(const QString &id, const QDateTime &whenUtc)
+{
+    return updateColumn(id, "last_used_ms", whenUtc.toMSecsSinceEpoch());
+}
+
+std::optional<Error> AccountStore::recordUsage(const QString &accountId, const QDate &day,
+                                               qint64 inputTokens, qint64 outputTokens,
+                                               qint64 cachedTokens, bool ok)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(db);
+    QSqlQuery q(db);
+    // ON CONFLICT ... DO UPDATE is the upsert both SQLite (>= 3.24) and PostgreSQL speak.
+    q.prepare(
+        QStringLiteral("INSERT INTO daily_usage (account_id, day, requests, errors, input_tokens, "
+                       "output_tokens, cached_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (account_id, day) DO UPDATE SET "
+                       "requests = daily_usage.requests + excluded.requests, "
+                       "errors = daily_usage.errors + excluded.errors, "
+                       "input_tokens = daily_usage.input_tokens + excluded.input_tokens, "
+                       "output_tokens = daily_usage.output_tokens + excluded.output_tokens, "
+                       "cached_tokens = daily_usage.cached_tokens + excluded.cached_tokens"));
+    q.addBindValue(accountId);
+    q.addBindValue(dayKey(day));
+    q.addBindValue(ok ? 1 : 0);
+    q.addBindValue(ok ? 0 : 1);
+    q.addBindValue(inputTokens);
+    q.addBindValue(outputTokens);
+    q.addBindValue(cachedTokens);
+    if (!q.exec())
+        return sqlError(QStringLiteral("record usage"), q.lastError());
+    if (ok) {
+        if (auto e = touch(accountId, QDateTime::currentDateTimeUtc());
+            e && e->kind != Error::Kind::NotFound)
+            return e;
+    }
+    if (!tx.commit())
+        return sqlError(QStringLiteral("record usage"), db.lastError());
+    return std::nullopt;
+}
+
+Result<DailyUsage> AccountStore::usageOn(const QString &accountId, const QDate &day) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT requests, errors, input_tokens, output_tokens, cached_tokens "
+                             "FROM daily_usage WHERE account_id = ? AND day = ?"));
+    q.addBindValue(accountId);
+    q.addBindValue(dayKey(day));
+    if (!q.exec())
+        return sqlError(QStringLiteral("usage"), q.lastError());
+    DailyUsage u;
+    if (q.next()) {
+        u.requests = q.value(0).toLongLong();
+        u.errors = q.value(1).toLongLong();
+        u.inputTokens = q.value(2).toLongLong();
+        u.outputTokens = q.value(3).toLongLong();
+        u.cachedTokens = q.value(4).toLongLong();
+    }
+    return u;
+}
+
+Result<qint64> AccountStore::requestsToday(const QString &accountId) const
+{
+    auto u = usageOn(accountId, QDateTime::currentDateTimeUtc().date());
+    if (!u)
+        return u.error();
+    return u->requests;
+}
+
+} // namespace qp
