@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 ROOT=${QP_QT68_ROOT:-/var/cache/qwen-proxy/trixie-root}
 MIRROR=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-PKGS="cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-      qt6-charts-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev libqrcodegencpp-dev
-      libqt6sql6-sqlite libsecret-1-dev libgl-dev"
+PKGS="cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev"
+PKGS+=" qt6-charts-dev qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev libqrcodegencpp-dev"
+PKGS+=" libqt6sql6-sqlite libsecret-1-dev libgl-dev"
 
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 

@@ -58,6 +58,12 @@ int runServe(const QStringList &args)
         opts.env.insert(u"OPENAI_API_KEY"_s, key);
     }
 
+    // Log early, at the level asked for, so start-up messages obey LOG_LEVEL too.
+    LogHub::instance().install(LogHub::parseLevel(
+        opts.cli.value(u"log-level"_s, opts.env.value(u"LOG_LEVEL"_s, u"info"_s)),
+        Settings::parse(*Settings::spec(u"debug_log"), opts.env.value(u"DEBUG_LOG"_s))
+            .value_or(false)
+            .toBool()));
     auto created = Runtime::create(opts);
     if (!created) {
         printErr(u"qwen-proxy: "_s + created.error().message);

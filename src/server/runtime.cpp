@@ -16,7 +16,6 @@
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "routing/upstreamrouter.h"
-#include "tokenizer/qwentokenizer.h"
 #include "upstream/nampool.h"
 
 #include <QCoreApplication>
@@ -74,8 +73,6 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
                                     rt.get());
     if (auto e = rt->setupAccounts())
         return *e;
-    // 60-90 ms of work: done on a worker thread now, not on the first request.
-    QwenTokenizer::preloadInBackground();
 
     http::ServerLimits limits;
     limits.parser.maxBodyBytes = s.integer(u"max_body_bytes");

@@ -55,12 +55,35 @@ void LogHub::install(Level consoleLevel, const QString &debugDir, int fileLimit)
             u"debug-"_s + QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss-zzz"_s) +
             u".log"_s);
     }
-    if (consoleLevel == Level::Debug)
-        QLoggingCategory::setFilterRules(u"qp.*.debug=true"_s);
+    setConsoleLevel(consoleLevel);
     qInstallMessageHandler(&LogHub::handler);
 }
 
-void LogHub::setConsoleLevel(Level level) { m_console = level; }
+void LogHub::setConsoleLevel(Level level)
+{
+    m_console = level;
+    // Disabled categories cost nothing at the call site (the message is never formatted), so
+    // the level is applied as filter rules, not only in the handler.
+    QString rules;
+    switch (level) {
+    case Level::Off:
+        rules = u"qp.*.debug=false\nqp.*.info=false\nqp.*.warning=false"_s;
+        break;
+    case Level::Error:
+        rules = u"qp.*.debug=false\nqp.*.info=false\nqp.*.warning=false"_s;
+        break;
+    case Level::Warn:
+        rules = u"qp.*.debug=false\nqp.*.info=false"_s;
+        break;
+    case Level::Info:
+        rules = u"qp.*.debug=false"_s;
+        break;
+    case Level::Debug:
+        rules = u"qp.*.debug=true"_s;
+        break;
+    }
+    QLoggingCategory::setFilterRules(rules);
+}
 
 QList<LogEntry> LogHub::recent(int max) const
 {

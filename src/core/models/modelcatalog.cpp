@@ -2,23 +2,34 @@
 
 #include "logging/logging.h"
 
-#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
 namespace qp {
 
-namespace {
-bool globMatch(const QString &pattern, const QString &text)
+bool globMatches(QStringView pattern, QStringView text)
 {
-    const auto re = QRegularExpression::fromWildcard(pattern, Qt::CaseInsensitive,
-                                                     QRegularExpression::UnanchoredWildcardConversion);
-    return QRegularExpression(u"^(?:"_s + re.pattern() + u")$"_s,
-                              QRegularExpression::CaseInsensitiveOption)
-        .match(text)
-        .hasMatch();
+    // Iterative matcher with single-star backtracking: linear for the patterns we use.
+    qsizetype p = 0, t = 0, starP = -1, starT = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == u'*') {
+            starP = p++;
+            starT = t;
+        } else if (p < pattern.size() &&
+                   (pattern[p] == u'?' || pattern[p].toCaseFolded() == text[t].toCaseFolded())) {
+            ++p;
+            ++t;
+        } else if (starP >= 0) {
+            p = starP + 1;
+            t = ++starT;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == u'*')
+        ++p;
+    return p == pattern.size();
 }
-} // namespace
 
 ModelCatalog::ModelCatalog(QString defaultModel, const QString &extraRules)
     : m_default(defaultModel.isEmpty() ? u"qwen3-coder-plus"_s : std::move(defaultModel))
@@ -69,7 +80,7 @@ ModelCatalog::Resolution ModelCatalog::resolve(const QString &clientModel, bool 
     r.model = clientModel;
     bool ruled = false;
     for (const auto &rule : m_rules) {
-        if (globMatch(rule.pattern, clientModel)) {
+        if (globMatches(rule.pattern, clientModel)) {
             r.model = rule.target == u"{default}" ? m_default : rule.target;
             r.mapped = true;
             r.rule = rule.pattern;

@@ -44,6 +44,16 @@ void RelayBase::failBeforeStream(const Error &e)
     complete(httpStatusFor(e, m_dialect), Usage(), &e);
 }
 
+namespace {
+// Local wall-clock time for the request line without asking the C library for the time zone on
+// every request (glibc stats /etc/localtime each time).
+QString localClock()
+{
+    static const qint64 offset = QDateTime::currentDateTime().offsetFromUtc();
+    return QDateTime::currentDateTimeUtc().addSecs(offset).toString(u"HH:mm:ss"_s);
+}
+} // namespace
+
 void RelayBase::complete(int status, const Usage &usage, const Error *error)
 {
     if (m_completed)
@@ -57,10 +67,14 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     const QString account = m_target.upstream.auth == Upstream::Auth::QwenOAuth
                                 ? m_target.upstream.accountId
                                 : m_target.upstream.name;
-    // One console line per request (issue 2 §9).
+    // One console line per request (issue 2 §9); not even formatted when the level hides it.
+    if (!lcRequest().isInfoEnabled()) {
+        deleteLater();
+        return;
+    }
     qCInfo(lcRequest).noquote()
         << u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms in=%8 out=%9%10"_s
-               .arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s),
+               .arg(localClock(),
                     QString::fromLatin1(m_method), QString::fromLatin1(m_path),
                     m_target.model.isEmpty() ? u"-"_s : m_target.model, account)
                .arg(status)
