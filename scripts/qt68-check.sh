@@ -34,6 +34,7 @@ mount --bind "$PWD" "$ROOT/src"
 chroot "$ROOT" bash -c '
   set -euo pipefail
   cd /src
+  rm -rf /tmp/qp-build-qt68
   cmake -S . -B /tmp/qp-build-qt68 -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build /tmp/qp-build-qt68 -j"$(nproc)"
   QT_QPA_PLATFORM=offscreen ctest --test-dir /tmp/qp-build-qt68 --output-on-failure -j2 --timeout 300 -E "^interop\\."

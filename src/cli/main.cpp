@@ -16,13 +16,26 @@ void printHelp()
         "Usage:\n"
         "  qwen-proxy serve [--host H] [--port P] [--data-dir D] [--log-level L]\n"
         "                   [--upstream-url URL] [--api-key-stdin] [--config FILE]\n"
-        "  qwen-proxy auth [add <id> | list | remove <id> | default <id> | counts | import]\n"
+        "  qwen-proxy auth [--no-qr] [--no-browser] [--light-terminal]\n"
+        "  qwen-proxy auth add <id> [--label TEXT] [--default] [--replace]\n"
+        "                  [--no-qr] [--no-browser] [--light-terminal]\n"
+        "  qwen-proxy auth list | counts | remove <id> | default <id>\n"
+        "  qwen-proxy auth import [--from DIR] [--replace]\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
         "With OPENAI_BASE_URL and OPENAI_API_KEY set, requests go to that OpenAI-compatible\n"
         "upstream instead of Qwen OAuth. --api-key-stdin reads the key from standard input.\n"
-        "Log levels: off, error, warn, info, debug.\n",
+        "Log levels: off, error, warn, info, debug.\n\n"
+        "auth add logs a Qwen account in with the device flow (URL, code, QR code, browser)\n"
+        "and stores it under <id>; Ctrl-C cancels and stores nothing. auth with no verb\n"
+        "refreshes the default account, or logs it in again when that is needed. list shows\n"
+        "status, token expiry and today's requests (* marks the default); counts shows the\n"
+        "requests per account today and when they reset (midnight UTC). import copies\n"
+        "~/.qwen/oauth_creds.json and oauth_creds_<id>.json (QWEN_HOME or --from DIR).\n"
+        "--light-terminal draws the QR code for dark text on a light background.\n"
+        "Every auth verb accepts --data-dir D and --config FILE like serve.\n"
+        "Exit codes: 0 success, 1 failure, 2 usage error.\n",
         QP_VERSION);
 }
 

@@ -155,6 +155,8 @@ void HttpServer::connectionClosed(HttpConnection *c)
     }
     if (!m_closing && busyCount() == 0)
         Q_EMIT becameIdle();
+    if (!m_closing && m_connections.isEmpty())
+        Q_EMIT allConnectionsClosed();
 }
 
 void HttpServer::responseFinished()

@@ -57,6 +57,7 @@ public:
 
 Q_SIGNALS:
     void becameIdle(); // the last response in progress finished
+    void allConnectionsClosed();
 
 private:
     friend class HttpConnection;

@@ -1,0 +1,37 @@
+#pragma once
+// The verbs of `qwen-proxy auth` (issue 3 §2). cmd_auth.cpp parses the command line, builds the
+// Runtime (settings, account store, secret store; no HTTP listener) and calls one of these. Each
+// returns an ExitCode (cliargs.h) and prints its own messages: results on stdout, errors on stderr.
+// None of them ever prints a token.
+
+#include "accounts/accountservice.h"
+
+#include <QString>
+
+namespace qp {
+class Runtime;
+}
+
+namespace qp::cli {
+
+struct LoginUi {
+    bool showQr = true;
+    bool openBrowser = true;
+    bool lightTerminal = false; // QR drawn for dark text on a light background
+};
+
+// Device login into opts.accountId: URL, user code, QR, browser, countdown; Ctrl-C cancels and
+// leaves nothing stored.
+int authAdd(Runtime &rt, const AddAccountOptions &opts, const LoginUi &ui);
+// `qwen-proxy auth` without a verb (the original `npm run auth`): refreshes the default account
+// when its refresh token still works, else logs it in again; with no account, logs in "default".
+int authDefaultLogin(Runtime &rt, const LoginUi &ui);
+
+int authList(Runtime &rt);
+int authRemove(Runtime &rt, const QString &id);
+int authSetDefault(Runtime &rt, const QString &id);
+int authCounts(Runtime &rt);
+// Copies qwen-code's and the original proxies' credential files from `qwenDir` into the store.
+int authImport(Runtime &rt, const QString &qwenDir, bool replaceExisting);
+
+} // namespace qp::cli
