@@ -61,17 +61,6 @@ int usageError(const QString &message, const QString &usage)
 
 // Tests (and impatient developers against a local fake) shorten the 2 s device-flow poll.
 // Deliberately undocumented in `help`: the real server asks for 2 s and answers slow_down below.
-void applyPollOverride(Runtime &rt)
-{
-    bool ok = false;
-    const int ms = qEnvironmentVariableIntValue("QP_DEVICE_POLL_MS", &ok);
-    if (!ok || ms <= 0)
-        return;
-    DeviceFlow::Timing t = rt.accounts().deviceFlowTiming();
-    t.initialPollMs = ms;
-    t.maxPollMs = std::max(ms, std::min(t.maxPollMs, ms * 5));
-    rt.accounts().setDeviceFlowTiming(t);
-}
 
 } // namespace
 
@@ -132,7 +121,6 @@ int runAuth(const QStringList &argsIn)
         LogHub::instance().setConsoleLevel(level);
     for (const QString &w : rt->warnings())
         console::err(u"warning: "_s + w);
-    applyPollOverride(*rt);
 
     LoginUi ui;
     ui.showQr = !parsed.switches.contains(u"no-qr"_s);

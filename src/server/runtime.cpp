@@ -21,6 +21,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 #include <QTimer>
@@ -73,6 +74,17 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
                                     rt.get());
     if (auto e = rt->setupAccounts())
         return *e;
+    {
+        // Test hook (not a user setting): a faster device-flow poll than Qwen's 2 s.
+        bool ok = false;
+        const int ms = options.env.value(u"QP_DEVICE_POLL_MS"_s).toInt(&ok);
+        if (ok && ms > 0) {
+            DeviceFlow::Timing t = rt->m_accounts->deviceFlowTiming();
+            t.initialPollMs = ms;
+            t.maxPollMs = std::max(ms, std::min(t.maxPollMs, ms * 5));
+            rt->m_accounts->setDeviceFlowTiming(t);
+        }
+    }
 
     http::ServerLimits limits;
     limits.parser.maxBodyBytes = s.integer(u"max_body_bytes");
@@ -173,6 +185,23 @@ std::optional<Error> Runtime::setupAccounts()
     m_pending = new PendingLogins(m_accounts, this);
     connect(m_accounts, &AccountService::accountsChanged, this, &Runtime::reloadAccounts);
     reloadAccounts();
+    // `qwen-proxy auth add` in another process writes the same database: notice it without a
+    // restart. A cheap stat every few seconds; the secrets are read only when something changed.
+    auto *watch = new QTimer(this);
+    watch->setInterval(3000);
+    auto stamp = [dbPath] {
+        return QFileInfo(dbPath).lastModified().toMSecsSinceEpoch() +
+               QFileInfo(dbPath + u"-wal"_s).lastModified().toMSecsSinceEpoch() +
+               QFileInfo(dbPath + u"-wal"_s).size();
+    };
+    connect(watch, &QTimer::timeout, this, [this, stamp, last = stamp()]() mutable {
+        const qint64 now = stamp();
+        if (now != last) {
+            last = now;
+            reloadAccounts();
+        }
+    });
+    watch->start();
     return std::nullopt;
 }
 
