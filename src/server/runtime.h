@@ -20,7 +20,7 @@ class AccountStore;
 class PendingLogins;
 class SecretStore;
 class ModelCatalog;
-class NamPool;
+class HttpClient;
 class TokenManager;
 class UpstreamRouter;
 class ApiRoutes;
@@ -79,7 +79,7 @@ private:
     QNetworkAccessManager *m_authNam = nullptr;
     std::unique_ptr<ModelCatalog> m_catalog;
     std::unique_ptr<UpstreamRouter> m_router;
-    NamPool *m_pool = nullptr;
+    HttpClient *m_client = nullptr;
     TokenManager *m_tokens = nullptr;
     http::HttpServer *m_server = nullptr;
     ApiRoutes *m_routes = nullptr;

@@ -73,7 +73,12 @@ void FakeUpstream::runSse(http::ResponseWriter *w, QList<SseStep> steps, bool dr
     });
     auto state = std::make_shared<qsizetype>(0);
     auto next = std::make_shared<std::function<void()>>();
-    *next = [this, writer, steps, dropAtEnd, state, next, counted] {
+    // The step function refers to itself only weakly: a strong self-capture would leak it.
+    std::weak_ptr<std::function<void()>> weakNext = next;
+    *next = [this, writer, steps, dropAtEnd, state, weakNext, counted] {
+        auto next = weakNext.lock();
+        if (!next)
+            return;
         if (!writer || !writer->isOpen())
             return;
         while (*state < steps.size()) {
@@ -138,6 +143,42 @@ void FakeUpstream::serveTokenRefresh(int status, int expiresInSec, int delayMs)
             QTimer::singleShot(delayMs, this, answer);
         else
             answer();
+    });
+}
+
+void FakeUpstream::serveRotatingTokens(const QString &accessToken, const QString &refreshToken,
+                                       int delayMs)
+{
+    m_access = accessToken;
+    m_refresh = refreshToken;
+    on("/api/v1/oauth2/token", [this, delayMs](const http::HttpRequest &req, http::ResponseWriter *w) {
+        ++m_refreshes;
+        const QUrlQuery form(QString::fromUtf8(req.body));
+        const QString presented = form.queryItemValue(u"refresh_token"_s);
+        QPointer<http::ResponseWriter> writer(w);
+        QTimer::singleShot(delayMs, this, [this, writer, presented] {
+            if (!writer)
+                return;
+            if (presented != m_refresh) {
+                writer->sendJson(400, QJsonObject{{u"error"_s, u"invalid_grant"_s}});
+                return;
+            }
+            m_access = u"rotated-access-%1"_s.arg(m_refreshes);
+            m_refresh = u"rotated-refresh-%1"_s.arg(m_refreshes);
+            writer->sendJson(200, QJsonObject{{u"access_token"_s, m_access},
+                                              {u"refresh_token"_s, m_refresh},
+                                              {u"token_type"_s, u"Bearer"_s},
+                                              {u"expires_in"_s, 3600}});
+        });
+    });
+    on("/v1/chat/completions", [this](const http::HttpRequest &req, http::ResponseWriter *w) {
+        if (req.header("authorization") != "Bearer " + m_access.toUtf8()) {
+            w->sendJson(401, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, u"invalid access token or token expired"_s}}}});
+            return;
+        }
+        w->sendJson(200, QJsonObject{{u"choices"_s, QJsonArray{QJsonObject{
+            {u"index"_s, 0}, {u"finish_reason"_s, u"stop"_s},
+            {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u"ok"_s}}}}}}});
     });
 }
 

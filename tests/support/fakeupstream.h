@@ -53,6 +53,11 @@ public:
     void replyHang(); // accept and never answer
     // The token endpoint (/api/v1/oauth2/token): answers a refresh with a new token.
     void serveTokenRefresh(int status = 200, int expiresInSec = 3600, int delayMs = 0);
+    // Like Qwen: each refresh token works once; using an old one is 400 invalid_grant. Chat
+    // requests must carry the newest access token, else 401.
+    void serveRotatingTokens(const QString &accessToken, const QString &refreshToken, int delayMs);
+    QString currentAccessToken() const { return m_access; }
+    QString currentRefreshToken() const { return m_refresh; }
 
     const QList<RecordedRequest> &requests() const { return m_requests; }
     QList<RecordedRequest> requestsTo(const QByteArray &path) const;
@@ -75,6 +80,8 @@ private:
     int m_refreshes = 0;
     int m_abortedStreams = 0;
     int m_openStreams = 0;
+    QString m_access;
+    QString m_refresh;
 };
 
 } // namespace qp::test

@@ -2,7 +2,8 @@
 
 #include "auth/tokenmanager.h"
 #include "logging/logging.h"
-#include "upstream/nampool.h"
+#include "upstream/httpclient.h"
+#include "upstream/httpclientrequest.h"
 #include "upstream/upstreamerror.h"
 
 #include <QSysInfo>
@@ -27,9 +28,9 @@ QByteArray qwenUserAgent(const QString &version)
 }
 } // namespace
 
-ChatCall::ChatCall(NamPool *pool, TokenManager *tokens, ChatCallConfig config, Upstream upstream,
-                   QByteArray body, bool stream, ChatSink *sink, QObject *parent)
-    : QObject(parent), m_pool(pool), m_tokens(tokens), m_config(std::move(config)),
+ChatCall::ChatCall(HttpClient *client, TokenManager *tokens, ChatCallConfig config,
+                   Upstream upstream, QByteArray body, bool stream, ChatSink *sink, QObject *parent)
+    : QObject(parent), m_client(client), m_tokens(tokens), m_config(std::move(config)),
       m_upstream(std::move(upstream)), m_body(std::move(body)), m_stream(stream), m_sink(sink)
 {
     m_phaseTimer.setSingleShot(true);
@@ -73,7 +74,8 @@ void ChatCall::start()
 void ChatCall::sendWithToken(const QString &accessToken, const QString &resourceUrl)
 {
     m_usedToken = accessToken;
-    send(qwenApiBaseUrl(resourceUrl, m_config.qwenFallbackBaseUrl), "Bearer " + accessToken.toUtf8());
+    send(qwenApiBaseUrl(resourceUrl, m_config.qwenFallbackBaseUrl),
+         "Bearer " + accessToken.toUtf8());
 }
 
 void ChatCall::send(const QUrl &base, const QByteArray &authorization)
@@ -81,54 +83,53 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     ++m_attempts;
     m_status = 0;
     m_errorBody.clear();
+    m_retryAfter.clear();
     m_url = m_upstream.chatCompletionsUrl(base);
-    QNetworkRequest req(m_url);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    req.setRawHeader("Accept", m_stream ? "text/event-stream" : "application/json");
-    // Compressed bodies would be buffered by QNAM until it can inflate them: no streaming.
-    req.setRawHeader("Accept-Encoding", "identity");
+    QList<QPair<QByteArray, QByteArray>> headers;
+    headers.reserve(10 + m_upstream.extraHeaders.size());
+    headers.append({QByteArray("Content-Type"), QByteArray("application/json")});
+    headers.append(
+        {QByteArray("Accept"), QByteArray(m_stream ? "text/event-stream" : "application/json")});
+    // Compressed bodies could not be relayed chunk by chunk.
+    headers.append({QByteArray("Accept-Encoding"), QByteArray("identity")});
     if (!authorization.isEmpty())
-        req.setRawHeader("Authorization", authorization);
+        headers.append({QByteArray("Authorization"), QByteArray(authorization)});
     if (m_upstream.qwenQuirks) {
         const QByteArray ua = qwenUserAgent(m_config.qwenCodeVersion);
-        req.setRawHeader("User-Agent", ua);
-        req.setRawHeader("X-DashScope-UserAgent", ua);
-        req.setRawHeader("X-DashScope-CacheControl", "enable");
-        req.setRawHeader("X-DashScope-AuthType", "qwen-oauth");
+        headers.append({QByteArray("User-Agent"), QByteArray(ua)});
+        headers.append({QByteArray("X-DashScope-UserAgent"), QByteArray(ua)});
+        headers.append({QByteArray("X-DashScope-CacheControl"), QByteArray("enable")});
+        headers.append({QByteArray("X-DashScope-AuthType"), QByteArray("qwen-oauth")});
     } else {
-        req.setRawHeader("User-Agent", "qwen-proxy/" QP_VERSION);
+        headers.append({QByteArray("User-Agent"), QByteArray("qwen-proxy/" QP_VERSION)});
     }
-    for (const auto &h : m_upstream.extraHeaders)
-        req.setRawHeader(h.first, h.second);
-    req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    headers += m_upstream.extraHeaders;
 
     cleanupReply();
-    m_nam = m_pool->acquire(m_url);
-    m_reply = m_nam->post(req, m_body);
+    m_reply = m_client->post(m_url, headers, m_body);
     m_phase = "connect";
     m_phaseTimer.start(m_config.connectTimeoutMs);
-    connect(m_reply, &QNetworkReply::requestSent, this, [this] {
+    connect(m_reply, &HttpClientRequest::requestSent, this, [this] {
         m_phase = "first byte";
         m_phaseTimer.start(m_config.firstByteTimeoutMs);
     });
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ChatCall::onMetaData);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ChatCall::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &ChatCall::onFinished);
+    connect(m_reply, &HttpClientRequest::responseStarted, this, &ChatCall::onResponseStarted);
+    connect(m_reply, &HttpClientRequest::bodyData, this, &ChatCall::onBodyData);
+    connect(m_reply, &HttpClientRequest::finished, this, &ChatCall::onFinished);
+    connect(m_reply, &HttpClientRequest::failed, this,
+            [this](HttpClientRequest::Failure kind, const QString &message) {
+                onFailed(int(kind), message);
+            });
 }
 
 void ChatCall::cleanupReply()
 {
     if (m_reply) {
-        QNetworkReply *r = m_reply;
+        HttpClientRequest *r = m_reply;
         m_reply = nullptr;
         r->disconnect(this);
-        if (r->isRunning())
-            r->abort();
+        r->abort();
         r->deleteLater();
-    }
-    if (m_nam) {
-        m_pool->release(m_nam, m_url);
-        m_nam = nullptr;
     }
 }
 
@@ -142,18 +143,22 @@ void ChatCall::abort()
     cleanupReply();
 }
 
-void ChatCall::onMetaData()
+void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    if (!m_reply || m_status != 0)
+    if (m_done)
         return;
-    m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (m_status == 0)
-        return;
+    m_status = status;
+    QByteArray contentType;
+    for (const auto &h : headers) {
+        if (h.first == "content-type")
+            contentType = h.second;
+        else if (h.first == "retry-after")
+            m_retryAfter = h.second;
+    }
     m_phase = "idle";
     m_phaseTimer.start(m_stream ? m_config.idleTimeoutMs : m_config.firstByteTimeoutMs);
     if (isSuccess() && m_stream) {
-        const QByteArray ct = m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        m_jsonToStream = ct.contains("application/json");
+        m_jsonToStream = contentType.contains("application/json");
         if (!m_jsonToStream) {
             m_started = true;
             m_sink->upstreamStarted();
@@ -161,15 +166,12 @@ void ChatCall::onMetaData()
     }
 }
 
-void ChatCall::onReadyRead()
+void ChatCall::onBodyData(const QByteArray &bytes)
 {
-    if (!m_reply || m_done)
+    if (m_done)
         return;
-    if (m_status == 0)
-        onMetaData();
     if (m_stream && isSuccess() && !m_jsonToStream) {
         m_phaseTimer.start(m_config.idleTimeoutMs);
-        const QByteArray bytes = m_reply->readAll();
         const auto events = m_sse.feed(bytes);
         for (const QByteArray &e : events) {
             if (m_done)
@@ -178,11 +180,32 @@ void ChatCall::onReadyRead()
         }
         return;
     }
-    // Non-stream answers and error bodies are small: collect them whole.
-    m_errorBody += m_reply->readAll();
-    if (m_errorBody.size() > 64 * 1024 * 1024) {
+    // Non-stream answers and error bodies are small: collect them whole (bounded).
+    m_errorBody += bytes;
+    if (m_errorBody.size() > 64 * 1024 * 1024)
         fail(Error::make(Error::Kind::UpstreamError, u"upstream answer larger than 64 MiB"_s));
+}
+
+void ChatCall::onFailed(int kind, const QString &message)
+{
+    if (m_done)
+        return;
+    using F = HttpClientRequest::Failure;
+    const F f = F(kind);
+    if (f == F::Aborted)
+        return;
+    if (m_started) {
+        fail(Error::make(Error::Kind::UpstreamUnavailable,
+                         u"upstream %1 closed the stream: %2"_s.arg(m_url.host(), message)));
+        return;
     }
+    if (f == F::Protocol) {
+        fail(Error::make(Error::Kind::UpstreamError,
+                         u"upstream %1 sent a malformed answer: %2"_s.arg(m_url.host(), message)));
+        return;
+    }
+    fail(Error::make(Error::Kind::UpstreamUnavailable,
+                     u"cannot reach upstream %1: %2"_s.arg(m_url.host(), message)));
 }
 
 void ChatCall::onTimeout(const char *which)
@@ -190,8 +213,9 @@ void ChatCall::onTimeout(const char *which)
     if (m_done)
         return;
     qCWarning(lcUpstream) << "upstream" << m_url.host() << which << "timeout";
-    Error e = Error::make(Error::Kind::UpstreamTimeout,
-                          u"upstream %1: %2 timeout"_s.arg(m_url.host(), QString::fromLatin1(which)));
+    Error e =
+        Error::make(Error::Kind::UpstreamTimeout,
+                    u"upstream %1: %2 timeout"_s.arg(m_url.host(), QString::fromLatin1(which)));
     fail(e);
 }
 
@@ -208,20 +232,9 @@ void ChatCall::fail(const Error &e)
 
 void ChatCall::onFinished()
 {
-    if (!m_reply || m_done)
+    if (m_done)
         return;
-    if (m_status == 0)
-        m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const auto netError = m_reply->error();
-    if (m_status == 0) {
-        fail(classifyNetworkError(netError, m_reply->errorString(), m_url.host()));
-        return;
-    }
-    if (!isSuccess() || m_jsonToStream || !m_stream)
-        m_errorBody += m_reply->readAll();
-
     if (m_started) {
-        // A stream that ended: cleanly, or cut by the network (RemoteHostClosed and friends).
         const auto tail = m_sse.flush();
         for (const QByteArray &e : tail) {
             if (m_done)
@@ -230,12 +243,6 @@ void ChatCall::onFinished()
         }
         if (m_done)
             return;
-        if (netError != QNetworkReply::NoError) {
-            fail(Error::make(Error::Kind::UpstreamUnavailable,
-                             u"upstream %1 closed the stream: %2"_s.arg(m_url.host(),
-                                                                        m_reply->errorString())));
-            return;
-        }
         m_done = true;
         m_phaseTimer.stop();
         m_totalTimer.stop();
@@ -243,12 +250,7 @@ void ChatCall::onFinished()
         m_sink->upstreamEnded();
         return;
     }
-
     if (isSuccess() && !m_jsonToStream) {
-        if (netError != QNetworkReply::NoError) {
-            fail(classifyNetworkError(netError, m_reply->errorString(), m_url.host()));
-            return;
-        }
         const QByteArray body = std::exchange(m_errorBody, {});
         m_done = true;
         m_phaseTimer.stop();
@@ -258,7 +260,7 @@ void ChatCall::onFinished()
         return;
     }
 
-    const QByteArray retryAfter = m_reply->rawHeader("Retry-After");
+    const QByteArray retryAfter = m_retryAfter;
     Error e = m_jsonToStream
                   ? classifyHttpError(502, m_errorBody, retryAfter, m_upstream.name)
                   : classifyHttpError(m_status, m_errorBody, retryAfter, m_upstream.name);

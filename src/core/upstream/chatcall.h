@@ -8,24 +8,24 @@
 #include "upstream/upstream.h"
 
 #include <QElapsedTimer>
-#include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 
 namespace qp {
 
-class NamPool;
+class HttpClient;
+class HttpClientRequest;
 class TokenManager;
 
 class ChatSink
 {
 public:
     virtual ~ChatSink() = default;
-    virtual void upstreamStarted() = 0;                   // stream: 2xx headers arrived
+    virtual void upstreamStarted() = 0;                     // stream: 2xx headers arrived
     virtual void upstreamEvent(const QByteArray &data) = 0; // stream: one SSE data payload
     virtual void upstreamBody(const QByteArray &body) = 0;  // non-stream: the whole 2xx body
-    virtual void upstreamEnded() = 0;                      // stream: upstream closed normally
+    virtual void upstreamEnded() = 0;                       // stream: upstream closed normally
     virtual void upstreamFailed(const Error &error, bool midStream) = 0;
 };
 
@@ -42,7 +42,7 @@ class ChatCall : public QObject
 {
     Q_OBJECT
 public:
-    ChatCall(NamPool *pool, TokenManager *tokens, ChatCallConfig config, Upstream upstream,
+    ChatCall(HttpClient *client, TokenManager *tokens, ChatCallConfig config, Upstream upstream,
              QByteArray body, bool stream, ChatSink *sink, QObject *parent = nullptr);
     ~ChatCall() override;
 
@@ -57,15 +57,16 @@ public:
 private:
     void sendWithToken(const QString &accessToken, const QString &resourceUrl);
     void send(const QUrl &base, const QByteArray &authorization);
-    void onMetaData();
-    void onReadyRead();
+    void onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
+    void onBodyData(const QByteArray &bytes);
     void onFinished();
+    void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
     void fail(const Error &e);
     void cleanupReply();
     bool isSuccess() const { return m_status >= 200 && m_status < 300; }
 
-    NamPool *m_pool;
+    HttpClient *m_client;
     TokenManager *m_tokens;
     ChatCallConfig m_config;
     Upstream m_upstream;
@@ -74,8 +75,8 @@ private:
     ChatSink *m_sink;
 
     QUrl m_url;
-    QNetworkAccessManager *m_nam = nullptr;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<HttpClientRequest> m_reply;
+    QByteArray m_retryAfter;
     QString m_usedToken;
     int m_status = 0;
     int m_attempts = 0;

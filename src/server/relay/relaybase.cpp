@@ -22,7 +22,7 @@ RelayBase::~RelayBase() = default;
 
 void RelayBase::start(const QByteArray &upstreamBody, bool stream)
 {
-    m_call = new ChatCall(m_ctx.pool, m_ctx.tokens, m_ctx.callConfig, m_target.upstream,
+    m_call = new ChatCall(m_ctx.client, m_ctx.tokens, m_ctx.callConfig, m_target.upstream,
                           upstreamBody, stream, this, this);
     m_call->start();
 }

@@ -4,12 +4,12 @@
 #include "upstream/chatcall.h"
 
 namespace qp {
-class NamPool;
+class HttpClient;
 class TokenManager;
 class UpstreamRouter;
 
 struct RelayContext {
-    NamPool *pool = nullptr;
+    HttpClient *client = nullptr;
     TokenManager *tokens = nullptr;
     UpstreamRouter *router = nullptr;
     ChatCallConfig callConfig;

@@ -1,0 +1,66 @@
+#pragma once
+// One keep-alive TCP (or TLS) connection of HttpClient: writes a request in one write, parses the
+// response with HttpResponseParser and feeds the request's signals. Owned by HttpClient; it
+// deletes itself (deleteLater) once closed.
+
+#include "upstream/httpclientrequest.h"
+#include "upstream/httpresponseparser.h"
+
+#include <QAbstractSocket>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QTimer>
+
+namespace qp {
+
+class HttpClient;
+
+class HttpClientConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpClientConnection(HttpClient *client, QString key, bool tls, QObject *parent);
+
+    QString key() const { return m_key; }
+    // Starts connecting; the assigned request is written once connected.
+    void open(const QString &host, quint16 port, const QSslConfiguration &ssl);
+    // A pooled connection still connected, with nothing unexpected to read.
+    bool usable() const;
+    void assign(HttpClientRequest *r);
+    void startIdleTimer(int ms);
+    // Closes the socket at once and tells the client; safe to call more than once.
+    void close();
+    // The assigned request was aborted or deleted: close without a word to it.
+    void dropRequest();
+    // Closes the socket without calling back into the client (which is being destroyed) and
+    // returns the request that was in flight, if any.
+    HttpClientRequest *shutdown();
+
+private:
+    void onConnected();
+    void onReadyRead();
+    void onBytesWritten();
+    void onError(QAbstractSocket::SocketError error);
+    void onDisconnected();
+    void writeRequest();
+    void process();
+    void finishRequest();
+    void failRequest(HttpClientRequest::Failure kind, const QString &message);
+    void handleEof();
+    qint64 pendingWrite() const;
+
+    HttpClient *m_client;
+    QString m_key;
+    QAbstractSocket *m_socket = nullptr;
+    HttpClientRequest *m_req = nullptr;
+    HttpResponseParser m_parser;
+    QTimer m_idleTimer;
+    QString m_sslErrors;
+    bool m_tls;
+    bool m_connected = false;
+    bool m_closed = false;
+    bool m_awaitingSent = false;
+    int m_served = 0; // complete responses on this connection
+};
+
+} // namespace qp
