@@ -79,6 +79,11 @@ void TestAnthropicRequest::maps_data()
 
     row("string user message", request(R"([{"role":"user","content":"hi"}])"),
         expected(R"([{"role":"user","content":"hi"}])"));
+    row("mid-conversation system message (Claude Code's default model)",
+        request(R"([{"role":"user","content":"hi"},{"role":"system","content":"agent types"},
+                    {"role":"user","content":[{"type":"text","text":"go"}]}])"),
+        expected(R"([{"role":"user","content":"hi"},{"role":"system","content":"agent types"},
+                     {"role":"user","content":"go"}])"));
     row("system string becomes first message",
         request(R"([{"role":"user","content":"hi"}])", R"({"system":"be brief"})"),
         expected(R"([{"role":"system","content":"be brief"},{"role":"user","content":"hi"}])"));
@@ -296,8 +301,8 @@ void TestAnthropicRequest::rejects_data()
     QJsonObject notArray = request("[]");
     notArray.insert(QLatin1String("messages"), QLatin1String("hi"));
     row("messages not an array", notArray, "messages: expected array, got string");
-    row("system role inside messages", request(R"([{"role":"system","content":"x"}])"),
-        "messages.0.role: expected 'user' or 'assistant', got 'system'");
+    row("unknown role inside messages", request(R"([{"role":"tool","content":"x"}])"),
+        "messages.0.role: expected 'user', 'assistant' or 'system', got 'tool'");
     row("unknown content block type",
         request(R"([{"role":"user","content":"a"},{"role":"assistant","content":"b"},
                     {"role":"user","content":"c"},{"role":"assistant","content":[{"type":"foo"}]}])"),

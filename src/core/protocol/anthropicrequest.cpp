@@ -569,8 +569,29 @@ Result<QJsonObject> toOpenAIRequest(const QJsonObject &body, const RequestOption
             return wrongType(p, u"object"_s, messagesIn.at(i));
         const QJsonObject m = messagesIn.at(i).toObject();
         const QString role = m.value("role"_L1).toString();
+        if (role == "system"_L1) {
+            // Claude Code's mid-conversation system messages (beta mid-conversation-system-*,
+            // sent for its default model): forwarded as OpenAI system messages in place. Qwen's
+            // chat template renders a system turn anywhere in the conversation.
+            const QJsonValue content = m.value("content"_L1);
+            QString text;
+            if (content.isString()) {
+                text = content.toString();
+            } else if (content.isArray()) {
+                QStringList parts;
+                for (const QJsonValue &b : content.toArray())
+                    if (b.toObject().value("type"_L1).toString() == "text"_L1)
+                        parts.append(b.toObject().value("text"_L1).toString());
+                text = parts.join(u"\n\n"_s);
+            } else {
+                return wrongType(p % u".content"_s, u"string or array"_s, content);
+            }
+            if (!text.isEmpty())
+                messages.append(QJsonObject{{"role"_L1, "system"_L1}, {"content"_L1, text}});
+            continue;
+        }
         if (role != "user"_L1 && role != "assistant"_L1)
-            return invalid(p % u".role"_s, u"expected 'user' or 'assistant', got '"_s %
+            return invalid(p % u".role"_s, u"expected 'user', 'assistant' or 'system', got '"_s %
                                                m.value("role"_L1).toVariant().toString() % u"'"_s);
         const QJsonValue content = m.value("content"_L1);
         if (content.isString()) {
