@@ -1,6 +1,10 @@
 #include "apiroutes.h"
 
+#include "logging/logging.h"
+#include "relay/relaybase.h"
 #include "runtime.h"
+
+#include <QElapsedTimer>
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -76,6 +80,21 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
     const QByteArray requestId =
         "req_" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
     writer->addHeader(d == Dialect::Anthropic ? "request-id" : "x-request-id", requestId);
+    if (lcRequest().isInfoEnabled()) {
+        // Every answer gets its console line, rejected ones included; relays write their own.
+        QElapsedTimer clock;
+        clock.start();
+        connect(writer, &http::ResponseWriter::responseDone, this,
+                [writer, clock, method = req.method, path = req.path] {
+                    if (writer->requestLogged())
+                        return;
+                    qCInfo(lcRequest).noquote()
+                        << u"%1 %2 %3 status=%4 %5ms"_s.arg(localClock(), QString::fromLatin1(method),
+                                                            QString::fromLatin1(path))
+                               .arg(writer->status())
+                               .arg(clock.elapsed());
+                });
+    }
 
     QByteArrayList allowed;
     for (const Route &r : std::as_const(m_routes)) {

@@ -43,6 +43,9 @@ public:
     // Closes the connection after this response (used for errors that leave the byte stream
     // unusable, and for Connection: close).
     void setCloseAfter() { m_keepAlive = false; }
+    // A relay writes its own, richer request line; the router logs all other responses.
+    void setRequestLogged() { m_requestLogged = true; }
+    bool requestLogged() const { return m_requestLogged; }
     bool keepAlive() const { return m_keepAlive; }
 
 Q_SIGNALS:
@@ -64,6 +67,7 @@ private:
     bool m_chunked = false;
     int m_status = 0;
     qint64 m_bodyBytes = 0;
+    bool m_requestLogged = false;
 };
 
 QByteArray reasonPhrase(int status);

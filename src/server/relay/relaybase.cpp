@@ -13,6 +13,7 @@ RelayBase::RelayBase(const RelayContext &ctx, http::ResponseWriter *writer,
       m_dialect(dialect), m_method(req.method), m_path(req.path)
 {
     m_clock.start();
+    writer->setRequestLogged();
     connect(writer, &http::ResponseWriter::clientGone, this, &RelayBase::onClientGone);
     // The writer dies with its connection; a relay without a client has nothing left to do.
     connect(writer, &QObject::destroyed, this, &RelayBase::onClientGone);
@@ -44,7 +45,6 @@ void RelayBase::failBeforeStream(const Error &e)
     complete(httpStatusFor(e, m_dialect), Usage(), &e);
 }
 
-namespace {
 // Local wall-clock time for the request line without asking the C library for the time zone on
 // every request (glibc stats /etc/localtime each time).
 QString localClock()
@@ -52,7 +52,6 @@ QString localClock()
     static const qint64 offset = QDateTime::currentDateTime().offsetFromUtc();
     return QDateTime::currentDateTimeUtc().addSecs(offset).toString(u"HH:mm:ss"_s);
 }
-} // namespace
 
 void RelayBase::complete(int status, const Usage &usage, const Error *error)
 {

@@ -16,6 +16,9 @@
 
 namespace qp {
 
+// HH:mm:ss in local time, cheap enough for one call per request.
+QString localClock();
+
 class RelayBase : public QObject, public ChatSink
 {
     Q_OBJECT
