@@ -1,0 +1,126 @@
+// Listener hardening (issue 2 §4): idle connections closed, the connection cap, "localhost" on
+// both loopback families, TCP_NODELAY on accepted sockets.
+#include "http/httpserver.h"
+
+#include <QTcpSocket>
+#include <QtTest>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+using namespace Qt::StringLiterals;
+using namespace qp::http;
+
+class TestListener : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void idleConnectionIsClosed()
+    {
+        ServerLimits limits;
+        limits.idleTimeoutMs = 300;
+        HttpServer server(limits);
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(s.waitForConnected(3000));
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 1, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 0, 3000);
+    }
+
+    void slowHeadersAreCut()
+    {
+        ServerLimits limits;
+        limits.requestTimeoutMs = 300; // slowloris: a request that never completes
+        HttpServer server(limits);
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(s.waitForConnected(3000));
+        s.write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        QByteArray resp;
+        QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).startsWith("HTTP/1.1 408"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
+    }
+
+    void connectionCap()
+    {
+        ServerLimits limits;
+        limits.maxConnections = 3;
+        HttpServer server(limits);
+        server.setHandler([](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QList<QTcpSocket *> held;
+        for (int i = 0; i < 3; ++i) {
+            auto *s = new QTcpSocket(this);
+            s->connectToHost(QHostAddress::LocalHost, server.port());
+            QVERIFY(s->waitForConnected(3000));
+            held.append(s);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 3, 3000);
+        QTcpSocket extra;
+        extra.connectToHost(QHostAddress::LocalHost, server.port());
+        extra.waitForConnected(1000);
+        // Over the cap the connection is closed (or left pending while accepting is paused).
+        extra.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTest::qWait(300);
+        QVERIFY(!extra.readAll().startsWith("HTTP/1.1 200"));
+        QCOMPARE(server.connectionCount(), 3);
+        // Below the cap again, service resumes.
+        qDeleteAll(held);
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 0, 3000);
+        QTcpSocket later;
+        later.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(later.waitForConnected(3000));
+        later.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray resp;
+        QTRY_VERIFY_WITH_TIMEOUT((resp += later.readAll()).startsWith("HTTP/1.1 200"), 5000);
+    }
+
+    void localhostBindsBothFamilies()
+    {
+        HttpServer server(ServerLimits{});
+        server.setHandler([](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        QString err;
+        QVERIFY2(server.listen(u"localhost"_s, 0, &err), qPrintable(err));
+        for (const auto &addr : {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)}) {
+            QTcpSocket s;
+            s.connectToHost(addr, server.port());
+            if (addr.protocol() == QAbstractSocket::IPv6Protocol && !s.waitForConnected(2000))
+                QSKIP("this machine has no IPv6 loopback");
+            QVERIFY(s.waitForConnected(2000));
+            s.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            QByteArray resp;
+            QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).startsWith("HTTP/1.1 200"), 3000);
+        }
+    }
+
+    void acceptedSocketsHaveNoDelay()
+    {
+        HttpServer server(ServerLimits{});
+        QTcpSocket *accepted = nullptr;
+        server.setHandler([&](HttpRequest &&, ResponseWriter *w) {
+            accepted = w->parent()->findChild<QTcpSocket *>();
+            w->send(200, "text/plain", "ok");
+        });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(s.waitForConnected(3000));
+        s.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(accepted != nullptr, 3000);
+        int flag = 0;
+        socklen_t len = sizeof flag;
+        QCOMPARE(::getsockopt(int(accepted->socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &flag, &len), 0);
+        QVERIFY(flag != 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestListener)
+#include "tst_listener.moc"
