@@ -22,5 +22,6 @@ export QT_QPA_PLATFORM=offscreen
 exec dbus-run-session -- bash -c '
   export HOME=$(mktemp -d)
   echo -n ci-keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+  export QP_REQUIRE_KEYCHAIN=1   # the keychain tests must run here, not skip
   ctest --test-dir "'"$dir"'" --output-on-failure -j2 --timeout 300
 '

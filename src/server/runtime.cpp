@@ -107,6 +107,13 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     ctx.callConfig.totalTimeoutMs = int(s.integer(u"upstream_total_timeout_ms"));
     ctx.callConfig.qwenCodeVersion = s.string(u"qwen_code_version");
     ctx.callConfig.qwenFallbackBaseUrl = s.string(u"qwen_base_url");
+    {
+        // Test hook (not a user setting): the ping interval of Anthropic streams.
+        bool ok = false;
+        const int ping = options.env.value(u"QP_ANTHROPIC_PING_MS"_s).toInt(&ok);
+        if (ok && ping > 0)
+            ctx.anthropicPingMs = ping;
+    }
     rt->m_routes = new ApiRoutes(*rt, ctx, rt.get());
     Runtime *raw = rt.get();
     rt->m_server->setHandler([raw](http::HttpRequest &&req, http::ResponseWriter *w) {

@@ -254,6 +254,24 @@ private Q_SLOTS:
         }
     }
 
+    void pingsWhileUpstreamIsSilent()
+    {
+        start({{u"QP_ANTHROPIC_PING_MS"_s, u"100"_s}});
+        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"reasoning_content"_s, u"thinking..."_s}})},
+                                {800, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"done"_s}})},
+                                {0, FakeUpstream::chunk(QJsonObject{}, u"stop"_s)},
+                                {0, "[DONE]"}});
+        const auto r = h->postJson(u"/v1/messages"_s, messagesBody(true));
+        QCOMPARE(r.status, 200);
+        checkStream(r.body);
+        const auto events = qp::anthropic::parseSseEvents(r.body);
+        QCOMPARE(events.at(1).first, u"ping"_s); // right after message_start
+        int pings = 0;
+        for (const auto &e : events)
+            pings += e.first == u"ping";
+        QVERIFY2(pings >= 4, qPrintable(QString::number(pings))); // 800 ms of silence, 100 ms pings
+    }
+
     void clientAbortAbortsUpstream()
     {
         start();

@@ -15,7 +15,7 @@ AnthropicRelay::AnthropicRelay(const RelayContext &ctx, http::ResponseWriter *wr
     : RelayBase(ctx, writer, req, target, Dialect::Anthropic, parent), m_stream(stream),
       m_thinking(thinkingEnabled), m_translator(target.clientModel, thinkingEnabled, 0)
 {
-    m_ping.setInterval(pingIntervalMs);
+    m_ping.setInterval(ctx.anthropicPingMs);
     connect(&m_ping, &QTimer::timeout, this, [this] { write(m_translator.ping()); });
 }
 

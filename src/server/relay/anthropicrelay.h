@@ -27,8 +27,6 @@ public:
     void upstreamEnded() override;
     void upstreamFailed(const Error &error, bool midStream) override;
 
-    static constexpr int pingIntervalMs = 15000;
-
 private:
     void write(const QByteArray &bytes);
     void flushPending();

@@ -13,5 +13,8 @@ struct RelayContext {
     TokenManager *tokens = nullptr;
     UpstreamRouter *router = nullptr;
     ChatCallConfig callConfig;
+    // Anthropic streams get a ping this often while the upstream is silent (long thinking), so
+    // clients and middleboxes do not time the stream out.
+    int anthropicPingMs = 15000;
 };
 } // namespace qp
