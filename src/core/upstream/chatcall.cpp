@@ -59,7 +59,12 @@ void ChatCall::start()
         fail(Error::make(Error::Kind::NoUpstream, u"no Qwen account is configured"_s));
         return;
     }
-    m_tokens->acquire(m_upstream.accountId, QString(), this,
+    acquireAndSend(QString());
+}
+
+void ChatCall::acquireAndSend(const QString &rejectedToken)
+{
+    m_tokens->acquire(m_upstream.accountId, rejectedToken, this,
                       [this](const Result<QwenCredentials> &creds) {
                           if (m_done)
                               return;
@@ -275,16 +280,7 @@ void ChatCall::onFinished()
             cleanupReply();
             qCInfo(lcUpstream) << "upstream refused the token of account" << m_upstream.accountId
                                << "- refreshing once";
-            m_tokens->acquire(m_upstream.accountId, m_usedToken, this,
-                              [this](const Result<QwenCredentials> &creds) {
-                                  if (m_done)
-                                      return;
-                                  if (!creds) {
-                                      fail(creds.error());
-                                      return;
-                                  }
-                                  sendWithToken(creds->accessToken, creds->resourceUrl);
-                              });
+            acquireAndSend(m_usedToken);
             return;
         }
         // Refused again right after a successful refresh: since 2026-04-15 this is how the

@@ -55,6 +55,8 @@ public:
     int attempts() const { return m_attempts; }
 
 private:
+    // Qwen OAuth: get a valid token (never `rejectedToken` again) and send with it.
+    void acquireAndSend(const QString &rejectedToken);
     void sendWithToken(const QString &accessToken, const QString &resourceUrl);
     void send(const QUrl &base, const QByteArray &authorization);
     void onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
