@@ -29,6 +29,8 @@ fi
 mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
 chroot "$ROOT" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PKGS >/dev/null"
 
+[[ "${QP_QT68_PREPARE_ONLY:-}" == 1 ]] && { echo "qt68-check: root ready at $ROOT"; exit 0; }
+
 mkdir -p "$ROOT/src"
 mount --bind "$PWD" "$ROOT/src"
 chroot "$ROOT" bash -c '

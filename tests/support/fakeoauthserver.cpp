@@ -1,7 +1,7 @@
 #include "support/fakeoauthserver.h"
 
 #include "auth/pkce.h"
-#include "server/httpcompat.h"
+#include "httpcompat.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>

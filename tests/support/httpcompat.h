@@ -1,7 +1,8 @@
 #pragma once
 // The one place that knows how QHttpServer differs between Qt 6.4 (Debian 12) and Qt 6.8+
-// (the macOS/Windows installers, Debian 13). See qt64-notes.md §10. Everything else in the
-// project is written against these helpers.
+// (the macOS/Windows installers, Debian 13). See qt64-notes.md §10. Only test fakes use
+// QHttpServer: the proxy serves HTTP with its own server (src/server/http), so the shipped
+// binaries do not depend on QtHttpServer, whose ABI was not stable before 6.8.
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
