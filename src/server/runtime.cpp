@@ -176,9 +176,11 @@ std::optional<Error> Runtime::setupAccounts()
                 SecretStoreProbe::chooseDefault(KeychainSecretStore::defaultService(), fallback,
                                                 false, done);
             },
-            SecretStoreChoice{new FileSecretStore(fallback), true,
+            SecretStoreChoice{nullptr, true,
                               u"the keychain did not answer; tokens are kept in %1"_s.arg(fallback)});
-        m_secrets = choice.store;
+        // The probe normally falls back by itself; the file store is made here only when it never
+        // answered (made lazily: an eager fallback object would leak when unused).
+        m_secrets = choice.store ? choice.store : new FileSecretStore(fallback);
         m_secrets->setParent(this);
         if (choice.usingFallback && !choice.warning.isEmpty())
             m_warnings.append(choice.warning);
