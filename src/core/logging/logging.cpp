@@ -67,8 +67,6 @@ void LogHub::setConsoleLevel(Level level)
     QString rules;
     switch (level) {
     case Level::Off:
-        rules = u"qp.*.debug=false\nqp.*.info=false\nqp.*.warning=false"_s;
-        break;
     case Level::Error:
         rules = u"qp.*.debug=false\nqp.*.info=false\nqp.*.warning=false"_s;
         break;
