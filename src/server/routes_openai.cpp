@@ -1,6 +1,5 @@
 // POST /v1/chat/completions
 #include "apiroutes.h"
-
 #include "models/modelcatalog.h"
 #include "protocol/openaichat.h"
 #include "relay/openairelay.h"
@@ -31,12 +30,17 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
     const bool stream = body->value(u"stream"_s).toBool();
     const bool wantsUsage = clientWantsUsage(*body);
     const ModelInfo *info = m_runtime.catalog().find(target->model);
+    bool changed = true;
     const QJsonObject upstreamBody =
         prepareChatBody(std::move(*body),
                         ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream.qwenQuirks});
+                                           target->upstream.qwenQuirks},
+                        &changed);
+    // Unchanged: the client's own bytes go upstream, as a byte-forwarding proxy would send them.
+    QByteArray wire =
+        changed ? QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact) : std::move(req.body);
     auto *relay = new OpenAIRelay(m_relay, w, req, target.value(), stream, wantsUsage, this);
-    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), stream);
+    relay->start(std::move(wire), stream);
 }
 
 } // namespace qp

@@ -1,21 +1,22 @@
 #include "runtime.h"
 
-#include "apiroutes.h"
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
 #include "accounts/storedcredentialsource.h"
+#include "apiroutes.h"
 #include "auth/oauthendpoints.h"
 #include "auth/pendinglogins.h"
-#include "secrets/filesecretstore.h"
-#include "secrets/keychainsecretstore.h"
-#include "secrets/memorysecretstore.h"
-#include "secrets/secretstoreprobe.h"
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
+#include "common/malloctuning.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "routing/upstreamrouter.h"
+#include "secrets/filesecretstore.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/memorysecretstore.h"
+#include "secrets/secretstoreprobe.h"
 #include "upstream/httpclient.h"
 
 #include <QCoreApplication>
@@ -40,7 +41,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     if (rt->m_dataDir.isEmpty())
         rt->m_dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
     if (!QDir().mkpath(rt->m_dataDir))
-        return Error::make(Error::Kind::Internal, u"cannot create data dir %1"_s.arg(rt->m_dataDir));
+        return Error::make(Error::Kind::Internal,
+                           u"cannot create data dir %1"_s.arg(rt->m_dataDir));
     // The data dir holds tokens and usage: private to the user.
     QFile::setPermissions(rt->m_dataDir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -59,7 +61,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
         return *e;
 
     const Settings &s = rt->m_settings;
-    rt->m_catalog = std::make_unique<ModelCatalog>(s.string(u"default_model"), s.string(u"model_map"));
+    rt->m_catalog =
+        std::make_unique<ModelCatalog>(s.string(u"default_model"), s.string(u"model_map"));
     rt->m_router = std::make_unique<UpstreamRouter>(s, *rt->m_catalog);
     rt->m_authNam = new QNetworkAccessManager(rt.get());
     // One keep-alive HTTP/1.1 client for every upstream request: no per-host connection limit
@@ -71,11 +74,11 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     QString tokenEndpoint = s.string(u"qwen_token_endpoint");
     if (tokenEndpoint.isEmpty())
         tokenEndpoint = s.string(u"qwen_oauth_base_url") + u"/api/v1/oauth2/token"_s;
-    rt->m_tokens = new TokenManager(rt->m_authNam,
-                                    TokenManager::Config{QUrl(tokenEndpoint),
-                                                         s.string(u"qwen_client_id"),
-                                                         s.integer(u"token_refresh_buffer_ms"), 30000},
-                                    rt.get());
+    rt->m_tokens =
+        new TokenManager(rt->m_authNam,
+                         TokenManager::Config{QUrl(tokenEndpoint), s.string(u"qwen_client_id"),
+                                              s.integer(u"token_refresh_buffer_ms"), 30000},
+                         rt.get());
     if (auto e = rt->setupAccounts())
         return *e;
     {
@@ -176,8 +179,9 @@ std::optional<Error> Runtime::setupAccounts()
                 SecretStoreProbe::chooseDefault(KeychainSecretStore::defaultService(), fallback,
                                                 false, done);
             },
-            SecretStoreChoice{nullptr, true,
-                              u"the keychain did not answer; tokens are kept in %1"_s.arg(fallback)});
+            SecretStoreChoice{
+                nullptr, true,
+                u"the keychain did not answer; tokens are kept in %1"_s.arg(fallback)});
         // The probe normally falls back by itself; the file store is made here only when it never
         // answered (made lazily: an eager fallback object would leak when unused).
         m_secrets = choice.store ? choice.store : new FileSecretStore(fallback);
@@ -231,8 +235,8 @@ void Runtime::reloadAccounts()
                 [&](auto done) { m_accounts->credentialSource(a.id, done); },
                 Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
             if (!source) {
-                qCWarning(lcAuth) << "account" << a.id << "has no usable credentials:"
-                                  << source.error().message;
+                qCWarning(lcAuth) << "account" << a.id
+                                  << "has no usable credentials:" << source.error().message;
                 continue;
             }
             if (!m_tokens->hasAccount(a.id))
@@ -263,6 +267,7 @@ void Runtime::reloadAccounts()
 
 std::optional<Error> Runtime::start()
 {
+    tuneMallocForServer();
     QString error;
     if (!m_server->listen(m_settings.string(u"host"), quint16(m_settings.integer(u"port")), &error))
         return Error::make(Error::Kind::Internal, error);
@@ -305,7 +310,10 @@ void Runtime::shutdown(int graceMs, std::function<void()> done)
     QTimer::singleShot(graceMs, this, closeAll);
 }
 
-quint16 Runtime::port() const { return m_server->port(); }
+quint16 Runtime::port() const
+{
+    return m_server->port();
+}
 
 QString Runtime::openAIBaseUrl() const
 {
@@ -324,6 +332,9 @@ QString Runtime::anthropicBaseUrl() const
     return base;
 }
 
-QString Runtime::upstreamDescription() const { return m_router->describeMain(); }
+QString Runtime::upstreamDescription() const
+{
+    return m_router->describeMain();
+}
 
 } // namespace qp

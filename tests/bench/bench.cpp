@@ -6,6 +6,7 @@
 // test on the other, 2 KB JSON POSTs, a 588-byte completion, 20-event SSE bodies.
 //
 // Usage: qp-bench [--proxy PATH] [--streams N] [--no-pin] [--quick] [--upstream-only]
+//                 [--soak SECONDS [--sse]]
 
 #include "benchutil.h"
 #include "fakeupstream.h"
@@ -42,6 +43,8 @@ struct Options {
     bool pin = true;
     bool quick = false;
     bool upstreamOnly = false; // just serve the fake upstream (for curl, wrk or a profiler)
+    int soakSeconds = 0;       // only load the proxy at 50 connections this long (for a profiler)
+    bool soakSse = false;      // ... with the fixed-body SSE request instead of the non-stream one
     std::string commandLine;
 };
 
@@ -79,9 +82,13 @@ Options parseOptions(int argc, char **argv)
             o.quick = true;
         else if (a == "--upstream-only")
             o.upstreamOnly = true;
+        else if (a == "--soak" && i + 1 < argc)
+            o.soakSeconds = std::max(1, std::atoi(argv[++i]));
+        else if (a == "--sse")
+            o.soakSse = true;
         else
             die("usage: qp-bench [--proxy PATH] [--streams N] [--no-pin] [--quick] "
-                "[--upstream-only]");
+                "[--upstream-only] [--soak SECONDS [--sse]]");
     }
     return o;
 }
@@ -123,6 +130,26 @@ long procStatusKb(pid_t pid, const char *field)
         if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
             return std::atol(line.c_str() + n + 1);
     return -1;
+}
+
+// User plus system CPU time the process has used so far.
+double cpuSeconds(pid_t pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t close = stat.rfind(')'); // the command name may contain spaces
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) { // fields 14 and 15 (1-based)
+        if (i == 14)
+            utime = std::atoll(field.c_str());
+        if (i == 15)
+            stime = std::atoll(field.c_str());
+    }
+    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
 // Resets VmHWM so the next reading is the peak of the next phase only.
@@ -419,6 +446,21 @@ int main(int argc, char **argv)
                     t.name + " failed: " + r.firstError +
                     " events=" + std::to_string(r.eventDelay.size()));
         }
+    }
+
+    if (opt.soakSeconds > 0) { // profiling aid: attach perf to the proxy pid printed above
+        const double cpu0 = cpuSeconds(proxy.pid);
+        const LoadResult r = concurrent(proxy.port, chatRequest(proxy.port, opt.soakSse, 0, 20), 50,
+                                        int64_t(opt.soakSeconds) * kSec);
+        const double cpu = cpuSeconds(proxy.pid) - cpu0;
+        std::printf("soak: %.0f req/s through the proxy, proxy CPU %.1f µs per request, %s\n",
+                    r.requestsPerSecond(), r.completed ? cpu * 1e6 / double(r.completed) : 0.0,
+                    r.firstError.empty() ? "no errors" : r.firstError.c_str());
+        stopChild(proxy.pid, SIGTERM);
+        stopChild(upstreamPid, SIGKILL);
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        return 0;
     }
 
     // 1. Non-stream, one connection, sequential: latency floor and what the hop adds.

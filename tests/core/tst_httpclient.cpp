@@ -201,6 +201,9 @@ private Q_SLOTS:
     void abortMidStream();
     void stopFromSlot_data();
     void stopFromSlot();
+    void releasedResponseIsReadToItsEnd();
+    void releasedFromSlotWithWholeResponseBuffered();
+    void releasedResponseThatNeverEndsIsClosed();
     void clientDestroyedWhileInFlight();
     void unsupportedUrl();
     void largeBody();
@@ -355,7 +358,8 @@ void TestHttpClient::hundredConcurrentRequests()
         10000);
     for (const Recorder &r : recs)
         QCOMPARE(r.body, QByteArray("done"));
-    QCOMPARE(client.idleConnectionCount(), HttpClientConfig().maxIdlePerHost);
+    // All of them are kept for reuse: a pool smaller than the load would reconnect constantly.
+    QCOMPARE(client.idleConnectionCount(), std::min(n, HttpClientConfig().maxIdlePerHost));
 }
 
 void TestHttpClient::perHostCapQueues()
@@ -636,6 +640,86 @@ void TestHttpClient::stopFromSlot()
     QCOMPARE(client.connectionCount(), 0);
     if (!deleteIt)
         delete r;
+}
+
+void TestHttpClient::releasedResponseIsReadToItsEnd()
+{
+    // release(): nothing more is emitted, but the rest of the response is read and the
+    // connection serves the next request (an SSE stream after [DONE]).
+    RawServer server;
+    QPointer<QTcpSocket> serverSide;
+    server.respond = [&](const RawServer::Request &q) {
+        serverSide = q.socket;
+        if (q.onConnection == 1)
+            q.socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+        else
+            q.socket->write(okResponse("second"));
+    };
+    HttpClient client;
+    Recorder rec;
+    auto *r = client.post(server.url(), {}, "x");
+    rec.attach(r);
+    QTRY_COMPARE(rec.bodyPieces, 1);
+    r->release();
+    QVERIFY(r->isDone());
+    QCOMPARE(client.idleConnectionCount(), 0); // still reading the first response
+    serverSide->write("5\r\nworld\r\n0\r\n\r\n");
+    QTRY_COMPARE(client.idleConnectionCount(), 1);
+    QCOMPARE(rec.events, (QStringList{u"sent"_s, u"head 200"_s, u"body"_s}));
+    QCOMPARE(rec.body, QByteArray("hello"));
+    delete r;
+
+    Recorder second;
+    std::unique_ptr<HttpClientRequest> r2(client.post(server.url(), {}, "y"));
+    second.attach(r2.get());
+    QTRY_VERIFY(second.done());
+    QCOMPARE(second.finished, 1);
+    QCOMPARE(second.body, QByteArray("second"));
+    QVERIFY(r2->reusedConnection());
+    QCOMPARE(server.accepted, 1);
+    QCOMPARE(server.disconnects, 0);
+}
+
+void TestHttpClient::releasedFromSlotWithWholeResponseBuffered()
+{
+    // The whole response arrives in one segment and the slot of its first body piece releases
+    // the request: the parser finishes the response quietly and pools the connection.
+    RawServer server;
+    server.respond = [](const RawServer::Request &q) {
+        q.socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n");
+    };
+    HttpClient client;
+    Recorder rec;
+    auto *r = client.post(server.url(), {}, "x");
+    rec.attach(r);
+    connect(r, &HttpClientRequest::bodyData, this, [r] { r->release(); });
+    QTRY_COMPARE(client.idleConnectionCount(), 1);
+    QCOMPARE(rec.events, (QStringList{u"sent"_s, u"head 200"_s, u"body"_s}));
+    QCOMPARE(rec.bodyPieces, 1);
+    QCOMPARE(rec.finished + rec.failed, 0);
+    QCOMPARE(server.disconnects, 0);
+    delete r;
+}
+
+void TestHttpClient::releasedResponseThatNeverEndsIsClosed()
+{
+    RawServer server;
+    server.respond = [](const RawServer::Request &q) {
+        q.socket->write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+    };
+    HttpClientConfig config;
+    config.drainTimeoutMs = 100;
+    HttpClient client(config);
+    Recorder rec;
+    std::unique_ptr<HttpClientRequest> r(client.post(server.url(), {}, "x"));
+    rec.attach(r.get());
+    QTRY_COMPARE(rec.bodyPieces, 1);
+    r->release();
+    QTRY_COMPARE(server.disconnects, 1);
+    QCOMPARE(client.connectionCount(), 0);
+    QCOMPARE(client.idleConnectionCount(), 0);
+    QCOMPARE(rec.events, (QStringList{u"sent"_s, u"head 200"_s, u"body"_s}));
 }
 
 void TestHttpClient::clientDestroyedWhileInFlight()

@@ -181,6 +181,42 @@ private Q_SLOTS:
         QVERIFY(sent.value(u"stream_options"_s).toObject().value(u"include_usage"_s).toBool());
     }
 
+    void streamsReuseTheUpstreamConnection()
+    {
+        // After [DONE] the relay lets the upstream response end instead of cutting the
+        // connection, so the next request goes out on the same connection.
+        startDefault();
+        h->upstream().replySse(textStream({u"a"_s, u"b"_s}));
+        for (int i = 0; i < 3; ++i) {
+            const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(true));
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.sseData().last(), QByteArray("[DONE]"));
+        }
+        QCOMPARE(h->upstream().count("/v1/chat/completions"), 3);
+        QCOMPARE(h->upstream().connectionsAccepted(), 1);
+    }
+
+    void unchangedBodyIsForwardedVerbatim()
+    {
+        // Nothing to map or clamp: the upstream gets the client's own bytes (key order and
+        // spacing included), not a re-serialisation. A mapped model still gets rewritten.
+        startDefault();
+        h->upstream().replyJson(200, completion(u"ok"_s));
+        const QByteArray raw = "{ \"stream\": false, \"model\": \"qwen3-coder-plus\",\n"
+                               "  \"messages\": [ {\"role\": \"user\", \"content\": \"hi\"} ] }";
+        auto r = h->post(u"/v1/chat/completions"_s, raw, {{"Content-Type", "application/json"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(h->upstream().requestsTo("/v1/chat/completions").last().body, raw);
+
+        QByteArray mapped = raw;
+        mapped.replace("qwen3-coder-plus", "gpt-4o");
+        r = h->post(u"/v1/chat/completions"_s, mapped, {{"Content-Type", "application/json"}});
+        QCOMPARE(r.status, 200);
+        const RecordedRequest sent = h->upstream().requestsTo("/v1/chat/completions").last();
+        QVERIFY(sent.body != mapped);
+        QCOMPARE(sent.json().value(u"model"_s).toString(), u"qwen3-coder-plus"_s);
+    }
+
     void streamForwardsUsageWhenAsked()
     {
         startDefault();

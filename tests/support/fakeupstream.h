@@ -65,6 +65,7 @@ public:
     int refreshCount() const { return m_refreshes; }
     int abortedStreams() const { return m_abortedStreams; }
     int openStreams() const { return m_openStreams; }
+    int connectionsAccepted() const { return m_server.acceptedCount(); }
 
     // Runs the SSE script on a writer (usable from custom handlers).
     void runSse(http::ResponseWriter *w, QList<SseStep> steps, bool dropAtEnd);

@@ -26,15 +26,16 @@ std::optional<Error> validateChatRequest(const QJsonObject &body)
     const QJsonArray arr = messages.toArray();
     if (arr.isEmpty())
         return invalid(u"'messages' must contain at least one message"_s, u"messages"_s);
-    static const QStringList roles = {u"system"_s, u"user"_s, u"assistant"_s, u"tool"_s,
-                                      u"developer"_s, u"function"_s};
+    static const QStringList roles = {u"system"_s, u"user"_s,      u"assistant"_s,
+                                      u"tool"_s,   u"developer"_s, u"function"_s};
     for (qsizetype i = 0; i < arr.size(); ++i) {
         const QString where = u"messages[%1]"_s.arg(i);
         if (!arr.at(i).isObject())
             return invalid(where + u" must be an object"_s, where);
         const QJsonObject m = arr.at(i).toObject();
         if (!roles.contains(m.value(u"role"_s).toString()))
-            return invalid(where + u".role must be one of "_s + roles.join(u", "_s), where + u".role"_s);
+            return invalid(where + u".role must be one of "_s + roles.join(u", "_s),
+                           where + u".role"_s);
         const QJsonValue c = m.value(u"content"_s);
         if (!(c.isString() || c.isArray() || c.isNull() || c.isUndefined()))
             return invalid(where + u".content must be a string, an array of parts or null"_s,
@@ -83,30 +84,47 @@ bool chatRequestHasImages(const QJsonObject &body)
     return false;
 }
 
-QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o)
+QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool *changed)
 {
-    body.insert(u"model"_s, o.upstreamModel);
+    bool touched = false;
+    const auto set = [&](const QString &key, const QJsonValue &v) {
+        const auto it = body.constFind(key);
+        if (it != body.constEnd() && it.value() == v)
+            return;
+        body.insert(key, v);
+        touched = true;
+    };
+    const auto drop = [&](const QString &key) {
+        const auto it = body.find(key);
+        if (it == body.end())
+            return;
+        body.erase(it);
+        touched = true;
+    };
+    set(u"model"_s, o.upstreamModel);
     if (o.maxTokensCap > 0) {
-        for (const QString key : {u"max_tokens"_s, u"max_completion_tokens"_s}) {
+        for (const QString &key : {u"max_tokens"_s, u"max_completion_tokens"_s}) {
             const QJsonValue v = body.value(key);
             if (v.isDouble() && v.toDouble() > double(o.maxTokensCap))
-                body.insert(key, double(o.maxTokensCap));
+                set(key, double(o.maxTokensCap));
         }
     }
     if (body.value(u"stream"_s).toBool()) {
         // We always need the usage for accounting; the relay hides it from clients that did not
         // ask (issue 2 §6).
         QJsonObject so = body.value(u"stream_options"_s).toObject();
-        so.insert(u"include_usage"_s, true);
-        body.insert(u"stream_options"_s, so);
+        if (so.value(u"include_usage"_s) != QJsonValue(true)) {
+            so.insert(u"include_usage"_s, true);
+            set(u"stream_options"_s, so);
+        }
     } else {
-        body.remove(u"stream_options"_s);
+        drop(u"stream_options"_s);
     }
     // Some providers reject an empty tools array; qwen-code never sends one either.
     if (body.contains(u"tools"_s) && body.value(u"tools"_s).toArray().isEmpty()) {
-        body.remove(u"tools"_s);
-        body.remove(u"tool_choice"_s);
-        body.remove(u"parallel_tool_calls"_s);
+        drop(u"tools"_s);
+        drop(u"tool_choice"_s);
+        drop(u"parallel_tool_calls"_s);
     }
     if (o.qwenQuirks) {
         // reasoning.effort -> Qwen's thinking switch, as the seed maps it (§B.4), unless the
@@ -114,22 +132,24 @@ QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o)
         const QString effort = body.value(u"reasoning"_s).toObject().value(u"effort"_s).toString();
         if (!effort.isEmpty() && !body.contains(u"enable_thinking"_s)) {
             if (effort == u"none") {
-                body.insert(u"enable_thinking"_s, false);
+                set(u"enable_thinking"_s, false);
             } else {
-                body.insert(u"enable_thinking"_s, true);
+                set(u"enable_thinking"_s, true);
                 if (effort == u"low" || effort == u"minimal")
-                    body.insert(u"thinking_budget"_s, 1024);
+                    set(u"thinking_budget"_s, 1024);
                 else if (effort == u"medium")
-                    body.insert(u"thinking_budget"_s, 8192);
+                    set(u"thinking_budget"_s, 8192);
             }
         }
     } else {
         // Only standard OpenAI chat fields go to other upstreams (issue 9 §1).
-        for (const QString key : {u"enable_thinking"_s, u"thinking_budget"_s,
-                                  u"repetition_penalty"_s, u"vl_high_resolution_images"_s,
-                                  u"preserve_thinking"_s})
-            body.remove(key);
+        for (const QString &key :
+             {u"enable_thinking"_s, u"thinking_budget"_s, u"repetition_penalty"_s,
+              u"vl_high_resolution_images"_s, u"preserve_thinking"_s})
+            drop(key);
     }
+    if (changed)
+        *changed = touched;
     return body;
 }
 

@@ -18,7 +18,10 @@ struct ChatPrepareOptions {
 // Structural validation of a client's OpenAI chat request, before anything is sent.
 std::optional<Error> validateChatRequest(const QJsonObject &body);
 
-QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &options);
+// The body sent upstream. `changed` (optional) tells whether it differs from the client's: when it
+// does not, the relay forwards the client's own bytes and skips re-serialising them.
+QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &options,
+                            bool *changed = nullptr);
 
 bool clientWantsUsage(const QJsonObject &clientBody);
 bool chatRequestHasImages(const QJsonObject &body);

@@ -11,11 +11,38 @@ using namespace Qt::StringLiterals;
 namespace qp {
 
 namespace {
+// Whether an event can need more than forwarding: a tool call, usage, an error, a finish or a
+// leaked end-of-turn marker. It runs for every streamed event, so it is one pass over the bytes
+// with the same answers as seven substring searches (those took ~12 % of the CPU in tests/bench).
 bool needsParse(const QByteArray &d)
 {
-    return d.contains("tool_calls") || d.contains("\"usage\":{") || d.contains("\"usage\": {") ||
-           d.contains("\"error") || d.contains("finish_reason\":\"") ||
-           d.contains("finish_reason\": \"") || d.contains("<|im_end|>");
+    const auto at = [&](qsizetype i, QByteArrayView needle) {
+        return QByteArrayView(d).sliced(i).startsWith(needle);
+    };
+    const qsizetype n = d.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        switch (d.at(i)) {
+        case 't':
+            if (at(i, "tool_calls"))
+                return true;
+            break;
+        case '"':
+            if (at(i, "\"usage\":{") || at(i, "\"usage\": {") || at(i, "\"error"))
+                return true;
+            break;
+        case 'f':
+            if (at(i, "finish_reason\":\"") || at(i, "finish_reason\": \""))
+                return true;
+            break;
+        case '<':
+            if (at(i, "<|im_end|>"))
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
 }
 
 QString randomCallId()
@@ -28,7 +55,10 @@ QString randomCallId()
     return s;
 }
 
-QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 } // namespace
 
 QByteArray OpenAIStreamNormalizer::chunkWith(const QJsonObject &templ, const QJsonObject &delta,
@@ -36,9 +66,9 @@ QByteArray OpenAIStreamNormalizer::chunkWith(const QJsonObject &templ, const QJs
 {
     QJsonObject c = templ;
     c.insert(u"object"_s, u"chat.completion.chunk"_s);
-    c.insert(u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
-                                                  {u"delta"_s, delta},
-                                                  {u"finish_reason"_s, finish}}});
+    c.insert(u"choices"_s,
+             QJsonArray{
+                 QJsonObject{{u"index"_s, 0}, {u"delta"_s, delta}, {u"finish_reason"_s, finish}}});
     return compact(c);
 }
 
@@ -97,24 +127,25 @@ void OpenAIStreamNormalizer::handleToolCalls(const QJsonObject &chunk, const QJs
             if (c->id.isEmpty())
                 c->id = randomCallId();
             c->announced = true;
-            out.append(chunkWith(m_template,
-                                 QJsonObject{{u"tool_calls"_s,
-                                              QJsonArray{QJsonObject{
-                                                  {u"index"_s, c->outIndex},
-                                                  {u"id"_s, c->id},
-                                                  {u"type"_s, u"function"_s},
-                                                  {u"function"_s,
-                                                   QJsonObject{{u"name"_s, c->name},
-                                                               {u"arguments"_s, u""_s}}}}}}},
-                                 QJsonValue::Null));
+            out.append(chunkWith(
+                m_template,
+                QJsonObject{{u"tool_calls"_s,
+                             QJsonArray{QJsonObject{
+                                 {u"index"_s, c->outIndex},
+                                 {u"id"_s, c->id},
+                                 {u"type"_s, u"function"_s},
+                                 {u"function"_s,
+                                  QJsonObject{{u"name"_s, c->name}, {u"arguments"_s, u""_s}}}}}}},
+                QJsonValue::Null));
             if (!c->pendingArgs.isEmpty()) {
                 c->anyArgs = true;
                 out.append(chunkWith(
                     m_template,
-                    QJsonObject{{u"tool_calls"_s,
-                                 QJsonArray{QJsonObject{
-                                     {u"index"_s, c->outIndex},
-                                     {u"function"_s, QJsonObject{{u"arguments"_s, c->pendingArgs}}}}}}},
+                    QJsonObject{
+                        {u"tool_calls"_s,
+                         QJsonArray{QJsonObject{
+                             {u"index"_s, c->outIndex},
+                             {u"function"_s, QJsonObject{{u"arguments"_s, c->pendingArgs}}}}}}},
                     QJsonValue::Null));
                 c->pendingArgs.clear();
             }
@@ -125,9 +156,10 @@ void OpenAIStreamNormalizer::handleToolCalls(const QJsonObject &chunk, const QJs
         c->anyArgs = true;
         out.append(chunkWith(
             m_template,
-            QJsonObject{{u"tool_calls"_s,
-                         QJsonArray{QJsonObject{{u"index"_s, c->outIndex},
-                                                {u"function"_s, QJsonObject{{u"arguments"_s, args}}}}}}},
+            QJsonObject{
+                {u"tool_calls"_s,
+                 QJsonArray{QJsonObject{{u"index"_s, c->outIndex},
+                                        {u"function"_s, QJsonObject{{u"arguments"_s, args}}}}}}},
             QJsonValue::Null));
     }
     Q_UNUSED(chunk);
@@ -162,7 +194,7 @@ OpenAIStreamNormalizer::Step OpenAIStreamNormalizer::onEvent(const QByteArray &d
         return step;
     }
     if (m_template.isEmpty()) {
-        for (const QString k : {u"id"_s, u"created"_s, u"model"_s, u"system_fingerprint"_s})
+        for (const QString &k : {u"id"_s, u"created"_s, u"model"_s, u"system_fingerprint"_s})
             if (chunk.contains(k))
                 m_template.insert(k, chunk.value(k));
     }
@@ -247,8 +279,9 @@ QList<QByteArray> OpenAIStreamNormalizer::finishCalls()
             out.append(chunkWith(
                 m_template,
                 QJsonObject{{u"tool_calls"_s,
-                             QJsonArray{QJsonObject{{u"index"_s, c.outIndex},
-                                                    {u"function"_s, QJsonObject{{u"arguments"_s, u"{}"_s}}}}}}},
+                             QJsonArray{QJsonObject{
+                                 {u"index"_s, c.outIndex},
+                                 {u"function"_s, QJsonObject{{u"arguments"_s, u"{}"_s}}}}}}},
                 QJsonValue::Null));
         }
     }

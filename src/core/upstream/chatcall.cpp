@@ -1,6 +1,7 @@
 #include "upstream/chatcall.h"
 
 #include "auth/tokenmanager.h"
+#include "common/afterpass.h"
 #include "logging/logging.h"
 #include "upstream/httpclient.h"
 #include "upstream/httpclientrequest.h"
@@ -33,10 +34,8 @@ ChatCall::ChatCall(HttpClient *client, TokenManager *tokens, ChatCallConfig conf
     : QObject(parent), m_client(client), m_tokens(tokens), m_config(std::move(config)),
       m_upstream(std::move(upstream)), m_body(std::move(body)), m_stream(stream), m_sink(sink)
 {
-    m_phaseTimer.setSingleShot(true);
-    m_totalTimer.setSingleShot(true);
-    connect(&m_phaseTimer, &QTimer::timeout, this, [this] { onTimeout(m_phase); });
-    connect(&m_totalTimer, &QTimer::timeout, this, [this] { onTimeout("total"); });
+    connect(&m_phaseTimer, &LazyTimer::timeout, this, [this] { onTimeout(m_phase); });
+    connect(&m_totalTimer, &LazyTimer::timeout, this, [this] { onTimeout("total"); });
 }
 
 ChatCall::~ChatCall()
@@ -127,14 +126,17 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
             });
 }
 
-void ChatCall::cleanupReply()
+void ChatCall::cleanupReply(bool letResponseEnd)
 {
     if (m_reply) {
         HttpClientRequest *r = m_reply;
         m_reply = nullptr;
         r->disconnect(this);
-        r->abort();
-        r->deleteLater();
+        if (letResponseEnd)
+            r->release();
+        else
+            r->abort();
+        deleteAfterPass(r); // we may be inside one of its signals
     }
 }
 
@@ -146,6 +148,16 @@ void ChatCall::abort()
     m_phaseTimer.stop();
     m_totalTimer.stop();
     cleanupReply();
+}
+
+void ChatCall::finish()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_phaseTimer.stop();
+    m_totalTimer.stop();
+    cleanupReply(true);
 }
 
 void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers)
@@ -178,11 +190,17 @@ void ChatCall::onBodyData(const QByteArray &bytes)
     if (m_stream && isSuccess() && !m_jsonToStream) {
         m_phaseTimer.start(m_config.idleTimeoutMs);
         const auto events = m_sse.feed(bytes);
+        if (events.isEmpty())
+            return;
+        // The sink outlives this call's frame even when it ends us: relays delete themselves
+        // only after the loop pass (deleteAfterPass).
+        m_sink->upstreamBatchBegin();
         for (const QByteArray &e : events) {
             if (m_done)
-                return; // the sink may end us from inside upstreamEvent()
+                break; // the sink may end us from inside upstreamEvent()
             m_sink->upstreamEvent(e);
         }
+        m_sink->upstreamBatchEnd();
         return;
     }
     // Non-stream answers and error bodies are small: collect them whole (bounded).

@@ -4,6 +4,7 @@
 // error classification. It knows nothing of the client's dialect: it reports to a ChatSink.
 
 #include "common/error.h"
+#include "common/lazytimer.h"
 #include "upstream/ssesplitter.h"
 #include "upstream/upstream.h"
 
@@ -27,6 +28,9 @@ public:
     virtual void upstreamBody(const QByteArray &body) = 0;  // non-stream: the whole 2xx body
     virtual void upstreamEnded() = 0;                       // stream: upstream closed normally
     virtual void upstreamFailed(const Error &error, bool midStream) = 0;
+    // Bracket the events of one upstream read, so a sink can send what they produce at once.
+    virtual void upstreamBatchBegin() {}
+    virtual void upstreamBatchEnd() {}
 };
 
 struct ChatCallConfig {
@@ -49,6 +53,9 @@ public:
     void start();
     // The client went away: abort the upstream request now; the sink hears nothing more.
     void abort();
+    // The sink has what it needs (an SSE stream's [DONE]): emit nothing more, but let the HTTP
+    // response end so its connection can be reused.
+    void finish();
 
     const Upstream &upstream() const { return m_upstream; }
     QString upstreamHost() const { return m_url.host(); }
@@ -65,7 +72,7 @@ private:
     void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
     void fail(const Error &e);
-    void cleanupReply();
+    void cleanupReply(bool letResponseEnd = false);
     bool isSuccess() const { return m_status >= 200 && m_status < 300; }
 
     HttpClient *m_client;
@@ -88,8 +95,8 @@ private:
     bool m_jsonToStream = false;
     QByteArray m_errorBody;
     SseSplitter m_sse;
-    QTimer m_phaseTimer; // connect, then first byte, then idle between chunks
-    QTimer m_totalTimer;
+    LazyTimer m_phaseTimer; // connect, then first byte, then idle between chunks
+    LazyTimer m_totalTimer;
     const char *m_phase = "connect";
 };
 

@@ -1,6 +1,8 @@
 #include "upstream/httpclientconnection.h"
 
+#include "common/afterpass.h"
 #include "logging/logging.h"
+#include "net/socketio.h"
 #include "upstream/httpclient.h"
 
 #include <QPointer>
@@ -15,8 +17,7 @@ HttpClientConnection::HttpClientConnection(HttpClient *client, QString key, bool
                                            QObject *parent)
     : QObject(parent), m_client(client), m_key(std::move(key)), m_tls(tls)
 {
-    m_idleTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, &HttpClientConnection::close);
+    connect(&m_idleTimer, &LazyTimer::timeout, this, &HttpClientConnection::close);
 }
 
 void HttpClientConnection::open(const QString &host, quint16 port, const QSslConfiguration &ssl)
@@ -54,7 +55,7 @@ void HttpClientConnection::open(const QString &host, quint16 port, const QSslCon
 
 bool HttpClientConnection::usable() const
 {
-    return !m_closed && m_connected && !m_req &&
+    return !m_closed && m_connected && !m_req && !m_draining &&
            m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0;
 }
 
@@ -87,10 +88,7 @@ void HttpClientConnection::writeRequest()
     m_parser.start(m_req->m_head);
     m_req->m_reused = m_served > 0;
     m_awaitingSent = true;
-    m_socket->write(m_req->m_wire);
-    // Sends now instead of on the next write notification: one syscall, no extra loop pass
-    // (measured: deferring the write to the notifier costs an extra poll round per request).
-    m_socket->flush();
+    net::writeNow(m_socket, m_req->m_wire); // one send(), no notifier round (see socketio.h)
     if (self && !m_closed)
         onBytesWritten();
 }
@@ -118,7 +116,7 @@ void HttpClientConnection::onReadyRead()
     const QByteArray data = m_socket->readAll();
     if (m_closed)
         return;
-    if (!m_req) {
+    if (!m_req && !m_draining) {
         // Bytes on an idle connection belong to no request: it cannot be reused.
         if (!data.isEmpty())
             close();
@@ -131,6 +129,22 @@ void HttpClientConnection::onReadyRead()
 void HttpClientConnection::process()
 {
     QPointer<HttpClientConnection> self(this);
+    while (m_draining && !m_closed) {
+        switch (m_parser.next()) {
+        case HttpResponseParser::Event::NeedMore:
+            return;
+        case HttpResponseParser::Event::Head:
+        case HttpResponseParser::Event::Body:
+            (void)m_parser.takeBody();
+            break;
+        case HttpResponseParser::Event::Done:
+            finishDrain();
+            return;
+        case HttpResponseParser::Event::Error:
+            close();
+            return;
+        }
+    }
     while (m_req && !m_closed) {
         switch (m_parser.next()) {
         case HttpResponseParser::Event::NeedMore:
@@ -157,7 +171,37 @@ void HttpClientConnection::process()
         }
         if (!self) // the client was deleted from a slot
             return;
+        if (m_draining) { // released from a slot: read on quietly
+            process();
+            return;
+        }
     }
+}
+
+void HttpClientConnection::releaseRequest(int drainMs)
+{
+    m_req = nullptr;
+    if (m_closed)
+        return;
+    if (!m_connected || std::exchange(m_awaitingSent, false) || drainMs <= 0) {
+        close(); // not even sent: nothing to wait for that is worth a connection
+        return;
+    }
+    m_draining = true;
+    m_idleTimer.start(drainMs); // closes the connection if the response does not end in time
+}
+
+void HttpClientConnection::finishDrain()
+{
+    m_draining = false;
+    ++m_served;
+    const bool reusable = !m_closed && m_parser.keepAlive() && !m_parser.hasLeftover() &&
+                          pendingWrite() == 0 &&
+                          m_socket->state() == QAbstractSocket::ConnectedState;
+    if (reusable)
+        m_client->connectionIdle(this);
+    else
+        close();
 }
 
 void HttpClientConnection::finishRequest()
@@ -205,7 +249,7 @@ void HttpClientConnection::handleEof()
         }
     }
     if (!m_req) {
-        close(); // an idle connection the server closed
+        close(); // an idle connection the server closed, or one being drained
         return;
     }
     switch (m_parser.eof()) {
@@ -284,6 +328,7 @@ void HttpClientConnection::dropRequest()
 HttpClientRequest *HttpClientConnection::shutdown()
 {
     m_closed = true;
+    m_draining = false;
     m_idleTimer.stop();
     if (m_socket) {
         m_socket->disconnect(this);
@@ -302,7 +347,7 @@ void HttpClientConnection::close()
     if (HttpClientRequest *r = shutdown()) // callers detach first; never strand a request
         r->deliverFailure(HttpClientRequest::Failure::RemoteClosed, u"connection closed"_s);
     m_client->connectionClosed(this);
-    deleteLater();
+    deleteAfterPass(this);
 }
 
 } // namespace qp

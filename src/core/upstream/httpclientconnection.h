@@ -3,6 +3,7 @@
 // response with HttpResponseParser and feeds the request's signals. Owned by HttpClient; it
 // deletes itself (deleteLater) once closed.
 
+#include "common/lazytimer.h"
 #include "upstream/httpclientrequest.h"
 #include "upstream/httpresponseparser.h"
 
@@ -32,6 +33,9 @@ public:
     void close();
     // The assigned request was aborted or deleted: close without a word to it.
     void dropRequest();
+    // The assigned request wants nothing more: read the rest of its response quietly, then go
+    // back to the pool (or close if it does not end within `drainMs`).
+    void releaseRequest(int drainMs);
     // Closes the socket without calling back into the client (which is being destroyed) and
     // returns the request that was in flight, if any.
     HttpClientRequest *shutdown();
@@ -45,6 +49,7 @@ private:
     void writeRequest();
     void process();
     void finishRequest();
+    void finishDrain();
     void failRequest(HttpClientRequest::Failure kind, const QString &message);
     void handleEof();
     qint64 pendingWrite() const;
@@ -54,13 +59,14 @@ private:
     QAbstractSocket *m_socket = nullptr;
     HttpClientRequest *m_req = nullptr;
     HttpResponseParser m_parser;
-    QTimer m_idleTimer;
+    LazyTimer m_idleTimer;
     QString m_sslErrors;
     bool m_tls;
     bool m_connected = false;
     bool m_closed = false;
     bool m_awaitingSent = false;
-    int m_served = 0; // complete responses on this connection
+    bool m_draining = false; // reading a released request's response to its end
+    int m_served = 0;        // complete responses on this connection
 };
 
 } // namespace qp

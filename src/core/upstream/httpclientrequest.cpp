@@ -1,5 +1,6 @@
 #include "upstream/httpclientrequest.h"
 
+#include "common/afterpass.h"
 #include "upstream/httpclient.h"
 #include "upstream/httpclientconnection.h"
 
@@ -23,6 +24,19 @@ void HttpClientRequest::abort()
         return;
     m_done = true;
     m_sentPending = false;
+    detach();
+}
+
+void HttpClientRequest::release()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_sentPending = false;
+    if (HttpClientConnection *c = std::exchange(m_conn, nullptr)) {
+        c->releaseRequest(m_client ? m_client->config().drainTimeoutMs : 0);
+        return;
+    }
     detach();
 }
 
@@ -100,19 +114,16 @@ void HttpClientRequest::leavePost()
 
 void HttpClientRequest::queueDeferred()
 {
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (std::exchange(m_sentPending, false) && !m_done) {
-                QPointer<HttpClientRequest> self(this);
-                Q_EMIT requestSent();
-                if (!self)
-                    return;
-            }
-            if (std::exchange(m_hasPendingFailure, false))
-                Q_EMIT failed(m_pendingFailure, m_pendingMessage);
-        },
-        Qt::QueuedConnection);
+    runAfterPass(this, [this] {
+        if (std::exchange(m_sentPending, false) && !m_done) {
+            QPointer<HttpClientRequest> self(this);
+            Q_EMIT requestSent();
+            if (!self)
+                return;
+        }
+        if (std::exchange(m_hasPendingFailure, false))
+            Q_EMIT failed(m_pendingFailure, m_pendingMessage);
+    });
 }
 
 } // namespace qp

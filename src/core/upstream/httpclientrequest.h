@@ -43,6 +43,10 @@ public:
 
     // Closes the connection (it is never reused) and emits nothing further.
     void abort();
+    // Emits nothing further, like abort(), but the connection reads the rest of the response
+    // and then serves other requests. For a caller that has all it needs before the response
+    // ends (an SSE stream after [DONE]): reconnecting costs far more than reading a few bytes.
+    void release();
 
 Q_SIGNALS:
     void requestSent();

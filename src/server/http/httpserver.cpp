@@ -1,10 +1,11 @@
 #include "http/httpserver.h"
 
+#include "common/afterpass.h"
 #include "logging/logging.h"
+#include "net/socketio.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -30,7 +31,8 @@ namespace {
 int effectiveConnectionCap(int configured)
 {
     // At the fd limit Qt 6.4 retries accept() in a tight loop (qt64-notes.md §9): stay below it.
-    struct rlimit rl {};
+    struct rlimit rl {
+    };
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
         const long fdCap = long(rl.rlim_cur) - 64;
         if (fdCap > 0 && fdCap < configured)
@@ -57,7 +59,8 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
 {
     QList<QHostAddress> addresses;
     if (host == u"localhost")
-        addresses = {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+        addresses = {QHostAddress(QHostAddress::LocalHost),
+                     QHostAddress(QHostAddress::LocalHostIPv6)};
     else if (host == u"0.0.0.0" || host == u"*")
         addresses = {QHostAddress(QHostAddress::AnyIPv4)};
     else if (host == u"::")
@@ -81,9 +84,10 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
                 continue;
             }
             if (error) {
-                *error = l->serverError() == QAbstractSocket::AddressInUseError
-                             ? u"port %1 is already in use on %2"_s.arg(port).arg(host)
-                             : u"cannot listen on %1:%2: %3"_s.arg(host).arg(port).arg(l->errorString());
+                *error =
+                    l->serverError() == QAbstractSocket::AddressInUseError
+                        ? u"port %1 is already in use on %2"_s.arg(port).arg(host)
+                        : u"cannot listen on %1:%2: %3"_s.arg(host).arg(port).arg(l->errorString());
             }
             delete l;
             stopListening();
@@ -143,6 +147,7 @@ void HttpServer::accept(qintptr descriptor, QTcpServer *from)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     Q_UNUSED(from);
     m_connections.insert(new HttpConnection(socket, this));
+    ++m_accepted;
 }
 
 void HttpServer::connectionClosed(HttpConnection *c)
@@ -171,8 +176,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
     : QObject(server), m_socket(socket), m_server(server), m_parser(server->m_limits.parser)
 {
     m_socket->setParent(this);
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
+    connect(&m_timer, &LazyTimer::timeout, this, [this] {
         if (m_parser.inProgress() && !busy())
             rejectAndClose(408, "request not received in time");
         else
@@ -246,7 +250,7 @@ void HttpConnection::process()
         if (state != RequestParser::State::Done) {
             if (m_parser.expectsContinue() && !m_sentContinue && m_parser.headersComplete()) {
                 m_sentContinue = true;
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                net::writeNow(m_socket, QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
             if (!m_parser.inProgress() && m_closeWhenIdle)
                 m_socket->disconnectFromHost();
@@ -281,7 +285,7 @@ void HttpConnection::onResponseDone()
     const bool keepAlive = w && w->keepAlive();
     if (w) {
         w->disconnect(this);
-        w->deleteLater();
+        deleteAfterPass(w); // the relay that finished it is still on the stack
     }
     m_writer = nullptr;
     m_server->responseFinished();
@@ -290,13 +294,20 @@ void HttpConnection::onResponseDone()
         return;
     }
     m_timer.start(m_server->m_limits.idleTimeoutMs);
+    // Nothing pipelined: the next request's bytes will raise readyRead themselves (a queued
+    // call per response costs a wake-up syscall and a loop pass).
+    if (m_buffer.isEmpty() && m_socket->bytesAvailable() == 0)
+        return;
     // Continue with pipelined requests, after the current call stack unwinds.
-    QMetaObject::invokeMethod(this, [this] {
-        if (busy())
-            return;
-        m_buffer += m_socket->readAll();
-        process();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (busy())
+                return;
+            m_buffer += m_socket->readAll();
+            process();
+        },
+        Qt::QueuedConnection);
 }
 
 void HttpConnection::rejectAndClose(int status, const QByteArray &message)

@@ -6,6 +6,7 @@
 // §9, §10). Fixing all that needs a framing parser in front of it anyway; with that parser the
 // rest of a server is a few hundred lines that behave the same on every Qt version.
 
+#include "common/lazytimer.h"
 #include "http/httprequest.h"
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
@@ -51,7 +52,8 @@ public:
     void stopListening();
 
     int connectionCount() const { return int(m_connections.size()); }
-    int busyCount() const; // connections with a response in progress
+    int acceptedCount() const { return m_accepted; } // since listen(), for tests and stats
+    int busyCount() const;                           // connections with a response in progress
     // Closes every idle connection now; busy ones close when their response ends.
     void closeIdleConnections();
 
@@ -72,6 +74,7 @@ private:
     QList<QTcpServer *> m_listeners;
     QSet<HttpConnection *> m_connections;
     quint16 m_port = 0;
+    int m_accepted = 0;
     bool m_paused = false;
     bool m_closing = false;
 };
@@ -98,7 +101,7 @@ private:
     RequestParser m_parser;
     QByteArray m_buffer;
     QPointer<ResponseWriter> m_writer;
-    QTimer m_timer; // idle or request deadline
+    LazyTimer m_timer; // idle or request deadline
     bool m_sentContinue = false;
     bool m_processing = false;
     bool m_draining = false;

@@ -1,5 +1,8 @@
 #include "http/responsewriter.h"
 
+#include "common/afterpass.h"
+#include "net/socketio.h"
+
 #include <QJsonDocument>
 
 namespace qp::http {
@@ -7,27 +10,48 @@ namespace qp::http {
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    case 529: return "Overloaded";
-    default: return "Status";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    case 529:
+        return "Overloaded";
+    default:
+        return "Status";
     }
 }
 
@@ -35,8 +59,7 @@ ResponseWriter::ResponseWriter(QTcpSocket *socket, bool keepAlive, bool headRequ
                                Headers extraHeaders, QObject *parent)
     : QObject(parent), m_socket(socket), m_keepAlive(keepAlive), m_head(headRequest),
       m_extra(std::move(extraHeaders))
-{
-}
+{}
 
 QByteArray ResponseWriter::head(int status, const QByteArray &contentType, const Headers &headers,
                                 qint64 contentLength)
@@ -71,11 +94,12 @@ void ResponseWriter::send(int status, const QByteArray &contentType, const QByte
     m_finished = true;
     m_status = status;
     if (isOpen()) {
-        QByteArray out = head(status, contentType, headers, body.size());
+        QByteArray bytes = head(status, contentType, headers, body.size());
         if (!m_head)
-            out += body;
+            bytes += body;
         m_bodyBytes = body.size();
-        m_socket->write(out);
+        m_corked.append(bytes); // after anything held back by a cork
+        flushCorked();
     }
     Q_EMIT responseDone();
 }
@@ -92,8 +116,13 @@ void ResponseWriter::beginStream(int status, const QByteArray &contentType, cons
     m_started = true;
     m_chunked = true;
     m_status = status;
-    if (isOpen())
-        m_socket->write(head(status, contentType, headers, -1));
+    if (isOpen()) {
+        // The head waits for the rest of this loop pass: the first events usually come in the
+        // same upstream read, and then head and events leave in one segment.
+        cork();
+        runAfterPass(this, [this] { uncork(); });
+        out(head(status, contentType, headers, -1));
+    }
 }
 
 void ResponseWriter::writeChunk(const QByteArray &data)
@@ -108,7 +137,7 @@ void ResponseWriter::writeChunk(const QByteArray &data)
     frame += "\r\n";
     frame += data;
     frame += "\r\n";
-    m_socket->write(frame);
+    out(frame);
 }
 
 void ResponseWriter::endStream()
@@ -116,13 +145,40 @@ void ResponseWriter::endStream()
     if (!m_chunked || m_finished)
         return;
     m_finished = true;
-    if (isOpen())
-        m_socket->write("0\r\n\r\n", 5);
+    if (isOpen()) {
+        m_corked.append("0\r\n\r\n", 5);
+        flushCorked(); // the end of a response is never held back
+    }
     Q_EMIT responseDone();
+}
+
+void ResponseWriter::out(const QByteArray &bytes)
+{
+    if (m_corks > 0) {
+        m_corked.append(bytes);
+        return;
+    }
+    net::writeNow(m_socket, bytes);
+}
+
+void ResponseWriter::uncork()
+{
+    if (m_corks > 0 && --m_corks == 0)
+        flushCorked();
+}
+
+void ResponseWriter::flushCorked()
+{
+    if (m_corked.isEmpty())
+        return;
+    if (isOpen())
+        net::writeNow(m_socket, m_corked);
+    m_corked.clear();
 }
 
 void ResponseWriter::socketGone()
 {
+    m_corked.clear();
     if (!m_finished) {
         m_finished = true;
         Q_EMIT clientGone();

@@ -29,7 +29,10 @@ public:
     qint64 bytesWritten() const { return m_bodyBytes; }
 
     // Adds a header to whatever response is written next (CORS, Retry-After, ...).
-    void addHeader(QByteArray name, QByteArray value) { m_extra.append({std::move(name), std::move(value)}); }
+    void addHeader(QByteArray name, QByteArray value)
+    {
+        m_extra.append({std::move(name), std::move(value)});
+    }
 
     void send(int status, const QByteArray &contentType, const QByteArray &body,
               const Headers &headers = {});
@@ -39,6 +42,13 @@ public:
     void beginStream(int status, const QByteArray &contentType, const Headers &headers = {});
     void writeChunk(const QByteArray &data);
     void endStream();
+
+    // Between cork() and uncork(), output collects in memory and leaves in one write at the
+    // last uncork() or with the end of the response. Relays cork around each upstream read, so
+    // the events of one read reach the client in one segment instead of one syscall each
+    // (tests/bench: 20 events per read made the send() calls ~90 % of the proxy's syscalls).
+    void cork() { ++m_corks; }
+    void uncork();
 
     // Closes the connection after this response (used for errors that leave the byte stream
     // unusable, and for Connection: close).
@@ -57,6 +67,8 @@ private:
     void socketGone();
     QByteArray head(int status, const QByteArray &contentType, const Headers &headers,
                     qint64 contentLength);
+    void out(const QByteArray &bytes); // writes now, or collects while corked
+    void flushCorked();
 
     QPointer<QTcpSocket> m_socket;
     bool m_keepAlive;
@@ -68,6 +80,8 @@ private:
     int m_status = 0;
     qint64 m_bodyBytes = 0;
     bool m_requestLogged = false;
+    int m_corks = 0;
+    QByteArray m_corked; // output held back while corked
 };
 
 QByteArray reasonPhrase(int status);

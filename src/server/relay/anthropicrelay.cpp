@@ -69,7 +69,7 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
     }
     m_ping.start(); // silence is measured from the last upstream event
     if (data == "[DONE]") {
-        m_call->abort();
+        m_call->finish(); // the connection stays reusable
         write(m_translator.finish());
         endStream(nullptr);
         return;
@@ -85,7 +85,8 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         const QJsonObject e = chunk.value(u"error"_s).toObject();
         write(m_translator.fail(anthropic::errorTypeForText(e.value(u"message"_s).toString()),
                                 e.value(u"message"_s).toString()));
-        const Error error = Error::make(Error::Kind::UpstreamError, e.value(u"message"_s).toString());
+        const Error error =
+            Error::make(Error::Kind::UpstreamError, e.value(u"message"_s).toString());
         endStream(&error);
         return;
     }
@@ -152,13 +153,15 @@ void AnthropicRelay::upstreamBody(const QByteArray &body)
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        failBeforeStream(Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
+        failBeforeStream(
+            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
         return;
     }
     const QJsonObject o = doc.object();
     if (o.value(u"error"_s).isObject()) {
-        failBeforeStream(Error::make(Error::Kind::UpstreamError,
-                                     o.value(u"error"_s).toObject().value(u"message"_s).toString()));
+        failBeforeStream(
+            Error::make(Error::Kind::UpstreamError,
+                        o.value(u"error"_s).toObject().value(u"message"_s).toString()));
         return;
     }
     const QJsonObject message = anthropic::fromOpenAIResponse(o, m_target.clientModel, m_thinking);

@@ -15,8 +15,7 @@ OpenAIRelay::OpenAIRelay(const RelayContext &ctx, http::ResponseWriter *writer,
                          bool forwardUsage, QObject *parent)
     : RelayBase(ctx, writer, req, std::move(target), Dialect::OpenAI, parent), m_stream(stream),
       m_normalizer(forwardUsage)
-{
-}
+{}
 
 void OpenAIRelay::upstreamStarted()
 {
@@ -59,7 +58,7 @@ void OpenAIRelay::upstreamEvent(const QByteArray &data)
         for (const QByteArray &p : m_normalizer.finish())
             writeEvent(p);
         endWithDone();
-        m_call->abort(); // nothing after [DONE] matters
+        m_call->finish(); // nothing after [DONE] matters; the connection stays reusable
         complete(200, m_normalizer.usage(), nullptr);
     }
 }
@@ -107,8 +106,8 @@ void OpenAIRelay::upstreamBody(const QByteArray &body)
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        failBeforeStream(Error::make(Error::Kind::UpstreamError,
-                                     u"upstream answered with invalid JSON"_s));
+        failBeforeStream(
+            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
         return;
     }
     QJsonObject o = doc.object();
@@ -134,9 +133,10 @@ void OpenAIRelay::upstreamBody(const QByteArray &body)
             const QJsonValue args = fn.value(u"arguments"_s);
             if (!args.isString()) {
                 fn.insert(u"arguments"_s,
-                          args.isObject() ? QString::fromUtf8(QJsonDocument(args.toObject())
-                                                                  .toJson(QJsonDocument::Compact))
-                                          : u"{}"_s);
+                          args.isObject()
+                              ? QString::fromUtf8(
+                                    QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact))
+                              : u"{}"_s);
                 changed = true;
             } else if (args.toString().trimmed().isEmpty()) {
                 fn.insert(u"arguments"_s, u"{}"_s);

@@ -10,9 +10,8 @@ class OpenAIRelay : public RelayBase
 {
     Q_OBJECT
 public:
-    OpenAIRelay(const RelayContext &ctx, http::ResponseWriter *writer,
-                const http::HttpRequest &req, RouteTarget target, bool stream, bool forwardUsage,
-                QObject *parent = nullptr);
+    OpenAIRelay(const RelayContext &ctx, http::ResponseWriter *writer, const http::HttpRequest &req,
+                RouteTarget target, bool stream, bool forwardUsage, QObject *parent = nullptr);
 
     void upstreamStarted() override;
     void upstreamEvent(const QByteArray &data) override;

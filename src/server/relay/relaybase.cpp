@@ -1,5 +1,6 @@
 #include "relay/relaybase.h"
 
+#include "common/afterpass.h"
 #include "logging/logging.h"
 
 using namespace Qt::StringLiterals;
@@ -53,6 +54,18 @@ QString localClock()
     return QDateTime::currentDateTimeUtc().addSecs(offset).toString(u"HH:mm:ss"_s);
 }
 
+void RelayBase::upstreamBatchBegin()
+{
+    if (m_writer)
+        m_writer->cork();
+}
+
+void RelayBase::upstreamBatchEnd()
+{
+    if (m_writer)
+        m_writer->uncork();
+}
+
 void RelayBase::complete(int status, const Usage &usage, const Error *error)
 {
     if (m_completed)
@@ -68,20 +81,19 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
                                 : m_target.upstream.name;
     // One console line per request (issue 2 §9); not even formatted when the level hides it.
     if (!lcRequest().isInfoEnabled()) {
-        deleteLater();
+        deleteAfterPass(this);
         return;
     }
     qCInfo(lcRequest).noquote()
         << u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms in=%8 out=%9%10"_s
-               .arg(localClock(),
-                    QString::fromLatin1(m_method), QString::fromLatin1(m_path),
+               .arg(localClock(), QString::fromLatin1(m_method), QString::fromLatin1(m_path),
                     m_target.model.isEmpty() ? u"-"_s : m_target.model, account)
                .arg(status)
                .arg(m_clock.elapsed())
                .arg(in)
                .arg(usage.completionTokens)
                .arg(error ? u" error=\""_s + error->message.left(200) + u"\""_s : QString());
-    deleteLater();
+    deleteAfterPass(this);
 }
 
 } // namespace qp

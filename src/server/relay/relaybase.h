@@ -29,6 +29,9 @@ public:
 
     void start(const QByteArray &upstreamBody, bool stream);
 
+    void upstreamBatchBegin() override;
+    void upstreamBatchEnd() override;
+
 protected:
     // Ends the relay: logs, reports, schedules deletion. Idempotent.
     void complete(int status, const Usage &usage, const Error *error);

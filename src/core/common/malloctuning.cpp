@@ -1,0 +1,20 @@
+#include "common/malloctuning.h"
+
+#include <cstdlib> // defines __GLIBC__ on glibc
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace qp {
+
+void tuneMallocForServer()
+{
+#if defined(__GLIBC__)
+    // Setting either disables glibc's dynamic adjustment of both, so both are set.
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20); // big bodies still get their own mapping
+#endif
+}
+
+} // namespace qp
