@@ -43,10 +43,4 @@ bool writeNow(QAbstractSocket *socket, const QByteArray &data)
     return true;
 }
 
-QByteArray readAvailable(QAbstractSocket *socket)
-{
-    const qint64 n = socket->bytesAvailable();
-    return n > 0 ? socket->read(n) : QByteArray();
-}
-
 } // namespace qp::net

@@ -1,7 +1,5 @@
 #pragma once
-// Socket reads and writes on the proxy's hot path.
-//
-// writeNow(): writes to a connected socket now, not on the next event-loop pass.
+// Writes to a connected socket now, not on the next event-loop pass.
 // Why: QAbstractSocket::write() only appends to Qt's write buffer and enables a write notifier;
 // the bytes leave on the next loop pass, where the notifier is disabled again. With the GLib
 // dispatcher each toggle adds and removes a poll source, and the deferral costs a loop pass per
@@ -18,11 +16,5 @@ namespace qp::net {
 
 // Returns false when the socket is not connected (nothing was written).
 bool writeNow(QAbstractSocket *socket, const QByteArray &data);
-
-// What the socket has buffered, in one exactly sized buffer. Why not readAll(): Qt 6.4's
-// readAll() on a socket sizes its buffer by the 16 KiB chunk size and keeps reading until a read
-// returns nothing; per response that is an oversized allocation, an extra read() attempt and a
-// shrinking realloc (tests/bench: ~10 % of the CPU, half of it in page faults and brk()).
-QByteArray readAvailable(QAbstractSocket *socket);
 
 } // namespace qp::net
