@@ -3,6 +3,8 @@
 
 #include <QElapsedTimer>
 #include <QtTest>
+#include <memory>
+#include <vector>
 
 using namespace qp;
 
@@ -15,6 +17,8 @@ private Q_SLOTS:
     void earlierDeadlineFiresEarly();
     void stopSilences();
     void restartAfterStop();
+    void manyTimersShareOneQueue();
+    void slotDeletesAnotherDueTimer();
 };
 
 void TestLazyTimer::firesOnce()
@@ -79,6 +83,67 @@ void TestLazyTimer::restartAfterStop()
     QVERIFY(spy.wait(3000));
     QVERIFY2(clock.elapsed() >= 190, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(spy.count(), 1);
+}
+
+void TestLazyTimer::manyTimersShareOneQueue()
+{
+    // Deadlines in no particular order, some re-armed later, some earlier, some stopped: each
+    // armed timer fires exactly once, none before its deadline.
+    constexpr int n = 300;
+    std::vector<std::unique_ptr<LazyTimer>> timers;
+    std::vector<int> fired(n, 0);
+    std::vector<qint64> due(n, -1);
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < n; ++i) {
+        timers.push_back(std::make_unique<LazyTimer>());
+        connect(timers.back().get(), &LazyTimer::timeout, this, [&, i] {
+            ++fired[size_t(i)];
+            QVERIFY2(clock.elapsed() >= due[size_t(i)], qPrintable(QString::number(i)));
+        });
+        const int ms = (i * 37) % 200;
+        timers.back()->start(ms);
+        due[size_t(i)] = ms;
+    }
+    for (int i = 0; i < n; i += 3) { // later
+        timers[size_t(i)]->start(250);
+        due[size_t(i)] = 250;
+    }
+    for (int i = 1; i < n; i += 7) { // earlier
+        timers[size_t(i)]->start(5);
+        due[size_t(i)] = 5;
+    }
+    for (int i = 2; i < n; i += 11) { // stopped
+        timers[size_t(i)]->stop();
+        due[size_t(i)] = -1;
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::none_of(timers.begin(), timers.end(), [](const auto &t) { return t->isActive(); }),
+        5000);
+    QTest::qWait(50);
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(fired[size_t(i)], due[size_t(i)] < 0 ? 0 : 1);
+}
+
+void TestLazyTimer::slotDeletesAnotherDueTimer()
+{
+    // Both are due in the same pass; whichever fires first deletes the other, which must then
+    // stay silent (and not be touched: ASan checks).
+    LazyTimer *t[2] = {new LazyTimer, new LazyTimer};
+    int fired = 0;
+    for (int i = 0; i < 2; ++i)
+        connect(t[i], &LazyTimer::timeout, this, [&, i] {
+            ++fired;
+            delete t[1 - i];
+            t[1 - i] = nullptr;
+        });
+    t[0]->start(10);
+    t[1]->start(10);
+    QTRY_COMPARE(fired, 1);
+    QTest::qWait(50);
+    QCOMPARE(fired, 1);
+    delete t[0];
+    delete t[1];
 }
 
 QTEST_GUILESS_MAIN(TestLazyTimer)
