@@ -13,10 +13,14 @@ AnthropicRelay::AnthropicRelay(const RelayContext &ctx, http::ResponseWriter *wr
                                const http::HttpRequest &req, RouteTarget target, bool stream,
                                bool thinkingEnabled, QObject *parent)
     : RelayBase(ctx, writer, req, target, Dialect::Anthropic, parent), m_stream(stream),
-      m_thinking(thinkingEnabled), m_translator(target.clientModel, thinkingEnabled, 0)
+      m_thinking(thinkingEnabled), m_translator(target.clientModel, thinkingEnabled, 0),
+      m_pingMs(ctx.anthropicPingMs)
 {
-    m_ping.setInterval(ctx.anthropicPingMs);
-    connect(&m_ping, &QTimer::timeout, this, [this] { write(m_translator.ping()); });
+    // Re-armed on every upstream event, hence a LazyTimer; it repeats by re-arming itself.
+    connect(&m_ping, &LazyTimer::timeout, this, [this] {
+        write(m_translator.ping());
+        m_ping.start(m_pingMs);
+    });
 }
 
 void AnthropicRelay::setInputTokens(int n)
@@ -51,7 +55,7 @@ void AnthropicRelay::flushPending()
     m_writer->beginStream(200, "text/event-stream",
                           {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
     write(m_translator.begin());
-    m_ping.start();
+    m_ping.start(m_pingMs);
     const auto pending = std::exchange(m_pending, {});
     for (const QByteArray &e : pending)
         upstreamEvent(e);
@@ -67,7 +71,7 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         m_pending.append(data);
         return;
     }
-    m_ping.start(); // silence is measured from the last upstream event
+    m_ping.start(m_pingMs); // silence is measured from the last upstream event
     if (data == "[DONE]") {
         m_call->finish(); // the connection stays reusable
         write(m_translator.finish());

@@ -3,10 +3,9 @@
 // The translation itself is pure (protocol/anthropic*); this class only moves bytes, keeps the
 // stream alive with pings while the upstream is silent (long thinking), and ends it exactly once.
 
+#include "common/lazytimer.h"
 #include "protocol/anthropicstream.h"
 #include "relay/relaybase.h"
-
-#include <QTimer>
 
 namespace qp {
 
@@ -35,7 +34,8 @@ private:
     bool m_stream;
     bool m_thinking;
     anthropic::StreamTranslator m_translator;
-    QTimer m_ping;
+    LazyTimer m_ping; // every anthropicPingMs of upstream silence
+    int m_pingMs;
     int m_inputTokens = -1;
     bool m_headersSent = false;
     bool m_upstreamStarted = false;
