@@ -44,6 +44,7 @@ LogHub::Level LogHub::parseLevel(const QString &text, bool debugFlag)
 void LogHub::install(Level consoleLevel, const QString &debugDir, int fileLimit)
 {
     m_console = consoleLevel;
+    m_debugFile.clear(); // a later install at another level stops the file
     if (consoleLevel == Level::Debug && !debugDir.isEmpty()) {
         QDir dir(debugDir);
         dir.mkpath(u"."_s);
@@ -110,8 +111,8 @@ void LogHub::append(LogEntry e)
 void LogHub::handler(QtMsgType type, const QMessageLogContext &ctx, const QString &msg)
 {
     LogHub &hub = instance();
-    LogEntry e{QDateTime::currentDateTimeUtc(), type, QString::fromLatin1(ctx.category ? ctx.category : "default"),
-               redact(msg)};
+    LogEntry e{QDateTime::currentDateTimeUtc(), type,
+               QString::fromLatin1(ctx.category ? ctx.category : "default"), redact(msg)};
     const auto severity = [](QtMsgType t) {
         switch (t) {
         case QtDebugMsg:
@@ -127,11 +128,11 @@ void LogHub::handler(QtMsgType type, const QMessageLogContext &ctx, const QStrin
     const bool requestLine = e.category == u"qp.server.request";
     if (hub.m_console != Level::Off && int(severity) <= int(hub.m_console)) {
         const QByteArray line =
-            requestLine ? e.message.toUtf8() + '\n'
-                        : (e.time.toString(u"HH:mm:ss.zzz"_s) + u' ' + e.category + u": "_s +
-                           e.message)
-                                  .toUtf8() +
-                              '\n';
+            requestLine
+                ? e.message.toUtf8() + '\n'
+                : (e.time.toString(u"HH:mm:ss.zzz"_s) + u' ' + e.category + u": "_s + e.message)
+                          .toUtf8() +
+                      '\n';
         FILE *out = requestLine ? stdout : stderr;
         std::fwrite(line.constData(), 1, size_t(line.size()), out);
         std::fflush(out);
