@@ -126,6 +126,14 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
             });
 }
 
+void ChatCall::settle(bool letResponseEnd)
+{
+    m_done = true;
+    m_phaseTimer.stop();
+    m_totalTimer.stop();
+    cleanupReply(letResponseEnd);
+}
+
 void ChatCall::cleanupReply(bool letResponseEnd)
 {
     if (m_reply) {
@@ -144,20 +152,14 @@ void ChatCall::abort()
 {
     if (m_done)
         return;
-    m_done = true;
-    m_phaseTimer.stop();
-    m_totalTimer.stop();
-    cleanupReply();
+    settle();
 }
 
 void ChatCall::finish()
 {
     if (m_done)
         return;
-    m_done = true;
-    m_phaseTimer.stop();
-    m_totalTimer.stop();
-    cleanupReply(true);
+    settle(true);
 }
 
 void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers)
@@ -246,10 +248,7 @@ void ChatCall::fail(const Error &e)
 {
     if (m_done)
         return;
-    m_done = true;
-    m_phaseTimer.stop();
-    m_totalTimer.stop();
-    cleanupReply();
+    settle();
     m_sink->upstreamFailed(e, m_started);
 }
 
@@ -266,19 +265,13 @@ void ChatCall::onFinished()
         }
         if (m_done)
             return;
-        m_done = true;
-        m_phaseTimer.stop();
-        m_totalTimer.stop();
-        cleanupReply();
+        settle();
         m_sink->upstreamEnded();
         return;
     }
     if (isSuccess() && !m_jsonToStream) {
         const QByteArray body = std::exchange(m_errorBody, {});
-        m_done = true;
-        m_phaseTimer.stop();
-        m_totalTimer.stop();
-        cleanupReply();
+        settle();
         m_sink->upstreamBody(body);
         return;
     }

@@ -72,6 +72,8 @@ private:
     void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
     void fail(const Error &e);
+    // Done: no timeouts, no more signals from the reply; the sink is told by the caller.
+    void settle(bool letResponseEnd = false);
     void cleanupReply(bool letResponseEnd = false);
     bool isSuccess() const { return m_status >= 200 && m_status < 300; }
 

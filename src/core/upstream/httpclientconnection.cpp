@@ -194,7 +194,14 @@ void HttpClientConnection::releaseRequest(int drainMs)
 void HttpClientConnection::finishDrain()
 {
     m_draining = false;
+    poolOrClose();
+}
+
+void HttpClientConnection::poolOrClose()
+{
     ++m_served;
+    // Not reusable if the server answered before taking the whole request (an early 413, say):
+    // the rest of our body would be read as the next request.
     const bool reusable = !m_closed && m_parser.keepAlive() && !m_parser.hasLeftover() &&
                           pendingWrite() == 0 &&
                           m_socket->state() == QAbstractSocket::ConnectedState;
@@ -208,17 +215,7 @@ void HttpClientConnection::finishRequest()
 {
     HttpClientRequest *r = std::exchange(m_req, nullptr);
     r->m_conn = nullptr;
-    ++m_served;
-    // Not reusable if the server answered before taking the whole request (an early 413, say):
-    // the rest of our body would be read as the next request.
-    const bool reusable = !m_closed && m_parser.keepAlive() && !m_parser.hasLeftover() &&
-                          pendingWrite() == 0 &&
-                          m_socket->state() == QAbstractSocket::ConnectedState;
-    // Back to the pool before finished(), so a request made from that slot can reuse it.
-    if (reusable)
-        m_client->connectionIdle(this);
-    else
-        close();
+    poolOrClose(); // before finished(), so a request made from that slot can reuse it
     r->deliverFinished();
 }
 

@@ -50,6 +50,7 @@ private:
     void process();
     void finishRequest();
     void finishDrain();
+    void poolOrClose(); // a response ended: back to the pool if reusable, else closed
     void failRequest(HttpClientRequest::Failure kind, const QString &message);
     void handleEof();
     qint64 pendingWrite() const;
