@@ -33,6 +33,8 @@ int httpStatusFor(const Error &e, Dialect d)
         return 404;
     case K::MethodNotAllowed:
         return 405;
+    case K::Conflict:
+        return 409;
     case K::PayloadTooLarge:
         return 413;
     case K::Quota:
@@ -60,6 +62,7 @@ QString anthropicErrorType(int status)
     case 401: return u"authentication_error"_s;
     case 403: return u"permission_error"_s;
     case 404: return u"not_found_error"_s;
+    case 409: return u"invalid_request_error"_s;
     case 413: return u"request_too_large"_s;
     case 429: return u"rate_limit_error"_s;
     case 529: return u"overloaded_error"_s;

@@ -419,6 +419,16 @@ void TestAnthropicStream::midStreamErrors_data()
     QTest::newRow("overloaded error chunk")
         << Chunks{J(R"({"error":{"message":"Model is overloaded"}})")} << A("[]")
         << QStringLiteral("overloaded_error") << QStringLiteral("Model is overloaded");
+    // The same classifier as the OpenAI route: arrears park the account, context length is the
+    // client's problem.
+    QTest::newRow("arrears chunk")
+        << Chunks{J(R"({"error":{"message":"Access denied, please make sure your account is in good standing.","code":"Arrearage"}})")}
+        << A("[]") << QStringLiteral("authentication_error")
+        << QStringLiteral("Access denied, please make sure your account is in good standing.");
+    QTest::newRow("context length chunk")
+        << Chunks{J(R"({"error":{"message":"Range of input length should be [1, 98304]"}})")}
+        << A("[]") << QStringLiteral("invalid_request_error")
+        << QStringLiteral("Range of input length should be [1, 98304]");
 }
 
 void TestAnthropicStream::midStreamErrors()
@@ -434,7 +444,7 @@ void TestAnthropicStream::midStreamErrors()
         sse += t.onChunk(c);
     QVERIFY(t.finished());
     QVERIFY(t.sawError());
-    QCOMPARE(t.errorMessage(), message);
+    QCOMPARE(t.error()->message, message);
     // Nothing may follow the error, whatever the caller does next.
     QVERIFY(t.onChunk(text("late")).isEmpty());
     QVERIFY(t.finish().isEmpty());
@@ -454,13 +464,13 @@ void TestAnthropicStream::midStreamErrors()
 void TestAnthropicStream::failBeforeAnyChunk()
 {
     StreamTranslator t(QStringLiteral("m"), true, 1);
-    const QByteArray sse = t.fail(QStringLiteral("overloaded_error"), QStringLiteral("busy"));
+    const QByteArray sse = t.fail(qp::Error::make(qp::Error::Kind::Overloaded, QStringLiteral("busy")));
     QVERIFY(checkAnthropicStream(sse).isEmpty());
     QVERIFY(sse.startsWith("event: message_start\n"));
     QVERIFY(sse.endsWith(
         "event: error\ndata: {\"error\":{\"message\":\"busy\",\"type\":\"overloaded_error\"},"
         "\"type\":\"error\"}\n\n"));
-    QVERIFY(t.fail(QStringLiteral("api_error"), QStringLiteral("again")).isEmpty());
+    QVERIFY(t.fail(qp::Error::make(qp::Error::Kind::UpstreamError, QStringLiteral("again"))).isEmpty());
 }
 
 void TestAnthropicStream::endIsIdempotent()
@@ -474,7 +484,7 @@ void TestAnthropicStream::endIsIdempotent()
     QVERIFY(!t.sawError());
     QVERIFY(t.finish().isEmpty());
     QVERIFY(t.onChunk(text("y")).isEmpty());
-    QVERIFY(t.fail(QStringLiteral("api_error"), QStringLiteral("late")).isEmpty());
+    QVERIFY(t.fail(qp::Error::make(qp::Error::Kind::UpstreamError, QStringLiteral("late"))).isEmpty());
     QVERIFY(t.ping().isEmpty());
     QVERIFY(checkAnthropicStream(sse).isEmpty());
     QCOMPARE(sse.count("event: message_start"), 1);

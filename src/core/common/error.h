@@ -10,14 +10,15 @@
 namespace qp {
 
 struct Error {
-    // The class decides what the account pool and the edge do with it (see roadmap.md: the pool
-    // rotates on Quota, refreshes on Auth, retries Transient, returns Client errors untouched).
+    // The kind is set once, where an answer is parsed; upstream/errorclass.h derives from it what
+    // the account pool does (rotate on quota, park on discontinued, retry transient, ...).
     enum class Kind {
         InvalidRequest,   // the client sent something we or the upstream cannot accept (400)
         Unauthenticated,  // client credentials missing or wrong (401)
         Forbidden,        // 403
         NotFound,         // 404
         MethodNotAllowed, // 405
+        Conflict,         // the request names something that exists but cannot serve now (409)
         PayloadTooLarge,  // 413
         UpstreamAuth,     // upstream rejected our credentials (401/403 from upstream)
         NeedsLogin,       // refresh token dead: the user must log in again

@@ -89,16 +89,32 @@ QString randomToolUseId()
     return QLatin1String("toolu_") + randomBase62(24);
 }
 
-QString errorTypeForText(const QString &text)
+QString errorTypeFor(const Error &e)
 {
-    const QString t = text.toLower();
-    if (t.contains(QLatin1String("throttl")) || t.contains(QLatin1String("rate limit")) ||
-        t.contains(QLatin1String("rate_limit")) || t.contains(QLatin1String("too many requests")) ||
-        t.contains(QLatin1String("quota")))
+    using K = Error::Kind;
+    switch (e.kind) {
+    case K::Quota:
+    case K::RateLimited:
         return QStringLiteral("rate_limit_error");
-    if (t.contains(QLatin1String("overload")))
+    case K::Overloaded:
         return QStringLiteral("overloaded_error");
-    return QStringLiteral("api_error");
+    case K::InvalidRequest:
+    case K::Conflict:
+        return QStringLiteral("invalid_request_error");
+    case K::Unauthenticated:
+    case K::UpstreamAuth:
+    case K::NeedsLogin:
+    case K::Discontinued:
+        return QStringLiteral("authentication_error");
+    case K::Forbidden:
+        return QStringLiteral("permission_error");
+    case K::NotFound:
+        return QStringLiteral("not_found_error");
+    case K::PayloadTooLarge:
+        return QStringLiteral("request_too_large");
+    default:
+        return QStringLiteral("api_error");
+    }
 }
 
 ThinkSplit splitLeakedThinking(const QString &content)

@@ -2,6 +2,8 @@
 // Pieces shared by the non-streaming (anthropicresponse) and streaming (anthropicstream)
 // OpenAI -> Anthropic translations, so both answer the same usage, ids and stop reasons.
 
+#include "common/error.h"
+
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QString>
@@ -38,9 +40,8 @@ QString stopReasonFromFinish(const QString &finishReason);
 QString messageIdFrom(const QString &openaiId);
 QString randomToolUseId(); // "toolu_<24 random base62 chars>"
 
-// Anthropic error type for an upstream/mid-stream error text: throttling -> rate_limit_error,
-// overload -> overloaded_error, else api_error.
-QString errorTypeForText(const QString &text);
+// The Anthropic error type for a classified error (upstream/upstreamerror.h decides the kind).
+QString errorTypeFor(const Error &e);
 
 // Models may leak their reasoning into content as "<think>...</think>text" (or, when the template
 // already opened the tag, "...</think>text"). Splits a complete content string; <|im_end|> is

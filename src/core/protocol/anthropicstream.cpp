@@ -1,6 +1,7 @@
 #include "protocol/anthropicstream.h"
 
 #include "protocol/jsonrepair.h"
+#include "upstream/upstreamerror.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -362,9 +363,10 @@ QByteArray StreamTranslator::onChunk(const QJsonObject &chunk)
         QString message = error.isString() ? error.toString() : e.value("message"_L1).toString();
         if (message.isEmpty())
             message = u"upstream error"_s;
-        const QString classify = message % u' ' % e.value("type"_L1).toString() % u' ' %
-                                 e.value("code"_L1).toVariant().toString();
-        out += fail(errorTypeForText(classify), message);
+        QString code = e.value("code"_L1).toVariant().toString();
+        if (code.isEmpty())
+            code = e.value("type"_L1).toString();
+        out += fail(classifyStreamError(message, code));
         return out;
     }
 
@@ -387,7 +389,7 @@ QByteArray StreamTranslator::onChunk(const QJsonObject &chunk)
             QString message = delta.value("content"_L1).toString().trimmed();
             if (message.isEmpty())
                 message = u"upstream error"_s;
-            out += fail(errorTypeForText(message), message);
+            out += fail(classifyStreamError(message, QString()));
             return out;
         }
         QString reasoning = delta.value("reasoning_content"_L1).toString();
@@ -442,7 +444,7 @@ QByteArray StreamTranslator::finish()
     return out;
 }
 
-QByteArray StreamTranslator::fail(const QString &errorType, const QString &message)
+QByteArray StreamTranslator::fail(const Error &error)
 {
     if (m_done)
         return {};
@@ -455,10 +457,10 @@ QByteArray StreamTranslator::fail(const QString &errorType, const QString &messa
     emitEvent(
         out, "error"_L1,
         QJsonObject{{"type"_L1, "error"_L1},
-                    {"error"_L1, QJsonObject{{"type"_L1, errorType}, {"message"_L1, message}}}});
+                    {"error"_L1, QJsonObject{{"type"_L1, errorTypeFor(error)},
+                                             {"message"_L1, error.message}}}});
     m_done = true;
-    m_sawError = true;
-    m_errorMessage = message;
+    m_error = error;
     return out;
 }
 

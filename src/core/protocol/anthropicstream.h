@@ -37,14 +37,17 @@ public:
     QByteArray finish();
     // Mid-stream failure: close the open block, drop unfinished tool calls, `event: error`.
     // Nothing is emitted afterwards. errorType is an Anthropic type (api_error, ...).
-    QByteArray fail(const QString &errorType, const QString &message);
+    // Ends the stream with an error event whose type follows the error's kind; remembered for
+    // error(). Empty once the stream has ended.
+    QByteArray fail(const Error &error);
     // Keep-alive for long silent stretches (thinking); empty once the stream has ended.
     QByteArray ping();
 
     bool started() const { return m_started; }
     bool finished() const { return m_done; }
-    bool sawError() const { return m_sawError; }
-    QString errorMessage() const { return m_errorMessage; }
+    bool sawError() const { return m_error.has_value(); }
+    // The classified error that ended the stream (an upstream error chunk or fail()).
+    const std::optional<Error> &error() const { return m_error; }
     QString stopReason() const { return m_stopReason; }
     // Final usage: from the upstream usage chunk when one came (fromUpstream), else estimated
     // (input from the constructor, output from the emitted characters / 4).
@@ -81,8 +84,7 @@ private:
 
     bool m_started = false;
     bool m_done = false;
-    bool m_sawError = false;
-    QString m_errorMessage;
+    std::optional<Error> m_error;
 
     int m_nextIndex = 0;
     Block m_open = Block::None;

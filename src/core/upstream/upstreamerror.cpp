@@ -1,5 +1,6 @@
 #include "upstream/upstreamerror.h"
 
+#include "auth/freetierended.h"
 #include "logging/redact.h"
 
 #include <QDateTime>
@@ -40,15 +41,66 @@ static Error fromMessage(Error::Kind kind, int status, QString message, QString 
     return e;
 }
 
-Error classifyStreamError(const QString &message, const QString &code)
+// What an error's words say, whatever its status. The one word list of the project: HTTP errors,
+// in-band stream errors and Qwen's error_finish chunks all come through here, in both dialects.
+enum class Said { Nothing, Suspended, Quota, RateLimit, Overloaded, ContextLength };
+
+static Said whatItSays(const QString &message, const QString &code)
 {
     const QString m = message.toLower();
+    const QString c = code.toLower();
+    // Access ended or suspended: the OAuth free tier's end, bans, disabled accounts, unpaid bills
+    // (DashScope answers "Arrearage" when the account is overdue).
+    if (freetier::bodySaysEnded(message.toUtf8()) || c == u"arrearage" || m.contains(u"arrear") ||
+        m.contains(u"overdue") || m.contains(u"good standing") || m.contains(u"suspended") ||
+        m.contains(u"banned") || m.contains(u"account has been disabled") ||
+        m.contains(u"account is disabled") || m.contains(u"deactivated"))
+        return Said::Suspended;
+    // DashScope's request-rate throttling names a "RateQuota" but is transient.
+    if (c.contains(u"ratequota") || c.contains(u"rate_limit"))
+        return Said::RateLimit;
+    if (c == u"insufficient_quota" || c.contains(u"allocationquota") ||
+        m.contains(u"free allocated quota exceeded") ||
+        m.contains(u"exceeded your current quota") ||
+        (m.contains(u"quota") &&
+         (m.contains(u"exceed") || m.contains(u"exhaust") || m.contains(u"used up") ||
+          m.contains(u"reached") || m.contains(u"insufficient"))) ||
+        (m.contains(u"usage limit") && (m.contains(u"exceed") || m.contains(u"reached"))))
+        return Said::Quota;
+    if (m.contains(u"throttl") || m.contains(u"rate limit") || m.contains(u"too many requests") ||
+        c.contains(u"throttl"))
+        return Said::RateLimit;
+    if (m.contains(u"overload") || c.contains(u"overload"))
+        return Said::Overloaded;
+    if (c == u"context_length_exceeded" || m.contains(u"context length") ||
+        m.contains(u"maximum context") || m.contains(u"context window") ||
+        m.contains(u"input is too long") || m.contains(u"range of input length"))
+        return Said::ContextLength;
+    return Said::Nothing;
+}
+
+Error classifyStreamError(const QString &message, const QString &code)
+{
     Error::Kind kind = Error::Kind::UpstreamError;
-    if (code == u"insufficient_quota" || m.contains(u"free allocated quota exceeded") ||
-        (m.contains(u"quota") && m.contains(u"exceeded")))
+    switch (whatItSays(message, code)) {
+    case Said::Suspended:
+        kind = Error::Kind::Discontinued;
+        break;
+    case Said::Quota:
         kind = Error::Kind::Quota;
-    else if (m.contains(u"throttl") || m.contains(u"rate limit") || m.contains(u"too many requests"))
+        break;
+    case Said::RateLimit:
         kind = Error::Kind::RateLimited;
+        break;
+    case Said::Overloaded:
+        kind = Error::Kind::Overloaded;
+        break;
+    case Said::ContextLength:
+        kind = Error::Kind::InvalidRequest;
+        break;
+    case Said::Nothing:
+        break;
+    }
     return fromMessage(kind, 0, message.isEmpty() ? u"upstream stream error"_s : message, code);
 }
 
@@ -67,7 +119,8 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArray &re
             const QJsonObject eo = ev.toObject();
             message = eo.value(u"message"_s).toString();
             const QJsonValue c = eo.value(u"code"_s);
-            code = c.isString() ? c.toString() : (c.isDouble() ? QString::number(c.toInt()) : QString());
+            code = c.isString() ? c.toString()
+                                : (c.isDouble() ? QString::number(c.toInt()) : QString());
             if (code.isEmpty())
                 code = eo.value(u"type"_s).toString();
             param = eo.value(u"param"_s).toString();
@@ -76,48 +129,62 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArray &re
         }
         if (message.isEmpty())
             message = o.value(u"message"_s).toString();
+        if (code.isEmpty())
+            code = o.value(u"code"_s).toString(); // DashScope's native shape: {"code","message"}
     }
     if (message.isEmpty())
         message = QString::fromUtf8(body.left(500)).trimmed();
     if (message.isEmpty())
         message = u"upstream answered HTTP %1"_s.arg(status);
-    const QString lower = message.toLower();
+    const Said said = whatItSays(message, code);
 
     Error e;
-    switch (status) {
-    case 401:
-    case 403:
-        // Name the upstream, never the key (issue 9 §3).
-        e = fromMessage(status == 401 ? Error::Kind::UpstreamAuth : Error::Kind::Forbidden, status,
-                        u"upstream %1 rejected the credentials (HTTP %2): %3"_s.arg(upstreamName)
+    if (said == Said::Suspended || status == 402) {
+        // Parked until a person acts: keep the upstream's own words as the reason.
+        e = fromMessage(Error::Kind::Discontinued, status,
+                        u"upstream %1 refused this account (HTTP %2): %3"_s.arg(upstreamName)
                             .arg(status)
                             .arg(message),
                         code);
-        break;
-    case 429: {
-        const bool hard = code == u"insufficient_quota" ||
-                          lower.contains(u"free allocated quota exceeded") ||
-                          lower.contains(u"exceeded your current quota") ||
-                          (lower.contains(u"quota") && lower.contains(u"exceeded"));
-        e = fromMessage(hard ? Error::Kind::Quota : Error::Kind::RateLimited, status, message, code);
-        break;
-    }
-    case 529:
-        e = fromMessage(Error::Kind::Overloaded, status, message, code);
-        break;
-    case 404:
-        e = fromMessage(Error::Kind::NotFound, status, message, code);
-        break;
-    case 413:
-        e = fromMessage(Error::Kind::PayloadTooLarge, status, message, code);
-        break;
-    default:
-        if (status >= 500)
-            e = fromMessage(Error::Kind::UpstreamError, status,
-                            u"upstream %1 failed (HTTP %2): %3"_s.arg(upstreamName).arg(status).arg(message),
-                            code);
-        else
-            e = fromMessage(Error::Kind::InvalidRequest, status, message, code);
+    } else if (said == Said::Quota && (status == 429 || status == 403 || status == 400)) {
+        e = fromMessage(Error::Kind::Quota, status, message, code);
+    } else {
+        switch (status) {
+        case 401:
+        case 403:
+            // Name the upstream, never the key (issue 9 §3).
+            e = fromMessage(
+                status == 401 ? Error::Kind::UpstreamAuth : Error::Kind::Forbidden, status,
+                u"upstream %1 rejected the credentials (HTTP %2): %3"_s.arg(upstreamName)
+                    .arg(status)
+                    .arg(message),
+                code);
+            break;
+        case 408:
+            e = fromMessage(Error::Kind::UpstreamTimeout, status, message, code);
+            break;
+        case 429:
+            e = fromMessage(Error::Kind::RateLimited, status, message, code);
+            break;
+        case 529:
+            e = fromMessage(Error::Kind::Overloaded, status, message, code);
+            break;
+        case 404:
+            e = fromMessage(Error::Kind::NotFound, status, message, code);
+            break;
+        case 413:
+            e = fromMessage(Error::Kind::PayloadTooLarge, status, message, code);
+            break;
+        default:
+            if (status >= 500)
+                e = fromMessage(Error::Kind::UpstreamError, status,
+                                u"upstream %1 failed (HTTP %2): %3"_s.arg(upstreamName)
+                                    .arg(status)
+                                    .arg(message),
+                                code);
+            else
+                e = fromMessage(Error::Kind::InvalidRequest, status, message, code);
+        }
     }
     e.param = param;
     e.retryAfterSeconds = parseRetryAfter(retryAfterHeader);
@@ -130,8 +197,7 @@ Error classifyNetworkError(QNetworkReply::NetworkError code, const QString &erro
     switch (code) {
     case QNetworkReply::TimeoutError:
     case QNetworkReply::OperationCanceledError:
-        return Error::make(Error::Kind::UpstreamTimeout,
-                           u"upstream %1 timed out"_s.arg(host));
+        return Error::make(Error::Kind::UpstreamTimeout, u"upstream %1 timed out"_s.arg(host));
     default:
         return Error::make(Error::Kind::UpstreamUnavailable,
                            u"cannot reach upstream %1: %2"_s.arg(host, errorString));

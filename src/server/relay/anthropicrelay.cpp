@@ -2,6 +2,7 @@
 
 #include "logging/logging.h"
 #include "protocol/anthropicresponse.h"
+#include "upstream/upstreamerror.h"
 
 #include <QJsonDocument>
 
@@ -84,21 +85,9 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         qCWarning(lcRelay) << "skipping an upstream event that is not JSON";
         return;
     }
-    const QJsonObject chunk = doc.object();
-    if (chunk.value(u"error"_s).isObject()) {
-        const QJsonObject e = chunk.value(u"error"_s).toObject();
-        write(m_translator.fail(anthropic::errorTypeForText(e.value(u"message"_s).toString()),
-                                e.value(u"message"_s).toString()));
-        const Error error =
-            Error::make(Error::Kind::UpstreamError, e.value(u"message"_s).toString());
-        endStream(&error);
-        return;
-    }
-    write(m_translator.onChunk(chunk));
-    if (m_translator.sawError()) {
-        const Error error = Error::make(Error::Kind::UpstreamError, m_translator.errorMessage());
-        endStream(&error);
-    }
+    write(m_translator.onChunk(doc.object()));
+    if (m_translator.error())
+        endStream(&*m_translator.error()); // an in-band error chunk, classified by the translator
 }
 
 void AnthropicRelay::endStream(const Error *error)
@@ -145,8 +134,7 @@ void AnthropicRelay::upstreamFailed(const Error &error, bool midStream)
         failBeforeStream(error);
         return;
     }
-    write(m_translator.fail(anthropicErrorType(httpStatusFor(error, Dialect::Anthropic)),
-                            error.message));
+    write(m_translator.fail(error));
     endStream(&error);
 }
 
@@ -163,9 +151,9 @@ void AnthropicRelay::upstreamBody(const QByteArray &body)
     }
     const QJsonObject o = doc.object();
     if (o.value(u"error"_s).isObject()) {
-        failBeforeStream(
-            Error::make(Error::Kind::UpstreamError,
-                        o.value(u"error"_s).toObject().value(u"message"_s).toString()));
+        const QJsonObject e = o.value(u"error"_s).toObject();
+        failBeforeStream(classifyStreamError(e.value(u"message"_s).toString(),
+                                             e.value(u"code"_s).toVariant().toString()));
         return;
     }
     const QJsonObject message = anthropic::fromOpenAIResponse(o, m_target.clientModel, m_thinking);

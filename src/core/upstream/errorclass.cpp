@@ -1,0 +1,70 @@
+#include "upstream/errorclass.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+ErrorClass errorClassOf(const Error &e)
+{
+    using K = Error::Kind;
+    switch (e.kind) {
+    case K::Quota:
+        return ErrorClass::Quota;
+    case K::Discontinued:
+        return ErrorClass::Discontinued;
+    case K::UpstreamAuth:
+        return ErrorClass::Auth;
+    case K::Forbidden:
+        // Our own 403s (access control) carry no upstream status and are not the account's doing.
+        return e.upstreamStatus ? ErrorClass::Auth : ErrorClass::Local;
+    case K::NeedsLogin:
+        return ErrorClass::NeedsLogin;
+    case K::RateLimited:
+    case K::UpstreamUnavailable:
+    case K::UpstreamTimeout:
+    case K::UpstreamError:
+    case K::Overloaded:
+        return ErrorClass::Transient;
+    case K::InvalidRequest:
+    case K::NotFound:
+    case K::PayloadTooLarge:
+        return e.upstreamStatus || e.kind == K::InvalidRequest ? ErrorClass::Client
+                                                               : ErrorClass::Local;
+    case K::Unauthenticated:
+    case K::MethodNotAllowed:
+    case K::Conflict:
+    case K::NoUpstream:
+    case K::Internal:
+        return ErrorClass::Local;
+    }
+    return ErrorClass::Local;
+}
+
+QString errorClassName(ErrorClass c)
+{
+    switch (c) {
+    case ErrorClass::Quota:
+        return u"quota"_s;
+    case ErrorClass::Discontinued:
+        return u"discontinued"_s;
+    case ErrorClass::Auth:
+        return u"auth"_s;
+    case ErrorClass::NeedsLogin:
+        return u"needs_login"_s;
+    case ErrorClass::Transient:
+        return u"transient"_s;
+    case ErrorClass::Client:
+        return u"client"_s;
+    case ErrorClass::Local:
+        return u"local"_s;
+    }
+    return u"local"_s;
+}
+
+bool isRotatable(ErrorClass c)
+{
+    return c == ErrorClass::Quota || c == ErrorClass::Discontinued || c == ErrorClass::Auth ||
+           c == ErrorClass::NeedsLogin || c == ErrorClass::Transient;
+}
+
+} // namespace qp

@@ -1,0 +1,168 @@
+// The one error classifier: every upstream answer (HTTP error, in-band stream error, Qwen's
+// error_finish) gets its kind and class here, the same for both dialects.
+#include "upstream/errorclass.h"
+#include "upstream/upstreamerror.h"
+
+#include <QtTest>
+
+using namespace qp;
+
+class TestErrorClassifier : public QObject
+{
+    Q_OBJECT
+private slots:
+    void http_data();
+    void http();
+    void inBand_data();
+    void inBand();
+    void retryAfter();
+    void ownErrorsAreLocal();
+};
+
+Q_DECLARE_METATYPE(qp::Error::Kind)
+Q_DECLARE_METATYPE(qp::ErrorClass)
+
+void TestErrorClassifier::http_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<Error::Kind>("kind");
+    QTest::addColumn<ErrorClass>("cls");
+    using K = Error::Kind;
+    using C = ErrorClass;
+    QTest::newRow("openai insufficient_quota")
+        << 429
+        << QByteArray(
+               R"({"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}})")
+        << K::Quota << C::Quota;
+    QTest::newRow("qwen free allocated quota")
+        << 429 << QByteArray(R"({"error":{"message":"Free allocated quota exceeded."}})")
+        << K::Quota << C::Quota;
+    QTest::newRow("dashscope native allocation quota")
+        << 429
+        << QByteArray(
+               R"({"code":"Throttling.AllocationQuota","message":"Allocated quota exceeded, please increase your quota limit."})")
+        << K::Quota << C::Quota;
+    QTest::newRow("plan window spent")
+        << 429
+        << QByteArray(
+               R"({"error":{"message":"You have reached the 5-hour usage limit of your Coding Plan. Quota reached."}})")
+        << K::Quota << C::Quota;
+    QTest::newRow("dashscope rate quota is throttling")
+        << 429
+        << QByteArray(
+               R"({"code":"Throttling.RateQuota","message":"Requests rate limit exceeded, please try again later."})")
+        << K::RateLimited << C::Transient;
+    QTest::newRow("plain 429") << 429 << QByteArray(R"({"error":{"message":"Too many requests"}})")
+                               << K::RateLimited << C::Transient;
+    QTest::newRow("arrears")
+        << 400
+        << QByteArray(
+               R"({"error":{"message":"Access denied, please make sure your account is in good standing.","code":"Arrearage"}})")
+        << K::Discontinued << C::Discontinued;
+    QTest::newRow("free tier ended in words")
+        << 403
+        << QByteArray(R"({"error":{"message":"The Qwen OAuth free tier has been discontinued."}})")
+        << K::Discontinued << C::Discontinued;
+    QTest::newRow("banned") << 403
+                            << QByteArray(
+                                   R"({"error":{"message":"This account has been banned."}})")
+                            << K::Discontinued << C::Discontinued;
+    QTest::newRow("payment required")
+        << 402 << QByteArray(R"({"error":{"message":"Insufficient credits"}})") << K::Discontinued
+        << C::Discontinued;
+    QTest::newRow("bad key")
+        << 401
+        << QByteArray(
+               R"({"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}})")
+        << K::UpstreamAuth << C::Auth;
+    QTest::newRow("forbidden") << 403 << QByteArray(R"({"error":{"message":"Access denied"}})")
+                               << K::Forbidden << C::Auth;
+    QTest::newRow("bad request") << 400
+                                 << QByteArray(
+                                        R"({"error":{"message":"messages must not be empty"}})")
+                                 << K::InvalidRequest << C::Client;
+    QTest::newRow("unprocessable")
+        << 422 << QByteArray(R"({"error":{"message":"bad tool schema"}})") << K::InvalidRequest
+        << C::Client;
+    QTest::newRow("context length")
+        << 400
+        << QByteArray(
+               R"({"error":{"message":"This model's maximum context length is 131072 tokens","code":"context_length_exceeded"}})")
+        << K::InvalidRequest << C::Client;
+    QTest::newRow("model not found")
+        << 404 << QByteArray(R"({"error":{"message":"model not found"}})") << K::NotFound
+        << C::Client;
+    QTest::newRow("too large") << 413 << QByteArray("Request Entity Too Large")
+                               << K::PayloadTooLarge << C::Client;
+    QTest::newRow("server error") << 500 << QByteArray("oops") << K::UpstreamError << C::Transient;
+    QTest::newRow("bad gateway html")
+        << 502 << QByteArray("<html>bad gateway</html>") << K::UpstreamError << C::Transient;
+    QTest::newRow("overloaded") << 529 << QByteArray(R"({"error":{"message":"Overloaded"}})")
+                                << K::Overloaded << C::Transient;
+    QTest::newRow("request timeout") << 408 << QByteArray() << K::UpstreamTimeout << C::Transient;
+}
+
+void TestErrorClassifier::http()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(Error::Kind, kind);
+    QFETCH(ErrorClass, cls);
+    const Error e = classifyHttpError(status, body, QByteArray(), QStringLiteral("up"));
+    QCOMPARE(int(e.kind), int(kind));
+    QCOMPARE(errorClassName(errorClassOf(e)), errorClassName(cls));
+    QCOMPARE(e.upstreamStatus, status);
+    QVERIFY(!e.message.isEmpty());
+}
+
+void TestErrorClassifier::inBand_data()
+{
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<ErrorClass>("cls");
+    using C = ErrorClass;
+    QTest::newRow("throttling") << QStringLiteral("Requests throttling triggered.") << QString()
+                                << C::Transient;
+    QTest::newRow("quota") << QStringLiteral("Free allocated quota exceeded.")
+                           << QStringLiteral("insufficient_quota") << C::Quota;
+    QTest::newRow("suspended") << QStringLiteral("Your account is suspended.") << QString()
+                               << C::Discontinued;
+    QTest::newRow("context") << QStringLiteral("Range of input length should be [1, 98304]")
+                             << QString() << C::Client;
+    QTest::newRow("generic") << QStringLiteral("Internal server error") << QString()
+                             << C::Transient;
+}
+
+void TestErrorClassifier::inBand()
+{
+    QFETCH(QString, message);
+    QFETCH(QString, code);
+    QFETCH(ErrorClass, cls);
+    const Error e = classifyStreamError(message, code);
+    QCOMPARE(errorClassName(errorClassOf(e)), errorClassName(cls));
+    QCOMPARE(e.message, message);
+}
+
+void TestErrorClassifier::retryAfter()
+{
+    const Error e =
+        classifyHttpError(429, R"({"error":{"message":"slow down"}})", "17", QStringLiteral("up"));
+    QCOMPARE(e.retryAfterSeconds.value_or(-1), 17);
+    QVERIFY(!classifyHttpError(429, "{}", "soon", QStringLiteral("up")).retryAfterSeconds);
+}
+
+void TestErrorClassifier::ownErrorsAreLocal()
+{
+    // Our own refusals say nothing about an account: the pool must not cool or park on them.
+    for (auto k : {Error::Kind::NoUpstream, Error::Kind::Internal, Error::Kind::Unauthenticated,
+                   Error::Kind::Conflict, Error::Kind::Forbidden})
+        QCOMPARE(errorClassOf(Error::make(k, QStringLiteral("x"))), ErrorClass::Local);
+    QVERIFY(!isRotatable(ErrorClass::Client));
+    QVERIFY(!isRotatable(ErrorClass::Local));
+    QVERIFY(isRotatable(ErrorClass::Quota));
+    QVERIFY(isRotatable(ErrorClass::Transient));
+}
+
+QTEST_GUILESS_MAIN(TestErrorClassifier)
+#include "tst_errorclassifier.moc"
