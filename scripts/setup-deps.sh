@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Installs what Qwen Proxy needs to build, test and run on Debian 12+ / Ubuntu 22.04+.
-# Only missing packages are installed; nothing happens when everything is there.
+# Installs what Qwen Proxy needs to build, run and (with --test) test, on Debian 12 (bookworm),
+# Debian 13 (trixie) and Ubuntu 22.04+. This is the project's one package list: CI proves it on
+# every run by building and testing in pristine roots that get their packages only from here
+# (scripts/fresh-root.sh, docs/fresh-machine.md). Only missing packages are installed.
 set -euo pipefail
 
+# Build: compiler, CMake, Qt and the two libraries. Debian 12's qt6-charts-dev needs
+# libqt6opengl6-dev but does not depend on it, and libgl-dev is what Qt6Gui's CMake files look
+# for. Run: the SQLite driver and the platform plugins (xcb, offscreen) are plugins, so no
+# library dependency brings them.
 PKGS=(cmake ninja-build g++ pkg-config
-      qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev qt6-tools-dev
-      qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite qtkeychain-qt6-dev libqrcodegencpp-dev
-      libgl-dev)
+      qt6-base-dev libqt6opengl6-dev libgl-dev qt6-charts-dev qt6-tools-dev qt6-l10n-tools
+      qt6-translations-l10n qtkeychain-qt6-dev libsecret-1-dev libqrcodegencpp-dev
+      libqt6sql6-sqlite qt6-qpa-plugins)
 if [[ "${1:-}" == "--test" ]]; then
-  # Secret service for the keychain tests, a virtual display for the UI tests, Node.js for the
-  # official SDK interop tests.
-  PKGS+=(dbus dbus-x11 gnome-keyring libsecret-1-0 xvfb xauth)
-  command -v node >/dev/null 2>&1 || PKGS+=(nodejs npm)
+  # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
+  # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for
+  # the official SDK interop tests.
+  PKGS+=(qt6-httpserver-dev qt6-websockets-dev dbus dbus-x11 gnome-keyring libsecret-1-0
+         xvfb xauth curl)
+  command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+  command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 fi
 
 missing=()
@@ -20,8 +29,9 @@ for p in "${PKGS[@]}"; do
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO="sudo"
+SUDO=()
+[[ $(id -u) -ne 0 ]] && SUDO=(sudo)
 echo "Installing: ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null
