@@ -1,11 +1,12 @@
 #include "apiroutes.h"
 
 #include "logging/logging.h"
+#include "pool/affinity.h"
 #include "relay/relaybase.h"
 #include "runtime.h"
 
 #include <QElapsedTimer>
-
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
@@ -43,22 +44,56 @@ void ApiRoutes::frameError(int status, const QString &message, const QByteArray 
     sendStatusError(writer, status, text, dialectForPath(path));
 }
 
+PickRequest ApiRoutes::pickRequest(const http::HttpRequest &req, const QJsonObject &body,
+                                   Dialect d) const
+{
+    PickRequest p;
+    p.pinned = QString::fromUtf8(req.header("x-qwen-account")).trimmed();
+    // Affinity matters only when there is a choice; skip the hashing otherwise.
+    if (!p.pinned.isEmpty() || !m_relay.pool || m_relay.pool->accountIds().size() < 2)
+        return p;
+    QByteArray session;
+    for (const QByteArray &name : conversationHeaders())
+        if (session.isEmpty())
+            session = req.header(name);
+    QJsonValue system = body.value(u"system"_s);
+    QJsonValue firstUser;
+    const QJsonArray messages = body.value(u"messages"_s).toArray();
+    QJsonArray systems;
+    for (const QJsonValue &m : messages) {
+        const QJsonObject o = m.toObject();
+        const QString role = o.value(u"role"_s).toString();
+        if (role == u"user") {
+            firstUser = o.value(u"content"_s);
+            break;
+        }
+        if (d == Dialect::OpenAI && (role == u"system" || role == u"developer"))
+            systems.append(o.value(u"content"_s));
+    }
+    if (d == Dialect::OpenAI)
+        system = systems;
+    p.affinityKey = conversationKey(session, system, firstUser);
+    return p;
+}
+
 std::optional<QJsonObject> ApiRoutes::jsonBody(const http::HttpRequest &req,
                                                http::ResponseWriter *w, Dialect d)
 {
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(req.body, &err);
     if (err.error != QJsonParseError::NoError) {
-        sendError(w,
-                  Error::make(Error::Kind::InvalidRequest,
-                              u"request body is not valid JSON: %1 at offset %2"_s.arg(
-                                  err.errorString())
-                                  .arg(err.offset)),
-                  d);
+        sendError(
+            w,
+            Error::make(Error::Kind::InvalidRequest,
+                        u"request body is not valid JSON: %1 at offset %2"_s.arg(err.errorString())
+                            .arg(err.offset)),
+            d);
         return std::nullopt;
     }
     if (!doc.isObject()) {
-        sendError(w, Error::make(Error::Kind::InvalidRequest, u"request body must be a JSON object"_s), d);
+        sendError(w,
+                  Error::make(Error::Kind::InvalidRequest, u"request body must be a JSON object"_s),
+                  d);
         return std::nullopt;
     }
     return doc.object();
@@ -89,8 +124,9 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
                     if (writer->requestLogged())
                         return;
                     qCInfo(lcRequest).noquote()
-                        << u"%1 %2 %3 status=%4 %5ms"_s.arg(localClock(), QString::fromLatin1(method),
-                                                            QString::fromLatin1(path))
+                        << u"%1 %2 %3 status=%4 %5ms"_s
+                               .arg(localClock(), QString::fromLatin1(method),
+                                    QString::fromLatin1(path))
                                .arg(writer->status())
                                .arg(clock.elapsed());
                 });

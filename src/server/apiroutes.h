@@ -7,6 +7,7 @@
 #include "cors.h"
 #include "http/httprequest.h"
 #include "http/responsewriter.h"
+#include "pool/accountpool.h"
 #include "relay/relaycontext.h"
 
 #include <QJsonObject>
@@ -47,6 +48,10 @@ private:
     // routes_auth.cpp
     void authInitiate(http::HttpRequest &req, http::ResponseWriter *w);
     void authPoll(http::HttpRequest &req, http::ResponseWriter *w);
+
+    // How the pool should pick for this request: the pinned account (X-Qwen-Account) and the
+    // conversation it belongs to (pool/affinity.h).
+    PickRequest pickRequest(const http::HttpRequest &req, const QJsonObject &body, Dialect d) const;
 
     // Parses a JSON object body or answers 400 in the route's dialect.
     std::optional<QJsonObject> jsonBody(const http::HttpRequest &req, http::ResponseWriter *w,

@@ -1,6 +1,5 @@
 // POST /v1/messages, /anthropic/v1/messages and their count_tokens (qwen-protocol.md §D).
 #include "apiroutes.h"
-
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "protocol/anthropicrequest.h"
@@ -48,23 +47,39 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
         return;
     }
     const QString clientModel = body->value(u"model"_s).toString();
-    auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body));
+    auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body),
+                                           pickRequest(req, *body, Dialect::Anthropic));
     if (!target) {
         sendError(w, target.error(), Dialect::Anthropic);
         return;
     }
     if (target->model != clientModel)
-        qCDebug(lcRouting) << "model" << clientModel << "->" << target->model << target->mappingNote;
+        qCDebug(lcRouting) << "model" << clientModel << "->" << target->model
+                           << target->mappingNote;
     const bool stream = body->value(u"stream"_s).toBool();
+    PooledCall::BodyFor rebuild;
+    if (m_runtime.router().pool().accountIds().size() > 1)
+        rebuild = [translatedBody = translated.value(), t = target.value(),
+                   router = &m_runtime.router(),
+                   catalog = &m_runtime.catalog()](const Upstream &u) {
+            const QString model = router->modelFor(t, u);
+            const ModelInfo *info = catalog->find(model);
+            return QJsonDocument(
+                       prepareChatBody(translatedBody,
+                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
+                                                          u.qwenQuirks}))
+                .toJson(QJsonDocument::Compact);
+        };
     const ModelInfo *info = m_runtime.catalog().find(target->model);
     const QJsonObject upstreamBody =
         prepareChatBody(std::move(translated.value()),
                         ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream.qwenQuirks});
+                                           target->upstream().qwenQuirks});
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
     countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
-    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), stream);
+    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), std::move(rebuild),
+                 stream);
 }
 
 void ApiRoutes::countTokens(http::HttpRequest &req, http::ResponseWriter *w)
@@ -73,8 +88,9 @@ void ApiRoutes::countTokens(http::HttpRequest &req, http::ResponseWriter *w)
     if (!body)
         return;
     if (!body->value(u"messages"_s).isArray()) {
-        sendError(w, Error::make(Error::Kind::InvalidRequest, u"messages: field required (an array)"_s),
-                  Dialect::Anthropic);
+        sendError(
+            w, Error::make(Error::Kind::InvalidRequest, u"messages: field required (an array)"_s),
+            Dialect::Anthropic);
         return;
     }
     countOffLoop(w, *body, [](http::ResponseWriter *writer, int n) {

@@ -22,25 +22,39 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
         return;
     }
     const QString clientModel = body->value(u"model"_s).toString();
-    auto target = m_runtime.router().route(clientModel, chatRequestHasImages(*body));
+    auto target = m_runtime.router().route(clientModel, chatRequestHasImages(*body),
+                                           pickRequest(req, *body, Dialect::OpenAI));
     if (!target) {
         sendError(w, target.error(), Dialect::OpenAI);
         return;
     }
     const bool stream = body->value(u"stream"_s).toBool();
     const bool wantsUsage = clientWantsUsage(*body);
+    // Another kind of upstream after a rotation gets a body prepared for it.
+    PooledCall::BodyFor rebuild;
+    if (m_runtime.router().pool().accountIds().size() > 1)
+        rebuild = [original = *body, t = target.value(), router = &m_runtime.router(),
+                   catalog = &m_runtime.catalog()](const Upstream &u) {
+            const QString model = router->modelFor(t, u);
+            const ModelInfo *info = catalog->find(model);
+            return QJsonDocument(
+                       prepareChatBody(original,
+                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
+                                                          u.qwenQuirks}))
+                .toJson(QJsonDocument::Compact);
+        };
     const ModelInfo *info = m_runtime.catalog().find(target->model);
     bool changed = true;
     const QJsonObject upstreamBody =
         prepareChatBody(std::move(*body),
                         ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream.qwenQuirks},
+                                           target->upstream().qwenQuirks},
                         &changed);
     // Unchanged: the client's own bytes go upstream, as a byte-forwarding proxy would send them.
     QByteArray wire =
         changed ? QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact) : std::move(req.body);
     auto *relay = new OpenAIRelay(m_relay, w, req, target.value(), stream, wantsUsage, this);
-    relay->start(std::move(wire), stream);
+    relay->start(std::move(wire), std::move(rebuild), stream);
 }
 
 } // namespace qp

@@ -1,8 +1,9 @@
 // GET /health, GET /v1/models, GET /anthropic/v1/models.
+#include "accounts/account.h"
 #include "apiroutes.h"
-
 #include "auth/tokenmanager.h"
 #include "models/modelcatalog.h"
+#include "pool/accountpool.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
 
@@ -20,31 +21,66 @@ constexpr qint64 kModelsCreated = 1754686206;
 void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
 {
     QJsonArray accounts;
-    int healthy = 0, needsLogin = 0;
-    for (const QString &id : m_runtime.router().qwenAccounts()) {
-        const auto st = m_runtime.tokens().status(id);
-        const auto counters = m_runtime.router().countersFor(u"qwen-oauth:"_s + id);
-        QJsonObject a{{u"id"_s, id},
-                      {u"status"_s, st.state},
-                      {u"requests_today"_s, counters.requests}};
-        if (st.expiryMs > 0)
-            a.insert(u"expires_at"_s,
-                     QDateTime::fromMSecsSinceEpoch(st.expiryMs).toUTC().toString(Qt::ISODate));
-        if (!st.message.isEmpty())
-            a.insert(u"message"_s, st.message);
-        healthy += st.state == u"ok" || st.state == u"expired"; // expired refreshes on demand
-        needsLogin += st.state == u"needs_login";
-        accounts.append(a);
+    QHash<QString, int> byState;
+    const qint64 now = m_runtime.clock().nowMs();
+    for (const AccountSnapshot &a : m_runtime.pool().snapshot()) {
+        QString state = accountStateName(a.state);
+        QJsonObject o{{u"id"_s, a.id}, {u"provider"_s, a.provider}, {u"in_flight"_s, a.inFlight}};
+        if (a.provider == QLatin1String(Account::kProviderQwenOAuth)) {
+            const auto st = m_runtime.tokens().status(a.id);
+            if (st.expiryMs > 0)
+                o.insert(
+                    u"expires_at"_s,
+                    QDateTime::fromMSecsSinceEpoch(st.expiryMs, Qt::UTC).toString(Qt::ISODate));
+            o.insert(u"token"_s, st.state);
+            if (st.state == u"needs_login" && a.state == AccountState::Healthy)
+                state = u"needs_login"_s; // the token manager knows first
+            if (!st.message.isEmpty() && a.reason.isEmpty())
+                o.insert(u"message"_s, st.message);
+        }
+        o.insert(u"state"_s, state);
+        o.insert(u"status"_s, state == u"healthy" ? u"ok"_s : state); // the original's field
+        if (!a.reason.isEmpty())
+            o.insert(u"message"_s, a.reason);
+        if (a.untilMs > now)
+            o.insert(u"until"_s,
+                     QDateTime::fromMSecsSinceEpoch(a.untilMs, Qt::UTC).toString(Qt::ISODate));
+        QJsonArray windows;
+        for (const auto &win : a.windows) {
+            QJsonObject wo{
+                {u"window"_s, win.limit.windowName()},
+                {u"used_requests"_s, win.usedRequests},
+                {u"used_tokens"_s, win.usedTokens},
+                {u"used_percent"_s, qRound(win.usedFraction * 1000) / 10.0},
+                {u"resets_at"_s,
+                 QDateTime::fromMSecsSinceEpoch(win.resetsAtMs, Qt::UTC).toString(Qt::ISODate)}};
+            if (win.limit.maxRequests > 0) {
+                wo.insert(u"limit_requests"_s, win.limit.maxRequests);
+                wo.insert(u"remaining_requests"_s, win.remainingRequests);
+            }
+            if (win.limit.maxTokens > 0) {
+                wo.insert(u"limit_tokens"_s, win.limit.maxTokens);
+                wo.insert(u"remaining_tokens"_s, win.remainingTokens);
+            }
+            windows.append(wo);
+        }
+        if (!windows.isEmpty())
+            o.insert(u"windows"_s, windows);
+        ++byState[state];
+        accounts.append(o);
     }
+    QJsonObject summary{{u"total"_s, accounts.size()},
+                        {u"strategy"_s, poolStrategyName(m_runtime.pool().config().strategy)}};
+    for (const QString &st :
+         {u"healthy"_s, u"cooling"_s, u"needs_login"_s, u"parked"_s, u"disabled"_s})
+        summary.insert(st, byState.value(st));
     const QDateTime started = m_runtime.startedAt();
     w->sendJson(200, QJsonObject{
                          {u"status"_s, u"ok"_s},
                          {u"version"_s, QStringLiteral(QP_VERSION)},
                          {u"uptime_seconds"_s, started.secsTo(QDateTime::currentDateTimeUtc())},
                          {u"upstream"_s, m_runtime.upstreamDescription()},
-                         {u"summary"_s, QJsonObject{{u"total"_s, accounts.size()},
-                                                    {u"healthy"_s, healthy},
-                                                    {u"needs_login"_s, needsLogin}}},
+                         {u"summary"_s, summary},
                          {u"accounts"_s, accounts},
                          {u"warnings"_s, QJsonArray::fromStringList(m_runtime.warnings())},
                      });

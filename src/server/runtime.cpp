@@ -8,10 +8,12 @@
 #include "auth/pendinglogins.h"
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
+#include "common/clock.h"
 #include "common/malloctuning.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
+#include "pool/accountpool.h"
 #include "routing/upstreamrouter.h"
 #include "secrets/filesecretstore.h"
 #include "secrets/keychainsecretstore.h"
@@ -63,7 +65,9 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     const Settings &s = rt->m_settings;
     rt->m_catalog =
         std::make_unique<ModelCatalog>(s.string(u"default_model"), s.string(u"model_map"));
-    rt->m_router = std::make_unique<UpstreamRouter>(s, *rt->m_catalog);
+    rt->m_clock = options.clock ? options.clock : &Clock::system();
+    rt->m_pool = new AccountPool(*rt->m_clock, PoolConfig::fromSettings(s), rt.get());
+    rt->m_router = std::make_unique<UpstreamRouter>(s, *rt->m_catalog, *rt->m_pool);
     rt->m_authNam = new QNetworkAccessManager(rt.get());
     // One keep-alive HTTP/1.1 client for every upstream request: no per-host connection limit
     // worth hitting, no extra threads (QNAM cost half the CPU in the benchmark).
@@ -104,6 +108,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     ctx.client = rt->m_client;
     ctx.tokens = rt->m_tokens;
     ctx.router = rt->m_router.get();
+    ctx.pool = rt->m_pool;
+    ctx.nowMs = [clock = rt->m_clock] { return clock->nowMs(); };
     ctx.callConfig.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
     ctx.callConfig.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
     ctx.callConfig.idleTimeoutMs = int(s.integer(u"upstream_idle_timeout_ms"));
@@ -224,8 +230,17 @@ std::optional<Error> Runtime::setupAccounts()
 
 void Runtime::reloadAccounts()
 {
-    QStringList ids;
-    QString defaultId;
+    QList<PoolAccountSpec> specs;
+    auto specFor = [](const QString &id) {
+        PoolAccountSpec spec;
+        spec.id = id;
+        spec.provider = QLatin1String(Account::kProviderQwenOAuth);
+        spec.upstream.accountId = id;
+        spec.upstream.name = u"qwen-oauth:"_s + id;
+        spec.upstream.auth = Upstream::Auth::QwenOAuth;
+        spec.upstream.qwenQuirks = true;
+        return spec;
+    };
     const auto listed = m_accounts->list();
     if (listed) {
         for (const Account &a : listed.value()) {
@@ -241,28 +256,46 @@ void Runtime::reloadAccounts()
             }
             if (!m_tokens->hasAccount(a.id))
                 m_tokens->addAccount(a.id, source.value());
-            ids.append(a.id);
-            if (a.isDefault)
-                defaultId = a.id;
+            PoolAccountSpec spec = specFor(a.id);
+            // What the store knows about an account outranks a guess: a parked or disabled
+            // account stays out of rotation after a restart.
+            switch (a.status) {
+            case AccountStatus::Active:
+                break;
+            case AccountStatus::NeedsLogin:
+                spec.initialState = AccountState::NeedsLogin;
+                break;
+            case AccountStatus::Discontinued:
+                spec.initialState = AccountState::Parked;
+                break;
+            case AccountStatus::Disabled:
+                spec.initialState = AccountState::Disabled;
+                break;
+            }
+            spec.stateReason = a.statusReason;
+            specs.append(spec);
         }
     }
     // qwen-code's own login, shared with the qwen CLI (lock-file protocol), as account "default"
     // unless a stored account already has that name.
-    if (m_settings.boolean(u"qwen_code_auth_use") && !ids.contains(u"default"_s)) {
+    const bool hasDefault = std::any_of(
+        specs.begin(), specs.end(), [](const PoolAccountSpec &p) { return p.id == u"default"; });
+    if (m_settings.boolean(u"qwen_code_auth_use") && !hasDefault) {
         auto shared = std::make_shared<SharedFileSource>(
             SharedFileSource::defaultQwenHome(m_settings.string(u"qwen_home")));
         if (shared->exists()) {
             if (!m_tokens->hasAccount(u"default"_s))
                 m_tokens->addAccount(u"default"_s, shared);
-            ids.append(u"default"_s);
+            specs.prepend(specFor(u"default"_s));
         }
     }
+    QStringList ids;
+    for (const auto &spec : std::as_const(specs))
+        ids.append(spec.id);
     for (const QString &known : m_tokens->accountIds())
         if (!ids.contains(known))
             m_tokens->removeAccount(known);
-    if (defaultId.isEmpty() && !ids.isEmpty())
-        defaultId = ids.contains(u"default"_s) ? u"default"_s : ids.first();
-    m_router->setQwenAccounts(ids, defaultId);
+    m_router->setQwenAccounts(specs);
 }
 
 std::optional<Error> Runtime::start()

@@ -28,11 +28,15 @@ namespace http {
 class HttpServer;
 }
 
+class AccountPool;
+class Clock;
+
 struct RuntimeOptions {
-    QString dataDir;   // empty: the platform's app data location
+    QString dataDir;    // empty: the platform's app data location
     QString configFile; // empty: <config location>/config.json, or <dataDir>/config.json
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     QHash<QString, QString> cli; // flag name (without --) -> value
+    Clock *clock = nullptr;      // wall-clock time for windows and days; null: the system clock
 };
 
 class Runtime : public QObject
@@ -52,6 +56,8 @@ public:
     http::HttpServer &server() { return *m_server; }
     TokenManager &tokens() { return *m_tokens; }
     UpstreamRouter &router() { return *m_router; }
+    AccountPool &pool() { return *m_pool; }
+    Clock &clock() { return *m_clock; }
     const ModelCatalog &catalog() const { return *m_catalog; }
     QNetworkAccessManager *authNetwork() { return m_authNam; }
     AccountService &accounts() { return *m_accounts; }
@@ -77,7 +83,9 @@ private:
     QDateTime m_startedAt;
     QStringList m_warnings;
     QNetworkAccessManager *m_authNam = nullptr;
+    Clock *m_clock = nullptr;
     std::unique_ptr<ModelCatalog> m_catalog;
+    AccountPool *m_pool = nullptr;
     std::unique_ptr<UpstreamRouter> m_router;
     HttpClient *m_client = nullptr;
     TokenManager *m_tokens = nullptr;

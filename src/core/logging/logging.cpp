@@ -16,6 +16,7 @@ Q_LOGGING_CATEGORY(lcUpstream, "qp.core.upstream")
 Q_LOGGING_CATEGORY(lcAuth, "qp.core.auth")
 Q_LOGGING_CATEGORY(lcSettings, "qp.core.settings")
 Q_LOGGING_CATEGORY(lcRouting, "qp.core.routing")
+Q_LOGGING_CATEGORY(lcPool, "qp.core.pool")
 
 namespace qp {
 

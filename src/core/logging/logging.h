@@ -16,6 +16,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcUpstream)  // qp.core.upstream
 Q_DECLARE_LOGGING_CATEGORY(lcAuth)      // qp.core.auth
 Q_DECLARE_LOGGING_CATEGORY(lcSettings)  // qp.core.settings
 Q_DECLARE_LOGGING_CATEGORY(lcRouting)   // qp.core.routing
+Q_DECLARE_LOGGING_CATEGORY(lcPool)      // qp.core.pool: account states and rotations
 
 namespace qp {
 

@@ -232,23 +232,23 @@ QList<QuotaMeter::WindowUse> QuotaMeter::windows(qint64 nowMs) const
     return out;
 }
 
-bool QuotaMeter::canServe(qint64 nowMs) const
+bool QuotaMeter::canServe(qint64 nowMs, qint64 pendingRequests) const
 {
     for (qsizetype i = 0; i < m_plan.limits.size(); ++i) {
         const Sum &s = sumAt(i, nowMs);
-        if (blocks(m_plan.limits.at(i), s.requests, s.tokens))
+        if (blocks(m_plan.limits.at(i), s.requests + pendingRequests, s.tokens))
             return false;
     }
     return true;
 }
 
-qint64 QuotaMeter::availableAtMs(qint64 nowMs) const
+qint64 QuotaMeter::availableAtMs(qint64 nowMs, qint64 pendingRequests) const
 {
     // Without new records a window's count only shrinks as time passes, so once a window stops
     // blocking it stays so: the account is available when the last blocking window frees.
     qint64 at = nowMs;
     for (qsizetype i = 0; i < m_plan.limits.size(); ++i) {
-        const qint64 windowAt = availableAtMs(i, nowMs);
+        const qint64 windowAt = availableAtMs(i, nowMs, pendingRequests);
         if (windowAt == kNever)
             return kNever;
         at = std::max(at, windowAt);
@@ -256,16 +256,18 @@ qint64 QuotaMeter::availableAtMs(qint64 nowMs) const
     return at;
 }
 
-qint64 QuotaMeter::availableAtMs(qsizetype window, qint64 nowMs) const
+qint64 QuotaMeter::availableAtMs(qsizetype window, qint64 nowMs, qint64 pending) const
 {
     const QuotaLimit &l = m_plan.limits.at(window);
     const Sum &s = sumAt(window, nowMs);
-    if (!blocks(l, s.requests, s.tokens))
+    if (!blocks(l, s.requests + pending, s.tokens))
         return nowMs;
     if (blocks(l, 0, 0))
         return kNever;
+    if (blocks(l, pending, 0))
+        return nowMs + 1000; // only requests still in flight fill it: when they end is unknown
 
-    qint64 requests = s.requests;
+    qint64 requests = s.requests + pending;
     qint64 tokens = s.tokens;
     std::size_t i = s.first;
     if (l.isRolling()) {

@@ -82,10 +82,12 @@ public:
     // False when in any window, for requests or tokens, used + reserve reaches the limit, where
     // reserve = reservePercent of the limit rounded up: a non-zero percent always keeps at least
     // one back, and 0 lets the account be used up to the limit exactly.
-    bool canServe(qint64 nowMs) const;
+    // pendingRequests: requests sent but not yet recorded (in flight), counted as used, so
+    // concurrent requests cannot overshoot a limit.
+    bool canServe(qint64 nowMs, qint64 pendingRequests = 0) const;
     // The earliest time canServe() becomes true if nothing more is recorded: nowMs when it is
     // true now, kNever when the reserve leaves nothing.
-    qint64 availableAtMs(qint64 nowMs) const;
+    qint64 availableAtMs(qint64 nowMs, qint64 pendingRequests = 0) const;
     // The largest usedFraction of any window: 0 when unused or unlimited (for least_used).
     double tightestFraction(qint64 nowMs) const;
     // How many more requests the account can serve before canServe() turns false: the smallest
@@ -118,7 +120,7 @@ private:
     const Sum &sumAt(qsizetype window, qint64 nowMs) const;
     qint64 reserveOf(qint64 limit) const;
     bool blocks(const QuotaLimit &limit, qint64 requests, qint64 tokens) const;
-    qint64 availableAtMs(qsizetype window, qint64 nowMs) const;
+    qint64 availableAtMs(qsizetype window, qint64 nowMs, qint64 pending) const;
     void invalidateSums() const;
 
     QuotaPlan m_plan; // without limits that limit nothing

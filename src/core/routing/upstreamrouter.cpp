@@ -20,95 +20,92 @@ Upstream apiKeyUpstream(const QString &name, const QString &url, const QString &
     registerSecret(key);
     return u;
 }
-
-QString today() { return QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate); }
 } // namespace
 
-UpstreamRouter::UpstreamRouter(const Settings &s, const ModelCatalog &catalog) : m_catalog(catalog)
+UpstreamRouter::UpstreamRouter(const Settings &s, const ModelCatalog &catalog, AccountPool &pool)
+    : m_catalog(catalog), m_pool(pool)
 {
     const QString url = s.string(u"upstream_url");
-    if (!url.isEmpty())
+    if (!url.isEmpty()) {
         m_main = apiKeyUpstream(u"openai"_s, url, s.string(u"upstream_api_key"));
+        // Settings validate the spec at load, so a bad one never gets here.
+        if (auto plan = QuotaPlan::fromSpec(s.string(u"quota_plan")))
+            m_mainPlan = plan.value();
+    }
     const QString haikuUrl = s.string(u"haiku_base_url");
     if (!haikuUrl.isEmpty()) {
         const QString key = s.string(u"haiku_api_key").isEmpty() ? s.string(u"upstream_api_key")
-                                                                  : s.string(u"haiku_api_key");
+                                                                 : s.string(u"haiku_api_key");
         m_haiku = apiKeyUpstream(u"haiku"_s, haikuUrl, key);
     }
     m_haikuModel = s.string(u"haiku_model_name");
+    if (m_main) {
+        PoolAccountSpec spec;
+        spec.id = QLatin1String(kApiKeyAccountId);
+        spec.provider = u"api-key"_s;
+        spec.upstream = *m_main;
+        spec.plan = m_mainPlan;
+        m_pool.setAccounts({spec});
+    }
 }
 
-void UpstreamRouter::setQwenAccounts(QStringList ids, QString defaultId)
+void UpstreamRouter::setQwenAccounts(const QList<PoolAccountSpec> &accounts)
 {
-    m_accounts = std::move(ids);
-    m_defaultAccount = std::move(defaultId);
+    m_qwenAccounts.clear();
+    for (const auto &a : accounts)
+        m_qwenAccounts.append(a.id);
+    if (!m_main)
+        m_pool.setAccounts(accounts); // with an API-key upstream set, OAuth accounts are not used
 }
 
 QString UpstreamRouter::describeMain() const
 {
     if (m_main)
         return u"OpenAI-compatible upstream "_s + m_main->baseUrl.toString(QUrl::RemoveUserInfo);
-    if (m_accounts.isEmpty())
+    if (m_qwenAccounts.isEmpty())
         return u"Qwen OAuth (no account yet: run 'qwen-proxy auth')"_s;
-    return u"Qwen OAuth (account %1)"_s.arg(m_defaultAccount.isEmpty() ? m_accounts.first()
-                                                                        : m_defaultAccount);
+    if (m_qwenAccounts.size() == 1)
+        return u"Qwen OAuth (account %1)"_s.arg(m_qwenAccounts.first());
+    return u"Qwen OAuth (%1 accounts, %2)"_s.arg(m_qwenAccounts.size())
+        .arg(poolStrategyName(m_pool.config().strategy));
 }
 
-Result<RouteTarget> UpstreamRouter::route(const QString &clientModel, bool hasImages) const
+QString UpstreamRouter::modelFor(const RouteTarget &t, const Upstream &upstream) const
+{
+    if (t.smallModelRoute && !m_haikuModel.isEmpty())
+        return m_haikuModel;
+    return m_catalog.resolve(t.clientModel, t.hasImages, upstream.passThroughUnknownModels).model;
+}
+
+Result<RouteTarget> UpstreamRouter::route(const QString &clientModel, bool hasImages,
+                                          const PickRequest &pick)
 {
     RouteTarget t;
     t.clientModel = clientModel;
-    t.smallModelRoute = ModelCatalog::isSmallModelName(clientModel) && (m_haiku || !m_haikuModel.isEmpty());
+    t.hasImages = hasImages;
+    t.smallModelRoute =
+        ModelCatalog::isSmallModelName(clientModel) && (m_haiku || !m_haikuModel.isEmpty());
     if (t.smallModelRoute && m_haiku) {
-        t.upstream = *m_haiku; // the small-model route of the original proxy (issue 9 §2)
-    } else if (m_main) {
-        t.upstream = *m_main;
+        // The small-model route of the original proxy (issue 9 §2): one fixed upstream.
+        t.lease = Lease{u"haiku"_s, u"api-key"_s, *m_haiku};
     } else {
-        if (m_accounts.isEmpty())
-            return Error::make(Error::Kind::NoUpstream,
-                               u"no upstream is configured: log in with 'qwen-proxy auth' or set "
-                               "OPENAI_BASE_URL and OPENAI_API_KEY"_s);
-        Upstream q;
-        q.accountId = m_defaultAccount.isEmpty() ? m_accounts.first() : m_defaultAccount;
-        q.name = u"qwen-oauth:"_s + q.accountId;
-        q.auth = Upstream::Auth::QwenOAuth;
-        q.qwenQuirks = true;
-        t.upstream = q;
+        auto lease = m_pool.pick(pick);
+        if (!lease)
+            return lease.error();
+        t.lease = std::move(lease.value());
+        t.pooled = true;
+        t.pick = pick;
     }
     if (t.smallModelRoute && !m_haikuModel.isEmpty()) {
         t.model = m_haikuModel;
         t.mappingNote = u"HAIKU_MODEL_NAME"_s;
         return t;
     }
-    const auto r = m_catalog.resolve(clientModel, hasImages, t.upstream.passThroughUnknownModels);
+    const auto r =
+        m_catalog.resolve(clientModel, hasImages, t.lease.upstream.passThroughUnknownModels);
     t.model = r.model;
     t.mappingNote = r.rule;
     return t;
-}
-
-UpstreamRouter::Counters UpstreamRouter::countersFor(const QString &name) const
-{
-    Counters &c = m_counters[name];
-    if (c.day != today())
-        c = Counters{0, 0, 0, 0, 0, today()};
-    return c;
-}
-
-void UpstreamRouter::reportSuccess(const RouteTarget &t, const Usage &usage)
-{
-    countersFor(t.upstream.name);
-    Counters &c = m_counters[t.upstream.name];
-    ++c.requests;
-    c.inputTokens += usage.promptTokens;
-    c.outputTokens += usage.completionTokens;
-    c.cachedTokens += usage.cachedTokens;
-}
-
-void UpstreamRouter::reportFailure(const RouteTarget &t, const Error &e)
-{
-    countersFor(t.upstream.name);
-    ++m_counters[t.upstream.name].errors;
-    Q_UNUSED(e);
 }
 
 } // namespace qp

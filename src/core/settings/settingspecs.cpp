@@ -2,6 +2,8 @@
 // their meaning (qwen-protocol.md §E).
 #include "settings/settings.h"
 
+#include "pool/quotaplan.h"
+
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -41,6 +43,17 @@ Check httpUrl(bool allowEmpty)
         const QUrl u(s, QUrl::StrictMode);
         if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https") || u.host().isEmpty())
             return u"accepted: an absolute http:// or https:// URL"_s;
+        return std::nullopt;
+    };
+}
+
+// A quota plan: a preset name or windows such as "5h:1200,week:9000" (pool/quotaplan.h).
+Check quotaSpec()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        const auto plan = QuotaPlan::fromSpec(v.toString());
+        if (!plan)
+            return plan.error().message;
         return std::nullopt;
     };
 }
@@ -115,6 +128,27 @@ const QList<SettingSpec> &settingSpecs()
         str(u"secret_store"_s, u"auto"_s, u"QP_SECRET_STORE"_s, {},
             oneOf({u"auto"_s, u"keychain"_s, u"file"_s, u"memory"_s}),
             u"Where tokens are kept: the OS keychain (auto: when it works), a 0600 file, or memory"_s),
+
+        // Account pool (pool/poolconfig.h)
+        str(u"pool_strategy"_s, u"round_robin"_s, u"POOL_STRATEGY"_s, u"strategy"_s,
+            oneOf({u"round_robin"_s, u"lru"_s, u"least_used"_s, u"most_remaining"_s,
+                   u"fill_first"_s, u"reset_first"_s}),
+            u"How the pool chooses an account for each request"_s),
+        str(u"default_account"_s, QString(), u"DEFAULT_ACCOUNT"_s, {}, {},
+            u"Account tried first while it can serve"_s),
+        num(u"quota_reserve_percent"_s, 0, u"QUOTA_RESERVE_PERCENT"_s, {}, range(0, 50),
+            u"Stop choosing an account this close (in % of a window's limit) to its limit"_s),
+        str(u"quota_plan"_s, QString(), u"QUOTA_PLAN"_s, {}, quotaSpec(),
+            u"Quota windows of the API-key account: a preset (coding-plan-lite, coding-plan-pro) "
+            "or windows like '5h:1200,week:9000,month:18000'"_s),
+        num(u"upstream_retries"_s, 2, u"UPSTREAM_RETRIES"_s, {}, range(0, 10),
+            u"Transient upstream failures retried on one account before rotating"_s),
+        num(u"retry_backoff_ms"_s, 500, u"RETRY_BACKOFF_MS"_s, {}, range(0, 60000),
+            u"First retry delay (doubled per retry)"_s),
+        num(u"max_retry_wait_ms"_s, 2000, u"MAX_RETRY_WAIT_MS"_s, {}, range(0, 600000),
+            u"A longer Retry-After rotates to another account instead of waiting"_s),
+        num(u"account_failure_threshold"_s, 3, u"ACCOUNT_FAILURE_THRESHOLD"_s, {}, range(1, 100),
+            u"Consecutive failures that take an account out for a growing cool-down"_s),
 
         // Qwen OAuth
         num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {},

@@ -85,7 +85,11 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         qCWarning(lcRelay) << "skipping an upstream event that is not JSON";
         return;
     }
-    write(m_translator.onChunk(doc.object()));
+    const QByteArray out = m_translator.onChunk(doc.object());
+    if (!out.isEmpty()) {
+        write(out);
+        noteFirstToken();
+    }
     if (m_translator.error())
         endStream(&*m_translator.error()); // an in-band error chunk, classified by the translator
 }

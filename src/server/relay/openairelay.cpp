@@ -50,6 +50,8 @@ void OpenAIRelay::upstreamEvent(const QByteArray &data)
     auto step = m_normalizer.onEvent(data);
     for (const QByteArray &p : std::as_const(step.out))
         writeEvent(p);
+    if (!step.out.isEmpty())
+        noteFirstToken();
     if (step.error) {
         upstreamFailed(*step.error, true);
         return;

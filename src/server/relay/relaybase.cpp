@@ -2,6 +2,7 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "upstream/errorclass.h"
 
 using namespace Qt::StringLiterals;
 
@@ -13,6 +14,10 @@ RelayBase::RelayBase(const RelayContext &ctx, http::ResponseWriter *writer,
     : QObject(parent), m_ctx(ctx), m_writer(writer), m_target(std::move(target)),
       m_dialect(dialect), m_method(req.method), m_path(req.path)
 {
+    // "claude-cli/2.1.197 (external, cli)" -> "claude-cli/2.1.197": the product, not the details.
+    const QByteArray ua = req.header("user-agent");
+    m_client = QString::fromLatin1(
+        ua.left(ua.indexOf(' ') < 0 ? 80 : std::min<qsizetype>(80, ua.indexOf(' '))));
     m_clock.start();
     writer->setRequestLogged();
     connect(writer, &http::ResponseWriter::clientGone, this, &RelayBase::onClientGone);
@@ -22,10 +27,17 @@ RelayBase::RelayBase(const RelayContext &ctx, http::ResponseWriter *writer,
 
 RelayBase::~RelayBase() = default;
 
-void RelayBase::start(const QByteArray &upstreamBody, bool stream)
+void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool stream)
 {
-    m_call = new ChatCall(m_ctx.client, m_ctx.tokens, m_ctx.callConfig, m_target.upstream,
-                          upstreamBody, stream, this, this);
+    m_stream = stream;
+    const bool firstQuirks = m_target.lease.upstream.qwenQuirks;
+    auto forUpstream = [first = std::move(firstBody), firstQuirks,
+                        rebuild = std::move(bodyFor)](const Upstream &u) {
+        return u.qwenQuirks == firstQuirks || !rebuild ? first : rebuild(u);
+    };
+    m_call = new PooledCall(m_target.pooled ? m_ctx.pool : nullptr, m_ctx.client, m_ctx.tokens,
+                            m_ctx.callConfig, m_target.pick, m_target.lease, std::move(forUpstream),
+                            stream, this, this);
     m_call->start();
 }
 
@@ -71,14 +83,30 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     if (m_completed)
         return;
     m_completed = true;
-    if (error)
-        m_ctx.router->reportFailure(m_target, *error);
-    else if (status < 400)
-        m_ctx.router->reportSuccess(m_target, usage);
     const qint64 in = usage.known ? usage.promptTokens : std::max<qint64>(m_inputEstimate, 0);
-    const QString account = m_target.upstream.auth == Upstream::Auth::QwenOAuth
-                                ? m_target.upstream.accountId
-                                : m_target.upstream.name;
+    const Lease &lease = m_call ? m_call->lease() : m_target.lease;
+    const QString account = lease.accountId;
+    UsageRecord r;
+    r.atMs = m_ctx.nowMs ? m_ctx.nowMs() : QDateTime::currentMSecsSinceEpoch();
+    r.accountId = account;
+    r.provider = lease.provider;
+    r.dialect = m_dialect == Dialect::Anthropic ? u"anthropic"_s : u"openai"_s;
+    r.client = m_client;
+    r.clientModel = m_target.clientModel;
+    r.model = m_target.model;
+    r.status = status;
+    r.errorClass = error ? errorClassName(errorClassOf(*error)) : QString();
+    r.stream = m_stream;
+    r.attempts = m_call ? std::max(1, m_call->attempts()) : 0;
+    r.latencyMs = m_clock.elapsed();
+    r.firstTokenMs = m_firstTokenMs;
+    r.inputTokens = in;
+    r.outputTokens = usage.completionTokens;
+    r.cachedTokens = usage.cachedTokens;
+    if (m_target.pooled && m_ctx.pool)
+        m_ctx.pool->recordOutcome(r);
+    if (m_ctx.recordUsage)
+        m_ctx.recordUsage(r);
     // One console line per request (issue 2 §9); not even formatted when the level hides it.
     if (!lcRequest().isInfoEnabled()) {
         deleteAfterPass(this);

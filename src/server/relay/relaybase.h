@@ -1,14 +1,16 @@
 #pragma once
-// Shared life cycle of one proxied request: owns the upstream ChatCall, watches the client's
-// socket (client gone -> upstream aborted at once), reports the outcome to the router, writes the
-// request log line, and deletes itself exactly once when both sides are done.
+// Shared life cycle of one proxied request: owns the upstream side (a PooledCall: attempts,
+// retries and rotations between accounts), watches the client's socket (client gone -> upstream
+// aborted at once), fills the one usage record and hands it to the pool and the usage store,
+// writes the request log line, and deletes itself exactly once when both sides are done.
 
 #include "apierror.h"
 #include "http/httprequest.h"
 #include "http/responsewriter.h"
+#include "pool/pooledcall.h"
+#include "protocol/usage.h"
 #include "relay/relaycontext.h"
 #include "routing/upstreamrouter.h"
-#include "upstream/chatcall.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -27,7 +29,9 @@ public:
               RouteTarget target, Dialect dialect, QObject *parent);
     ~RelayBase() override;
 
-    void start(const QByteArray &upstreamBody, bool stream);
+    // firstBody goes to the first account; bodyFor prepares the body for an upstream of another
+    // kind after a rotation.
+    void start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool stream);
 
     void upstreamBatchBegin() override;
     void upstreamBatchEnd() override;
@@ -42,12 +46,22 @@ protected:
     QPointer<http::ResponseWriter> m_writer;
     RouteTarget m_target;
     Dialect m_dialect;
-    ChatCall *m_call = nullptr;
+    PooledCall *m_call = nullptr;
     QElapsedTimer m_clock;
     QByteArray m_method;
     QByteArray m_path;
     bool m_completed = false;
     qint64 m_inputEstimate = -1; // used in the log line when the upstream sent no usage
+    QString m_client;            // the client's product from its User-Agent
+    bool m_stream = false;
+    qint64 m_firstTokenMs = -1;
+
+    // Relays call this when the first content reaches the client (time to first token).
+    void noteFirstToken()
+    {
+        if (m_firstTokenMs < 0)
+            m_firstTokenMs = m_clock.elapsed();
+    }
 
 private:
     void onClientGone();

@@ -1,0 +1,74 @@
+#pragma once
+// One client request's upstream side when an account pool serves it: the attempts, not the
+// dialect. It runs a ChatCall per attempt and sits between it and the relay (both are
+// ChatSinks). Before anything reached the client, a failure is handled by its class: transient
+// ones are retried on the same account with backoff (honouring Retry-After up to a limit), then
+// the account is reported to the pool and another one is asked for; quota, auth, needs-login and
+// parked answers rotate at once; client errors go to the relay as they are. Once the first byte
+// has been relayed nothing rotates: the relay ends the stream in the client's dialect.
+
+#include "pool/accountpool.h"
+#include "upstream/chatcall.h"
+
+#include <QPointer>
+#include <functional>
+
+namespace qp {
+
+class HttpClient;
+class TokenManager;
+
+class PooledCall : public QObject, public ChatSink
+{
+    Q_OBJECT
+public:
+    // The upstream body for an account: the relay prepares it per upstream kind (Qwen-only
+    // fields, model names), so a rotation to another kind of account sends what that one accepts.
+    using BodyFor = std::function<QByteArray(const Upstream &)>;
+
+    // `pool` may be null: then the first lease's upstream is used alone (a fixed route).
+    PooledCall(AccountPool *pool, HttpClient *client, TokenManager *tokens, ChatCallConfig config,
+               PickRequest request, Lease first, BodyFor bodyFor, bool stream, ChatSink *sink,
+               QObject *parent = nullptr);
+    ~PooledCall() override; // releases the lease still held
+
+    void start();
+    void abort();
+    void finish();
+
+    const Lease &lease() const { return m_lease; }
+    int attempts() const { return m_attempts; }
+
+    void upstreamStarted() override;
+    void upstreamEvent(const QByteArray &data) override;
+    void upstreamBody(const QByteArray &body) override;
+    void upstreamEnded() override;
+    void upstreamFailed(const Error &error, bool midStream) override;
+    void upstreamBatchBegin() override;
+    void upstreamBatchEnd() override;
+
+private:
+    void attempt();
+    void rotate(const Error &error);
+    void releaseLease();
+
+    QPointer<AccountPool> m_pool;
+    HttpClient *m_client;
+    TokenManager *m_tokens;
+    ChatCallConfig m_config;
+    PickRequest m_request;
+    Lease m_lease;
+    bool m_holdsLease = true;
+    BodyFor m_bodyFor;
+    bool m_stream;
+    ChatSink *m_sink;
+    ChatCall *m_call = nullptr;
+    int m_attempts = 0;
+    int m_retriesHere = 0; // transient retries on the current account
+    bool m_started = false;
+    bool m_done = false;
+    QByteArray m_body;
+    bool m_bodyQuirks = false;
+};
+
+} // namespace qp
