@@ -46,6 +46,60 @@ const QList<QStringList> &migrations()
                            " cached_tokens BIGINT NOT NULL DEFAULT 0,"
                            " PRIMARY KEY (account_id, day))"),
         },
+        {
+            // Usage per account, model and UTC day (usage/usagestore.h). requests counts every
+            // finished request; successes and errors are its outcomes, and the rest are requests
+            // the client abandoned (status 499), which are neither.
+            QStringLiteral("CREATE TABLE usage_daily ("
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " model VARCHAR(200) NOT NULL,"
+                           " day CHAR(10) NOT NULL,"
+                           " requests BIGINT NOT NULL DEFAULT 0,"
+                           " successes BIGINT NOT NULL DEFAULT 0,"
+                           " errors BIGINT NOT NULL DEFAULT 0,"
+                           " input_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " output_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " cached_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (account_id, model, day))"),
+            QStringLiteral("CREATE INDEX usage_daily_day ON usage_daily (day)"),
+            // Schema 1 counted successes as requests and did not know the model: its rows land
+            // under model '' ("before per-model counting"). The old table is then dropped rather
+            // than left behind: two tables with the same job would drift apart.
+            QStringLiteral("INSERT INTO usage_daily (account_id, model, day, requests, successes, "
+                           "errors, input_tokens, output_tokens, cached_tokens) "
+                           "SELECT account_id, '', day, requests + errors, requests, errors, "
+                           "input_tokens, output_tokens, cached_tokens FROM daily_usage"),
+            QStringLiteral("DROP TABLE daily_usage"),
+            // The request log: one row per UsageRecord, bounded by the usage store's retention.
+            QStringLiteral("CREATE TABLE request_log ("
+                           " at_ms BIGINT NOT NULL,"
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " provider VARCHAR(32) NOT NULL,"
+                           " dialect VARCHAR(16) NOT NULL,"
+                           " client VARCHAR(200) NOT NULL,"
+                           " client_model VARCHAR(200) NOT NULL,"
+                           " model VARCHAR(200) NOT NULL,"
+                           " status INTEGER NOT NULL,"
+                           " error_class VARCHAR(32) NOT NULL,"
+                           " stream SMALLINT NOT NULL,"
+                           " attempts INTEGER NOT NULL,"
+                           " latency_ms BIGINT NOT NULL,"
+                           " first_token_ms BIGINT NOT NULL,"
+                           " input_tokens BIGINT NOT NULL,"
+                           " output_tokens BIGINT NOT NULL,"
+                           " cached_tokens BIGINT NOT NULL)"),
+            QStringLiteral("CREATE INDEX request_log_time ON request_log (at_ms)"),
+            QStringLiteral("CREATE INDEX request_log_account ON request_log (account_id, at_ms)"),
+            // Quota minute buckets, so quota windows survive a restart.
+            QStringLiteral("CREATE TABLE quota_minutes ("
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " minute_ms BIGINT NOT NULL,"
+                           " requests BIGINT NOT NULL DEFAULT 0,"
+                           " tokens BIGINT NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (account_id, minute_ms))"),
+            // Retention deletes by age: without this index each prune would scan the table.
+            QStringLiteral("CREATE INDEX quota_minutes_minute ON quota_minutes (minute_ms)"),
+        },
     };
     return m;
 }
@@ -269,7 +323,10 @@ std::optional<Error> AccountStore::remove(const QString &id)
     if (!q.next())
         return notFound(id);
     const bool wasDefault = q.value(0).toInt() != 0;
-    for (const QString &stmt : {QStringLiteral("DELETE FROM daily_usage WHERE account_id = ?"),
+    // Its counters go with it, so a new account with the same id starts at zero; the request
+    // log is history and ages out by itself.
+    for (const QString &stmt : {QStringLiteral("DELETE FROM usage_daily WHERE account_id = ?"),
+                                QStringLiteral("DELETE FROM quota_minutes WHERE account_id = ?"),
                                 QStringLiteral("DELETE FROM accounts WHERE id = ?")}) {
         q.prepare(stmt);
         q.addBindValue(id);
@@ -390,15 +447,16 @@ std::optional<Error> AccountStore::recordUsage(const QString &accountId, const Q
     Transaction tx(db);
     QSqlQuery q(db);
     // ON CONFLICT ... DO UPDATE is the upsert both SQLite (>= 3.24) and PostgreSQL speak.
-    q.prepare(
-        QStringLiteral("INSERT INTO daily_usage (account_id, day, requests, errors, input_tokens, "
-                       "output_tokens, cached_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (account_id, day) DO UPDATE SET "
-                       "requests = daily_usage.requests + excluded.requests, "
-                       "errors = daily_usage.errors + excluded.errors, "
-                       "input_tokens = daily_usage.input_tokens + excluded.input_tokens, "
-                       "output_tokens = daily_usage.output_tokens + excluded.output_tokens, "
-                       "cached_tokens = daily_usage.cached_tokens + excluded.cached_tokens"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO usage_daily (account_id, model, day, requests, successes, errors, "
+        "input_tokens, output_tokens, cached_tokens) VALUES (?, '', ?, 1, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (account_id, model, day) DO UPDATE SET "
+        "requests = usage_daily.requests + excluded.requests, "
+        "successes = usage_daily.successes + excluded.successes, "
+        "errors = usage_daily.errors + excluded.errors, "
+        "input_tokens = usage_daily.input_tokens + excluded.input_tokens, "
+        "output_tokens = usage_daily.output_tokens + excluded.output_tokens, "
+        "cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens"));
     q.addBindValue(accountId);
     q.addBindValue(dayKey(day));
     q.addBindValue(ok ? 1 : 0);
@@ -421,8 +479,9 @@ std::optional<Error> AccountStore::recordUsage(const QString &accountId, const Q
 Result<DailyUsage> AccountStore::usageOn(const QString &accountId, const QDate &day) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT requests, errors, input_tokens, output_tokens, cached_tokens "
-                             "FROM daily_usage WHERE account_id = ? AND day = ?"));
+    q.prepare(QStringLiteral("SELECT SUM(successes), SUM(errors), SUM(input_tokens), "
+                             "SUM(output_tokens), SUM(cached_tokens) FROM usage_daily "
+                             "WHERE account_id = ? AND day = ?"));
     q.addBindValue(accountId);
     q.addBindValue(dayKey(day));
     if (!q.exec())

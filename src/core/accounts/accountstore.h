@@ -30,7 +30,7 @@ struct DailyUsage {
 class AccountStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static QString defaultFileName() { return QStringLiteral("qwen-proxy.sqlite"); }
 
     // Opens (creating and migrating as needed) the database at `dbFilePath`.
