@@ -1,5 +1,7 @@
 #include "accounts/accountstore.h"
 
+#include "common/sqltransaction.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -145,28 +147,6 @@ Account accountFromQuery(const QSqlQuery &q)
 const char *kSelectAccount = "SELECT id, label, provider, resource_url, created_ms, last_used_ms, "
                              "status, status_reason, is_default FROM accounts";
 
-// Rolls back unless commit() was reached: every early return stays consistent.
-class Transaction
-{
-public:
-    explicit Transaction(QSqlDatabase db) : m_db(std::move(db)) { m_open = m_db.transaction(); }
-    ~Transaction()
-    {
-        if (m_open)
-            m_db.rollback();
-    }
-    bool isOpen() const { return m_open; }
-    bool commit()
-    {
-        m_open = false;
-        return m_db.commit();
-    }
-
-private:
-    QSqlDatabase m_db;
-    bool m_open = false;
-};
-
 } // namespace
 
 AccountStore::AccountStore(QString path, QString connectionName)
@@ -252,7 +232,7 @@ std::optional<Error> AccountStore::migrate()
                 .arg(version)
                 .arg(migrations().size()));
     while (version < int(migrations().size())) {
-        Transaction tx(db);
+        SqlTransaction tx(db);
         if (!tx.isOpen())
             return sqlError(QStringLiteral("begin migration"), db.lastError());
         for (const QString &stmt : migrations().at(version)) {
@@ -284,7 +264,7 @@ Result<Account> AccountStore::add(Account a)
     if (!a.createdAt.isValid())
         a.createdAt = QDateTime::currentDateTimeUtc();
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM accounts WHERE is_default = 1")) || !q.next())
         return sqlError(QStringLiteral("add"), q.lastError());
@@ -314,7 +294,7 @@ Result<Account> AccountStore::add(Account a)
 std::optional<Error> AccountStore::remove(const QString &id)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT is_default FROM accounts WHERE id = ?"));
     q.addBindValue(id);
@@ -373,7 +353,7 @@ Result<QList<Account>> AccountStore::list() const
 std::optional<Error> AccountStore::setDefault(const QString &id)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     if (!contains(id))
         return notFound(id);
     QSqlQuery q(db);
@@ -419,7 +399,7 @@ std::optional<Error> AccountStore::setStatus(const QString &id, AccountStatus st
                                              const QString &reason)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     if (auto e = updateColumn(id, "status", accountStatusToString(status)))
         return e;
     if (auto e = updateColumn(id, "status_reason", reason))
@@ -444,7 +424,7 @@ std::optional<Error> AccountStore::recordUsage(const QString &accountId, const Q
                                                qint64 cachedTokens, bool ok)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     QSqlQuery q(db);
     // ON CONFLICT ... DO UPDATE is the upsert both SQLite (>= 3.24) and PostgreSQL speak.
     q.prepare(QStringLiteral(
