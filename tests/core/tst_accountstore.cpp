@@ -1,8 +1,8 @@
-// AccountStore: schema and migrations, file modes, CRUD, the single default, usage counters.
+// AccountStore: schema and migrations, file modes, CRUD, the single default (usage: see
+// tst_usagestore).
 #include "accounts/accountstore.h"
 
 #include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -78,57 +78,6 @@ private slots:
         auto s = AccountStore::open(path);
         QVERIFY(!s);
         QVERIFY(s.error().message.contains(QStringLiteral("newer version")));
-    }
-
-    void migratesSchema1UsageKeepingCounts()
-    {
-        // A database as schema 1 wrote it (the statements are copied from the shipped
-        // migration), with usage recorded by the old daily_usage code path.
-        const QString path = freshPath();
-        QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QSqlQuery q(db);
-            for (const char *stmt : {
-                     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-                     "INSERT INTO schema_version (version) VALUES (1)",
-                     "CREATE TABLE accounts (id VARCHAR(64) NOT NULL PRIMARY KEY, label "
-                     "VARCHAR(200) NOT NULL DEFAULT '', provider VARCHAR(32) NOT NULL, "
-                     "resource_url VARCHAR(500) NOT NULL DEFAULT '', created_ms BIGINT NOT NULL, "
-                     "last_used_ms BIGINT, status VARCHAR(32) NOT NULL DEFAULT 'active', "
-                     "status_reason VARCHAR(500) NOT NULL DEFAULT '', is_default SMALLINT NOT "
-                     "NULL DEFAULT 0)",
-                     "CREATE UNIQUE INDEX accounts_one_default ON accounts (is_default) WHERE "
-                     "is_default = 1",
-                     "CREATE TABLE daily_usage (account_id VARCHAR(64) NOT NULL, day CHAR(10) NOT "
-                     "NULL, requests BIGINT NOT NULL DEFAULT 0, errors BIGINT NOT NULL DEFAULT 0, "
-                     "input_tokens BIGINT NOT NULL DEFAULT 0, output_tokens BIGINT NOT NULL "
-                     "DEFAULT 0, cached_tokens BIGINT NOT NULL DEFAULT 0, PRIMARY KEY "
-                     "(account_id, day))",
-                     "INSERT INTO accounts (id, provider, created_ms, is_default) VALUES ('old', "
-                     "'qwen-oauth', 1, 1)",
-                     "INSERT INTO daily_usage VALUES ('old', '2026-04-14', 7, 2, 700, 70, 7)",
-                     "INSERT INTO daily_usage VALUES ('old', '2026-04-15', 1, 0, 10, 1, 0)",
-                 })
-                QVERIFY2(q.exec(QLatin1String(stmt)), qPrintable(q.lastError().text()));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("v1"));
-
-        auto s = AccountStore::open(path);
-        QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
-        QCOMPARE((*s)->schemaVersion(), 2);
-        QVERIFY((*s)->contains(QStringLiteral("old")));
-        const DailyUsage u = (*s)->usageOn(QStringLiteral("old"), QDate(2026, 4, 14)).value();
-        QCOMPARE(u.requests, 7);
-        QCOMPARE(u.errors, 2);
-        QCOMPARE(u.inputTokens, 700);
-        QCOMPARE(u.outputTokens, 70);
-        QCOMPARE(u.cachedTokens, 7);
-        QCOMPARE((*s)->usageOn(QStringLiteral("old"), QDate(2026, 4, 15))->requests, 1);
     }
 
     void twoInstancesOneFile()
@@ -209,37 +158,6 @@ private slots:
             defaults += a.isDefault;
         QCOMPARE(defaults, 1);
         QCOMPARE(all.first().id, QStringLiteral("a")); // oldest first
-    }
-
-    void usageCounters()
-    {
-        auto s = AccountStore::open(freshPath());
-        QVERIFY(s);
-        AccountStore &st = **s;
-        QVERIFY(st.add(acc(QStringLiteral("u"), 1)));
-        const QDate day(2026, 4, 14);
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day, 100, 20, 5, true));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day, 50, 0, 0, false));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day.addDays(1), 1, 1, 1, true));
-        const DailyUsage u = st.usageOn(QStringLiteral("u"), day).value();
-        QCOMPARE(u.requests, 1);
-        QCOMPARE(u.errors, 1);
-        QCOMPARE(u.inputTokens, 150);
-        QCOMPARE(u.outputTokens, 20);
-        QCOMPARE(u.cachedTokens, 5);
-        QCOMPARE(st.usageOn(QStringLiteral("u"), day.addDays(2))->requests, 0);
-        QVERIFY(st.get(QStringLiteral("u"))->lastUsedAt.isValid()); // a success counts as use
-
-        QCOMPARE(st.requestsToday(QStringLiteral("u")).value(), 0);
-        const QDate today = QDateTime::currentDateTimeUtc().date();
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), today, 1, 1, 0, true));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), today, 1, 1, 0, true));
-        QCOMPARE(st.requestsToday(QStringLiteral("u")).value(), 2);
-
-        // Removing the account removes its counters (a new account with the id starts at zero).
-        QVERIFY(!st.remove(QStringLiteral("u")));
-        QVERIFY(st.add(acc(QStringLiteral("u"), 2)));
-        QCOMPARE(st.usageOn(QStringLiteral("u"), day)->requests, 0);
     }
 
     void statusStrings_data()

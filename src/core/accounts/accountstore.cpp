@@ -123,11 +123,6 @@ QVariant text(const QString &s)
     return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
 }
 
-QString dayKey(const QDate &d)
-{
-    return d.toString(Qt::ISODate);
-}
-
 Account accountFromQuery(const QSqlQuery &q)
 {
     Account a;
@@ -417,72 +412,6 @@ std::optional<Error> AccountStore::setResourceUrl(const QString &id, const QStri
 std::optional<Error> AccountStore::touch(const QString &id, const QDateTime &whenUtc)
 {
     return updateColumn(id, "last_used_ms", whenUtc.toMSecsSinceEpoch());
-}
-
-std::optional<Error> AccountStore::recordUsage(const QString &accountId, const QDate &day,
-                                               qint64 inputTokens, qint64 outputTokens,
-                                               qint64 cachedTokens, bool ok)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    SqlTransaction tx(db);
-    QSqlQuery q(db);
-    // ON CONFLICT ... DO UPDATE is the upsert both SQLite (>= 3.24) and PostgreSQL speak.
-    q.prepare(QStringLiteral(
-        "INSERT INTO usage_daily (account_id, model, day, requests, successes, errors, "
-        "input_tokens, output_tokens, cached_tokens) VALUES (?, '', ?, 1, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (account_id, model, day) DO UPDATE SET "
-        "requests = usage_daily.requests + excluded.requests, "
-        "successes = usage_daily.successes + excluded.successes, "
-        "errors = usage_daily.errors + excluded.errors, "
-        "input_tokens = usage_daily.input_tokens + excluded.input_tokens, "
-        "output_tokens = usage_daily.output_tokens + excluded.output_tokens, "
-        "cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens"));
-    q.addBindValue(accountId);
-    q.addBindValue(dayKey(day));
-    q.addBindValue(ok ? 1 : 0);
-    q.addBindValue(ok ? 0 : 1);
-    q.addBindValue(inputTokens);
-    q.addBindValue(outputTokens);
-    q.addBindValue(cachedTokens);
-    if (!q.exec())
-        return sqlError(QStringLiteral("record usage"), q.lastError());
-    if (ok) {
-        if (auto e = touch(accountId, QDateTime::currentDateTimeUtc());
-            e && e->kind != Error::Kind::NotFound)
-            return e;
-    }
-    if (!tx.commit())
-        return sqlError(QStringLiteral("record usage"), db.lastError());
-    return std::nullopt;
-}
-
-Result<DailyUsage> AccountStore::usageOn(const QString &accountId, const QDate &day) const
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT SUM(successes), SUM(errors), SUM(input_tokens), "
-                             "SUM(output_tokens), SUM(cached_tokens) FROM usage_daily "
-                             "WHERE account_id = ? AND day = ?"));
-    q.addBindValue(accountId);
-    q.addBindValue(dayKey(day));
-    if (!q.exec())
-        return sqlError(QStringLiteral("usage"), q.lastError());
-    DailyUsage u;
-    if (q.next()) {
-        u.requests = q.value(0).toLongLong();
-        u.errors = q.value(1).toLongLong();
-        u.inputTokens = q.value(2).toLongLong();
-        u.outputTokens = q.value(3).toLongLong();
-        u.cachedTokens = q.value(4).toLongLong();
-    }
-    return u;
-}
-
-Result<qint64> AccountStore::requestsToday(const QString &accountId) const
-{
-    auto u = usageOn(accountId, QDateTime::currentDateTimeUtc().date());
-    if (!u)
-        return u.error();
-    return u->requests;
 }
 
 } // namespace qp
