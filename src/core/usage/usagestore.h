@@ -62,9 +62,11 @@ class UsageStore
 public:
     virtual ~UsageStore() = default;
 
-    // Batched writes (see above). A record with atMs 0 is stamped with the store's clock.
+    // Batched writes (see above). A record with atMs 0 is stamped with the store's clock; one that
+    // no account served is counted under account "".
     virtual void record(const UsageRecord &record) = 0;
-    // Adds to the account's bucket for that minute (minuteMs is rounded down to the minute).
+    // Adds to the account's bucket for that minute (minuteMs is rounded down to the minute); a
+    // bucket without an account is ignored.
     virtual void addQuotaUse(const QuotaBucket &bucket) = 0;
     // Writes everything pending now. On failure the batch stays pending for the next flush.
     virtual std::optional<Error> flush() = 0;
@@ -83,7 +85,7 @@ public:
 
     // Newest first.
     virtual Result<QList<UsageRecord>> requestLog(const RequestLogQuery &query) = 0;
-    // The account's buckets from `sinceMs` on, oldest first.
+    // The account's buckets whose minute starts at or after `sinceMs`, oldest first.
     virtual Result<QList<QuotaBucket>> quotaBuckets(const QString &accountId, qint64 sinceMs) = 0;
 };
 
