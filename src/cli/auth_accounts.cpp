@@ -7,6 +7,7 @@
 #include "console.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
+#include "usage/usagestore.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -121,7 +122,7 @@ int authList(Runtime &rt)
     for (const Row &r : rows.value()) {
         qint64 expiryMs = 0;
         const QString status = statusText(rt, r, &expiryMs);
-        const auto today = rt.accounts().store()->requestsToday(r.id);
+        const auto today = rt.usage().requestsToday(r.id);
         table.append({r.isDefault ? u"*"_s : u" "_s, r.id, status,
                       expiryMs > 0 ? utcMinute(QDateTime::fromMSecsSinceEpoch(expiryMs)) : u"-"_s,
                       today ? QString::number(today.value()) : u"?"_s, r.label});
@@ -191,9 +192,10 @@ int authCounts(Runtime &rt)
     }
     QList<QStringList> table{{u" "_s, u"ID"_s, u"REQUESTS"_s, u"ERRORS"_s}};
     for (const Row &r : rows.value()) {
-        const auto usage = rt.accounts().store()->usageOn(r.id, today);
+        // REQUESTS are successes: what the daily quota counts.
+        const auto usage = rt.usage().totals(r.id, 1);
         table.append({r.isDefault ? u"*"_s : u" "_s, r.id,
-                      usage ? QString::number(usage->requests) : u"?"_s,
+                      usage ? QString::number(usage->successes) : u"?"_s,
                       usage ? QString::number(usage->errors) : u"?"_s});
     }
     printTable(table);

@@ -20,6 +20,7 @@
 #include "secrets/memorysecretstore.h"
 #include "secrets/secretstoreprobe.h"
 #include "upstream/httpclient.h"
+#include "usage/sqliteusagestore.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -141,6 +142,10 @@ Runtime::~Runtime()
     // take the server down first.
     delete m_server;
     m_server = nullptr;
+    // Written now rather than when the member goes: QObject children (deleted after the members)
+    // must not find the store gone, and nothing pending may be lost.
+    if (m_usage)
+        m_usage->flush();
 }
 
 namespace {
@@ -170,6 +175,10 @@ std::optional<Error> Runtime::setupAccounts()
     if (!store)
         return store.error();
     m_store = std::move(store.value());
+    auto usage = SqliteUsageStore::open(dbPath);
+    if (!usage)
+        return usage.error();
+    m_usage = std::move(usage.value());
 
     // Secrets: the OS keychain when it works (probed: write, read back, delete), else a 0600
     // file in the data dir with a warning shown once (console, /health, UI).

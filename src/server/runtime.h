@@ -17,6 +17,7 @@ namespace qp {
 
 class AccountService;
 class AccountStore;
+class UsageStore;
 class PendingLogins;
 class SecretStore;
 class ModelCatalog;
@@ -62,6 +63,7 @@ public:
     QNetworkAccessManager *authNetwork() { return m_authNam; }
     AccountService &accounts() { return *m_accounts; }
     PendingLogins &pendingLogins() { return *m_pending; }
+    UsageStore &usage() { return *m_usage; }
     // Re-reads the account list (after a login, removal or default change) into the token
     // manager and the router. Loads secrets; never refreshes a token.
     void reloadAccounts();
@@ -92,6 +94,7 @@ private:
     http::HttpServer *m_server = nullptr;
     ApiRoutes *m_routes = nullptr;
     std::unique_ptr<AccountStore> m_store;
+    std::unique_ptr<UsageStore> m_usage;
     SecretStore *m_secrets = nullptr;
     AccountService *m_accounts = nullptr;
     PendingLogins *m_pending = nullptr;

@@ -1,4 +1,5 @@
-// AccountStore: schema and migrations, file modes, CRUD, the single default, usage counters.
+// AccountStore: schema and migrations, file modes, CRUD, the single default (usage: see
+// tst_usagestore).
 #include "accounts/accountstore.h"
 
 #include <QSqlDatabase>
@@ -157,37 +158,6 @@ private slots:
             defaults += a.isDefault;
         QCOMPARE(defaults, 1);
         QCOMPARE(all.first().id, QStringLiteral("a")); // oldest first
-    }
-
-    void usageCounters()
-    {
-        auto s = AccountStore::open(freshPath());
-        QVERIFY(s);
-        AccountStore &st = **s;
-        QVERIFY(st.add(acc(QStringLiteral("u"), 1)));
-        const QDate day(2026, 4, 14);
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day, 100, 20, 5, true));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day, 50, 0, 0, false));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), day.addDays(1), 1, 1, 1, true));
-        const DailyUsage u = st.usageOn(QStringLiteral("u"), day).value();
-        QCOMPARE(u.requests, 1);
-        QCOMPARE(u.errors, 1);
-        QCOMPARE(u.inputTokens, 150);
-        QCOMPARE(u.outputTokens, 20);
-        QCOMPARE(u.cachedTokens, 5);
-        QCOMPARE(st.usageOn(QStringLiteral("u"), day.addDays(2))->requests, 0);
-        QVERIFY(st.get(QStringLiteral("u"))->lastUsedAt.isValid()); // a success counts as use
-
-        QCOMPARE(st.requestsToday(QStringLiteral("u")).value(), 0);
-        const QDate today = QDateTime::currentDateTimeUtc().date();
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), today, 1, 1, 0, true));
-        QVERIFY(!st.recordUsage(QStringLiteral("u"), today, 1, 1, 0, true));
-        QCOMPARE(st.requestsToday(QStringLiteral("u")).value(), 2);
-
-        // Removing the account removes its counters (a new account with the id starts at zero).
-        QVERIFY(!st.remove(QStringLiteral("u")));
-        QVERIFY(st.add(acc(QStringLiteral("u"), 2)));
-        QCOMPARE(st.usageOn(QStringLiteral("u"), day)->requests, 0);
     }
 
     void statusStrings_data()

@@ -6,6 +6,7 @@
 #include "auth/terminalqr.h"
 #include "secrets/filesecretstore.h"
 #include "support/fakeoauthserver.h"
+#include "usage/sqliteusagestore.h"
 
 #include <QDir>
 #include <QFile>
@@ -402,12 +403,20 @@ private slots:
         const QDate today = QDateTime::currentDateTimeUtc().date();
         {
             auto store =
-                AccountStore::open(QDir(m_dataDir).filePath(AccountStore::defaultFileName()));
+                SqliteUsageStore::open(QDir(m_dataDir).filePath(AccountStore::defaultFileName()));
             QVERIFY(store);
+            UsageRecord r;
+            r.accountId = u"work"_s;
+            r.status = 200;
+            r.inputTokens = 10;
             for (int i = 0; i < 3; ++i)
-                QVERIFY(!store.value()->recordUsage(u"work"_s, today, 10, 5, 0, true));
-            QVERIFY(!store.value()->recordUsage(u"work"_s, today.addDays(-1), 1, 1, 0, true));
-        }
+                store.value()->record(r); // stamped now: today
+            r.atMs = QDateTime::currentMSecsSinceEpoch() - 24 * 3600 * 1000;
+            store.value()->record(r);
+            r.atMs = 0;
+            r.status = 499; // the client left: neither a request the quota counts nor an error
+            store.value()->record(r);
+        } // the store flushes as it closes
         const Run r = runAuth({u"counts"_s});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(u"%1 00:00 UTC"_s.arg(today.addDays(1).toString(Qt::ISODate))),

@@ -1,5 +1,7 @@
 #include "accounts/accountstore.h"
 
+#include "common/sqltransaction.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -46,6 +48,60 @@ const QList<QStringList> &migrations()
                            " cached_tokens BIGINT NOT NULL DEFAULT 0,"
                            " PRIMARY KEY (account_id, day))"),
         },
+        {
+            // Usage per account, model and UTC day (usage/usagestore.h). requests counts every
+            // finished request; successes and errors are its outcomes, and the rest are requests
+            // the client abandoned (status 499), which are neither.
+            QStringLiteral("CREATE TABLE usage_daily ("
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " model VARCHAR(200) NOT NULL,"
+                           " day CHAR(10) NOT NULL,"
+                           " requests BIGINT NOT NULL DEFAULT 0,"
+                           " successes BIGINT NOT NULL DEFAULT 0,"
+                           " errors BIGINT NOT NULL DEFAULT 0,"
+                           " input_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " output_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " cached_tokens BIGINT NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (account_id, model, day))"),
+            QStringLiteral("CREATE INDEX usage_daily_day ON usage_daily (day)"),
+            // Schema 1 counted successes as requests and did not know the model: its rows land
+            // under model '' ("before per-model counting"). The old table is then dropped rather
+            // than left behind: two tables with the same job would drift apart.
+            QStringLiteral("INSERT INTO usage_daily (account_id, model, day, requests, successes, "
+                           "errors, input_tokens, output_tokens, cached_tokens) "
+                           "SELECT account_id, '', day, requests + errors, requests, errors, "
+                           "input_tokens, output_tokens, cached_tokens FROM daily_usage"),
+            QStringLiteral("DROP TABLE daily_usage"),
+            // The request log: one row per UsageRecord, bounded by the usage store's retention.
+            QStringLiteral("CREATE TABLE request_log ("
+                           " at_ms BIGINT NOT NULL,"
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " provider VARCHAR(32) NOT NULL,"
+                           " dialect VARCHAR(16) NOT NULL,"
+                           " client VARCHAR(200) NOT NULL,"
+                           " client_model VARCHAR(200) NOT NULL,"
+                           " model VARCHAR(200) NOT NULL,"
+                           " status INTEGER NOT NULL,"
+                           " error_class VARCHAR(32) NOT NULL,"
+                           " stream SMALLINT NOT NULL,"
+                           " attempts INTEGER NOT NULL,"
+                           " latency_ms BIGINT NOT NULL,"
+                           " first_token_ms BIGINT NOT NULL,"
+                           " input_tokens BIGINT NOT NULL,"
+                           " output_tokens BIGINT NOT NULL,"
+                           " cached_tokens BIGINT NOT NULL)"),
+            QStringLiteral("CREATE INDEX request_log_time ON request_log (at_ms)"),
+            QStringLiteral("CREATE INDEX request_log_account ON request_log (account_id, at_ms)"),
+            // Quota minute buckets, so quota windows survive a restart.
+            QStringLiteral("CREATE TABLE quota_minutes ("
+                           " account_id VARCHAR(64) NOT NULL,"
+                           " minute_ms BIGINT NOT NULL,"
+                           " requests BIGINT NOT NULL DEFAULT 0,"
+                           " tokens BIGINT NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (account_id, minute_ms))"),
+            // Retention deletes by age: without this index each prune would scan the table.
+            QStringLiteral("CREATE INDEX quota_minutes_minute ON quota_minutes (minute_ms)"),
+        },
     };
     return m;
 }
@@ -67,11 +123,6 @@ QVariant text(const QString &s)
     return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
 }
 
-QString dayKey(const QDate &d)
-{
-    return d.toString(Qt::ISODate);
-}
-
 Account accountFromQuery(const QSqlQuery &q)
 {
     Account a;
@@ -90,28 +141,6 @@ Account accountFromQuery(const QSqlQuery &q)
 
 const char *kSelectAccount = "SELECT id, label, provider, resource_url, created_ms, last_used_ms, "
                              "status, status_reason, is_default FROM accounts";
-
-// Rolls back unless commit() was reached: every early return stays consistent.
-class Transaction
-{
-public:
-    explicit Transaction(QSqlDatabase db) : m_db(std::move(db)) { m_open = m_db.transaction(); }
-    ~Transaction()
-    {
-        if (m_open)
-            m_db.rollback();
-    }
-    bool isOpen() const { return m_open; }
-    bool commit()
-    {
-        m_open = false;
-        return m_db.commit();
-    }
-
-private:
-    QSqlDatabase m_db;
-    bool m_open = false;
-};
 
 } // namespace
 
@@ -198,7 +227,7 @@ std::optional<Error> AccountStore::migrate()
                 .arg(version)
                 .arg(migrations().size()));
     while (version < int(migrations().size())) {
-        Transaction tx(db);
+        SqlTransaction tx(db);
         if (!tx.isOpen())
             return sqlError(QStringLiteral("begin migration"), db.lastError());
         for (const QString &stmt : migrations().at(version)) {
@@ -230,7 +259,7 @@ Result<Account> AccountStore::add(Account a)
     if (!a.createdAt.isValid())
         a.createdAt = QDateTime::currentDateTimeUtc();
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM accounts WHERE is_default = 1")) || !q.next())
         return sqlError(QStringLiteral("add"), q.lastError());
@@ -260,7 +289,7 @@ Result<Account> AccountStore::add(Account a)
 std::optional<Error> AccountStore::remove(const QString &id)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT is_default FROM accounts WHERE id = ?"));
     q.addBindValue(id);
@@ -269,7 +298,10 @@ std::optional<Error> AccountStore::remove(const QString &id)
     if (!q.next())
         return notFound(id);
     const bool wasDefault = q.value(0).toInt() != 0;
-    for (const QString &stmt : {QStringLiteral("DELETE FROM daily_usage WHERE account_id = ?"),
+    // Its counters go with it, so a new account with the same id starts at zero; the request
+    // log is history and ages out by itself.
+    for (const QString &stmt : {QStringLiteral("DELETE FROM usage_daily WHERE account_id = ?"),
+                                QStringLiteral("DELETE FROM quota_minutes WHERE account_id = ?"),
                                 QStringLiteral("DELETE FROM accounts WHERE id = ?")}) {
         q.prepare(stmt);
         q.addBindValue(id);
@@ -316,7 +348,7 @@ Result<QList<Account>> AccountStore::list() const
 std::optional<Error> AccountStore::setDefault(const QString &id)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     if (!contains(id))
         return notFound(id);
     QSqlQuery q(db);
@@ -362,7 +394,7 @@ std::optional<Error> AccountStore::setStatus(const QString &id, AccountStatus st
                                              const QString &reason)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
+    SqlTransaction tx(db);
     if (auto e = updateColumn(id, "status", accountStatusToString(status)))
         return e;
     if (auto e = updateColumn(id, "status_reason", reason))
@@ -380,70 +412,6 @@ std::optional<Error> AccountStore::setResourceUrl(const QString &id, const QStri
 std::optional<Error> AccountStore::touch(const QString &id, const QDateTime &whenUtc)
 {
     return updateColumn(id, "last_used_ms", whenUtc.toMSecsSinceEpoch());
-}
-
-std::optional<Error> AccountStore::recordUsage(const QString &accountId, const QDate &day,
-                                               qint64 inputTokens, qint64 outputTokens,
-                                               qint64 cachedTokens, bool ok)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(db);
-    QSqlQuery q(db);
-    // ON CONFLICT ... DO UPDATE is the upsert both SQLite (>= 3.24) and PostgreSQL speak.
-    q.prepare(
-        QStringLiteral("INSERT INTO daily_usage (account_id, day, requests, errors, input_tokens, "
-                       "output_tokens, cached_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (account_id, day) DO UPDATE SET "
-                       "requests = daily_usage.requests + excluded.requests, "
-                       "errors = daily_usage.errors + excluded.errors, "
-                       "input_tokens = daily_usage.input_tokens + excluded.input_tokens, "
-                       "output_tokens = daily_usage.output_tokens + excluded.output_tokens, "
-                       "cached_tokens = daily_usage.cached_tokens + excluded.cached_tokens"));
-    q.addBindValue(accountId);
-    q.addBindValue(dayKey(day));
-    q.addBindValue(ok ? 1 : 0);
-    q.addBindValue(ok ? 0 : 1);
-    q.addBindValue(inputTokens);
-    q.addBindValue(outputTokens);
-    q.addBindValue(cachedTokens);
-    if (!q.exec())
-        return sqlError(QStringLiteral("record usage"), q.lastError());
-    if (ok) {
-        if (auto e = touch(accountId, QDateTime::currentDateTimeUtc());
-            e && e->kind != Error::Kind::NotFound)
-            return e;
-    }
-    if (!tx.commit())
-        return sqlError(QStringLiteral("record usage"), db.lastError());
-    return std::nullopt;
-}
-
-Result<DailyUsage> AccountStore::usageOn(const QString &accountId, const QDate &day) const
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT requests, errors, input_tokens, output_tokens, cached_tokens "
-                             "FROM daily_usage WHERE account_id = ? AND day = ?"));
-    q.addBindValue(accountId);
-    q.addBindValue(dayKey(day));
-    if (!q.exec())
-        return sqlError(QStringLiteral("usage"), q.lastError());
-    DailyUsage u;
-    if (q.next()) {
-        u.requests = q.value(0).toLongLong();
-        u.errors = q.value(1).toLongLong();
-        u.inputTokens = q.value(2).toLongLong();
-        u.outputTokens = q.value(3).toLongLong();
-        u.cachedTokens = q.value(4).toLongLong();
-    }
-    return u;
-}
-
-Result<qint64> AccountStore::requestsToday(const QString &accountId) const
-{
-    auto u = usageOn(accountId, QDateTime::currentDateTimeUtc().date());
-    if (!u)
-        return u.error();
-    return u->requests;
 }
 
 } // namespace qp

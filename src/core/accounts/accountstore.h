@@ -1,5 +1,6 @@
 #pragma once
-// Account metadata and per-day usage counters in SQLite (QSQLITE, WAL). Secrets are not here: see
+// Account metadata in SQLite (QSQLITE, WAL). open() also creates and migrates the file for every
+// table in it, the usage tables included (usage/sqliteusagestore.h). Secrets are not here: see
 // secrets/secretstore.h. The SQL stays portable (plain types, ON CONFLICT upserts, a partial unique
 // index) so the same migrations can later run on PostgreSQL (roadmap.md, "Team scale").
 //
@@ -12,25 +13,16 @@
 #include "accounts/account.h"
 #include "common/error.h"
 
-#include <QDate>
 #include <QList>
 #include <QString>
 #include <memory>
 
 namespace qp {
 
-struct DailyUsage {
-    qint64 requests = 0; // successful requests (§C: only successes count towards quota)
-    qint64 errors = 0;
-    qint64 inputTokens = 0;
-    qint64 outputTokens = 0;
-    qint64 cachedTokens = 0;
-};
-
 class AccountStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static QString defaultFileName() { return QStringLiteral("qwen-proxy.sqlite"); }
 
     // Opens (creating and migrating as needed) the database at `dbFilePath`.
@@ -46,8 +38,9 @@ public:
     // account added with isDefault takes the flag from the previous one. Fails (InvalidRequest) on
     // an invalid or existing id.
     Result<Account> add(Account account);
-    // Removes the account and its usage rows. When it was the default, the oldest remaining account
-    // becomes the default (exactly one default while any account exists). NotFound if absent.
+    // Removes the account, its usage counters and its quota minutes. When it was the default, the
+    // oldest remaining account becomes the default (exactly one default while any account
+    // exists). NotFound if absent.
     std::optional<Error> remove(const QString &id);
     Result<Account> get(const QString &id) const; // NotFound if absent
     bool contains(const QString &id) const;
@@ -60,14 +53,6 @@ public:
                                    const QString &reason = {});
     std::optional<Error> setResourceUrl(const QString &id, const QString &resourceUrl);
     std::optional<Error> touch(const QString &id, const QDateTime &whenUtc);
-
-    // One finished request for `accountId` on UTC `day`: ok adds a request (and bumps last used),
-    // otherwise an error; tokens are added either way.
-    std::optional<Error> recordUsage(const QString &accountId, const QDate &day, qint64 inputTokens,
-                                     qint64 outputTokens, qint64 cachedTokens, bool ok);
-    Result<DailyUsage> usageOn(const QString &accountId, const QDate &day) const;
-    // Successful requests on the current UTC day (0 when none).
-    Result<qint64> requestsToday(const QString &accountId) const;
 
 private:
     explicit AccountStore(QString path, QString connectionName);
