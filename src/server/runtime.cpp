@@ -110,6 +110,10 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     ctx.tokens = rt->m_tokens;
     ctx.router = rt->m_router.get();
     ctx.pool = rt->m_pool;
+    ctx.recordUsage = [usage = rt->m_usage.get()](const UsageRecord &r) { usage->record(r); };
+    // Quota use survives restarts: the pool's minute buckets go to the same store.
+    connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
+            [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
     ctx.nowMs = [clock = rt->m_clock] { return clock->nowMs(); };
     ctx.callConfig.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
     ctx.callConfig.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
@@ -175,7 +179,7 @@ std::optional<Error> Runtime::setupAccounts()
     if (!store)
         return store.error();
     m_store = std::move(store.value());
-    auto usage = SqliteUsageStore::open(dbPath);
+    auto usage = SqliteUsageStore::open(dbPath, *m_clock);
     if (!usage)
         return usage.error();
     m_usage = std::move(usage.value());
@@ -218,18 +222,23 @@ std::optional<Error> Runtime::setupAccounts()
     connect(m_accounts, &AccountService::accountsChanged, this, &Runtime::reloadAccounts);
     reloadAccounts();
     // `qwen-proxy auth add` in another process writes the same database: notice it without a
-    // restart. A cheap stat every few seconds; the secrets are read only when something changed.
+    // restart. The same file takes usage every second, so compare what matters about the
+    // accounts (a few rows) rather than the file's time; secrets are read only on a change.
     auto *watch = new QTimer(this);
     watch->setInterval(3000);
-    auto stamp = [dbPath] {
-        return QFileInfo(dbPath).lastModified().toMSecsSinceEpoch() +
-               QFileInfo(dbPath + u"-wal"_s).lastModified().toMSecsSinceEpoch() +
-               QFileInfo(dbPath + u"-wal"_s).size();
+    auto fingerprint = [store = m_store.get()] {
+        QString f;
+        if (const auto accounts = store->list())
+            for (const Account &a : accounts.value())
+                f += a.id + u'|' + a.provider + u'|' + accountStatusToString(a.status) + u'|' +
+                     a.resourceUrl + u'|' + QString::number(a.createdAt.toMSecsSinceEpoch()) +
+                     (a.isDefault ? u"*\n"_s : u"\n"_s);
+        return f;
     };
-    connect(watch, &QTimer::timeout, this, [this, stamp, last = stamp()]() mutable {
-        const qint64 now = stamp();
+    connect(watch, &QTimer::timeout, this, [this, fingerprint, last = fingerprint()]() mutable {
+        QString now = fingerprint();
         if (now != last) {
-            last = now;
+            last = std::move(now);
             reloadAccounts();
         }
     });
@@ -305,6 +314,21 @@ void Runtime::reloadAccounts()
         if (!ids.contains(known))
             m_tokens->removeAccount(known);
     m_router->setQwenAccounts(specs);
+    restoreQuota();
+}
+
+void Runtime::restoreQuota()
+{
+    // Accounts new to the pool get their recent quota use back from the store (windows survive
+    // restarts); the longest window is 30 days, the store keeps 32.
+    const qint64 since = m_clock->nowMs() - 32LL * 24 * 3600 * 1000;
+    for (const QString &id : m_pool->accountIds()) {
+        if (m_quotaRestored.contains(id))
+            continue;
+        m_quotaRestored.insert(id);
+        if (auto buckets = m_usage->quotaBuckets(id, since))
+            m_pool->restoreQuota(id, buckets.value());
+    }
 }
 
 std::optional<Error> Runtime::start()

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QProcessEnvironment>
+#include <QSet>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -79,6 +80,7 @@ public:
 private:
     Runtime() = default;
     std::optional<Error> setupAccounts();
+    void restoreQuota();
 
     Settings m_settings;
     QString m_dataDir;
@@ -95,6 +97,7 @@ private:
     ApiRoutes *m_routes = nullptr;
     std::unique_ptr<AccountStore> m_store;
     std::unique_ptr<UsageStore> m_usage;
+    QSet<QString> m_quotaRestored;
     SecretStore *m_secrets = nullptr;
     AccountService *m_accounts = nullptr;
     PendingLogins *m_pending = nullptr;
