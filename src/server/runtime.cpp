@@ -232,7 +232,8 @@ std::optional<Error> Runtime::setupAccounts()
             for (const Account &a : accounts.value())
                 f += a.id + u'|' + a.provider + u'|' + accountStatusToString(a.status) + u'|' +
                      a.resourceUrl + u'|' + QString::number(a.createdAt.toMSecsSinceEpoch()) +
-                     (a.isDefault ? u"*\n"_s : u"\n"_s);
+                     u'|' + a.quotaPlan + u'|' + QString::number(a.maxConcurrent) + u'|' +
+                     QString::number(a.maxPerMinute) + (a.isDefault ? u"*\n"_s : u"\n"_s);
         return f;
     };
     connect(watch, &QTimer::timeout, this, [this, fingerprint, last = fingerprint()]() mutable {
@@ -291,6 +292,13 @@ void Runtime::reloadAccounts()
                 break;
             }
             spec.stateReason = a.statusReason;
+            if (auto plan = QuotaPlan::fromSpec(a.quotaPlan))
+                spec.plan = plan.value();
+            else
+                qCWarning(lcPool) << "account" << a.id
+                                  << "has an unreadable quota plan:" << plan.error().message;
+            spec.maxConcurrent = a.maxConcurrent;
+            spec.maxPerMinute = a.maxPerMinute;
             specs.append(spec);
         }
     }

@@ -1,5 +1,7 @@
 #include "proxyharness.h"
 
+#include "accounts/accountservice.h"
+#include "accounts/accountstore.h"
 #include "auth/qwencredentials.h"
 #include "auth/sharedfilesource.h"
 
@@ -13,7 +15,10 @@ using namespace Qt::StringLiterals;
 
 namespace qp::test {
 
-QJsonObject ClientReply::json() const { return QJsonDocument::fromJson(body).object(); }
+QJsonObject ClientReply::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
 
 QByteArray ClientReply::header(const QByteArray &name) const
 {
@@ -51,9 +56,59 @@ void ProxyHarness::writeQwenCredentials(const QString &accessToken, qint64 expir
     SharedFileSource(qwenHome()).save(c);
 }
 
+FakeClock &ProxyHarness::useFakeClock(qint64 startMs)
+{
+    m_clock = std::make_unique<FakeClock>(startMs);
+    return *m_clock;
+}
+
+bool ProxyHarness::restart(const QHash<QString, QString> &env, QString *error)
+{
+    m_runtime.reset();
+    QHash<QString, QString> merged = m_env;
+    for (auto it = env.begin(); it != env.end(); ++it)
+        merged.insert(it.key(), it.value());
+    return start(merged, error);
+}
+
+bool ProxyHarness::addAccount(const QString &id, const QString &accessToken,
+                              const QString &quotaPlan, QString *error)
+{
+    QwenCredentials c;
+    c.accessToken = accessToken;
+    c.refreshToken = u"refresh-"_s + id;
+    c.resourceUrl = u"http://127.0.0.1:%1"_s.arg(m_upstream->port());
+    c.expiryDateMs = QDateTime::currentMSecsSinceEpoch() + 24 * 3600 * 1000LL;
+    std::optional<Result<Account>> out;
+    QEventLoop loop;
+    m_runtime->accounts().addAccount(c, AddAccountOptions{id, {}, true, false},
+                                     [&](Result<Account> r) {
+                                         out = std::move(r);
+                                         loop.quit();
+                                     });
+    if (!out)
+        loop.exec();
+    if (!out->ok()) {
+        if (error)
+            *error = out->error().message;
+        return false;
+    }
+    if (!quotaPlan.isEmpty()) {
+        if (auto e = m_runtime->accounts().store()->setLimits(id, quotaPlan, 0, 0)) {
+            if (error)
+                *error = e->message;
+            return false;
+        }
+    }
+    m_runtime->reloadAccounts();
+    return true;
+}
+
 bool ProxyHarness::start(const QHash<QString, QString> &env, QString *error)
 {
+    m_env = env;
     RuntimeOptions o;
+    o.clock = m_clock.get();
     o.dataDir = m_dir.filePath(u"data"_s);
     o.env = QProcessEnvironment();
     o.env.insert(u"QWEN_HOME"_s, qwenHome());
@@ -123,7 +178,8 @@ ClientReply ProxyHarness::post(const QString &path, const QByteArray &body,
 }
 
 ClientReply ProxyHarness::postJson(const QString &path, const QJsonObject &body,
-                                   const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+                                   const QList<QPair<QByteArray, QByteArray>> &headers,
+                                   int timeoutMs)
 {
     return post(path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers, timeoutMs);
 }

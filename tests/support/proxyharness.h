@@ -2,6 +2,7 @@
 // A full stack for tests: the real Runtime (HTTP server on port 0, relays, token manager) in a
 // temporary data dir, pointed at a FakeUpstream, and a small HTTP client to talk to it.
 
+#include "common/clock.h"
 #include "fakeupstream.h"
 #include "runtime.h"
 
@@ -40,17 +41,29 @@ public:
                               const QString &refreshToken = QStringLiteral("refresh-0"));
     // Starts the runtime with Qwen OAuth (default) plus extra environment.
     bool start(const QHash<QString, QString> &env = {}, QString *error = nullptr);
+    // Stops the runtime (flushing what it keeps) and starts a new one on the same data dir.
+    bool restart(const QHash<QString, QString> &env = {}, QString *error = nullptr);
+    // Before start(): the runtime's wall clock is this fake one (windows, days, cool-downs).
+    FakeClock &useFakeClock(qint64 startMs);
+    // A stored Qwen OAuth account, as `qwen-proxy auth add` leaves it, whose chat requests reach
+    // the fake upstream with "Bearer <accessToken>"; quotaPlan is its pool limits (text spec).
+    bool addAccount(const QString &id, const QString &accessToken, const QString &quotaPlan = {},
+                    QString *error = nullptr);
 
     QUrl url(const QString &path) const;
     ClientReply post(const QString &path, const QByteArray &body,
-                     const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+                     const QList<QPair<QByteArray, QByteArray>> &headers = {},
+                     int timeoutMs = 10000);
     ClientReply postJson(const QString &path, const QJsonObject &body,
-                         const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+                         const QList<QPair<QByteArray, QByteArray>> &headers = {},
+                         int timeoutMs = 10000);
     ClientReply get(const QString &path, int timeoutMs = 10000);
     QNetworkAccessManager &client() { return m_client; }
 
 private:
     QTemporaryDir m_dir;
+    std::unique_ptr<FakeClock> m_clock;
+    QHash<QString, QString> m_env;
     std::unique_ptr<FakeUpstream> m_upstream;
     std::unique_ptr<Runtime> m_runtime;
     QNetworkAccessManager m_client;

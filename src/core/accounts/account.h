@@ -30,6 +30,9 @@ struct Account {
     AccountStatus status = AccountStatus::Active;
     QString statusReason; // why it is not Active, for humans
     bool isDefault = false;
+    QString quotaPlan;     // the pool's quota windows as a text spec (pool/quotaplan.h)
+    int maxConcurrent = 0; // 0 = no cap
+    int maxPerMinute = 0;  // 0 = no cap
 
     static bool isValidId(const QString &id);
     // The SecretStore key that holds this account's credentials JSON.

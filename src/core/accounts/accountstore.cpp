@@ -102,6 +102,16 @@ const QList<QStringList> &migrations()
             // Retention deletes by age: without this index each prune would scan the table.
             QStringLiteral("CREATE INDEX quota_minutes_minute ON quota_minutes (minute_ms)"),
         },
+        {
+            // Per-account limits for the pool (pool/accountpool.h): the quota plan as its text
+            // spec (pool/quotaplan.h), and optional concurrency and requests-per-minute caps.
+            QStringLiteral("ALTER TABLE accounts ADD COLUMN quota_plan VARCHAR(500) NOT NULL "
+                           "DEFAULT ''"),
+            QStringLiteral("ALTER TABLE accounts ADD COLUMN max_concurrent INTEGER NOT NULL "
+                           "DEFAULT 0"),
+            QStringLiteral("ALTER TABLE accounts ADD COLUMN max_per_minute INTEGER NOT NULL "
+                           "DEFAULT 0"),
+        },
     };
     return m;
 }
@@ -136,11 +146,15 @@ Account accountFromQuery(const QSqlQuery &q)
     a.status = accountStatusFromString(q.value(6).toString());
     a.statusReason = q.value(7).toString();
     a.isDefault = q.value(8).toInt() != 0;
+    a.quotaPlan = q.value(9).toString();
+    a.maxConcurrent = q.value(10).toInt();
+    a.maxPerMinute = q.value(11).toInt();
     return a;
 }
 
 const char *kSelectAccount = "SELECT id, label, provider, resource_url, created_ms, last_used_ms, "
-                             "status, status_reason, is_default FROM accounts";
+                             "status, status_reason, is_default, quota_plan, max_concurrent, "
+                             "max_per_minute FROM accounts";
 
 } // namespace
 
@@ -343,6 +357,25 @@ Result<QList<Account>> AccountStore::list() const
     while (q.next())
         out.append(accountFromQuery(q));
     return out;
+}
+
+std::optional<Error> AccountStore::setLimits(const QString &id, const QString &quotaPlanSpec,
+                                             int maxConcurrent, int maxPerMinute)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    SqlTransaction tx(db);
+    if (!contains(id))
+        return notFound(id);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE accounts SET quota_plan = ?, max_concurrent = ?, "
+                             "max_per_minute = ? WHERE id = ?"));
+    q.addBindValue(quotaPlanSpec.isNull() ? QStringLiteral("") : quotaPlanSpec);
+    q.addBindValue(std::max(0, maxConcurrent));
+    q.addBindValue(std::max(0, maxPerMinute));
+    q.addBindValue(id);
+    if (!q.exec() || !tx.commit())
+        return sqlError(QStringLiteral("set limits"), q.lastError());
+    return std::nullopt;
 }
 
 std::optional<Error> AccountStore::setDefault(const QString &id)

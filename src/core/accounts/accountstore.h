@@ -22,7 +22,7 @@ namespace qp {
 class AccountStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static QString defaultFileName() { return QStringLiteral("qwen-proxy.sqlite"); }
 
     // Opens (creating and migrating as needed) the database at `dbFilePath`.
@@ -47,6 +47,10 @@ public:
     Result<QList<Account>> list() const; // oldest first
 
     std::optional<Error> setDefault(const QString &id);
+    // The pool's limits for this account: a quota plan spec (validated by the caller with
+    // QuotaPlan::fromSpec), and caps on concurrent requests and requests per minute (0 = none).
+    std::optional<Error> setLimits(const QString &id, const QString &quotaPlanSpec,
+                                   int maxConcurrent, int maxPerMinute);
     QString defaultAccountId() const; // empty when there is no account
     std::optional<Error> setLabel(const QString &id, const QString &label);
     std::optional<Error> setStatus(const QString &id, AccountStatus status,

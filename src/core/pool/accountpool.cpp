@@ -72,6 +72,7 @@ struct AccountPool::Account {
     int consecutiveFailures = 0;
     int failureCooldowns = 0; // cool-downs for failures in a row: each one doubles the next
     qint64 lastUsedMs = 0;
+    quint64 lastPick = 0; // the pool's pick sequence: recency without ties on a coarse clock
     Error::Kind coolKind = Error::Kind::Quota; // what a refusal while cooling answers
     QString coolCode;
     qint64 minuteStartMs = 0;
@@ -259,6 +260,7 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
 
     Account &a = *chosen;
     a.lastUsedMs = now;
+    a.lastPick = ++m_picks;
     ++a.inFlight;
     if (now - a.minuteStartMs >= kMinuteMs) {
         a.minuteStartMs = now - now % kMinuteMs;
@@ -282,7 +284,7 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
 
 AccountPool::Account *AccountPool::choose(const QList<Account *> &eligible, qint64 now)
 {
-    auto lru = [](const Account *x, const Account *y) { return x->lastUsedMs < y->lastUsedMs; };
+    auto lru = [](const Account *x, const Account *y) { return x->lastPick < y->lastPick; };
     switch (m_config.strategy) {
     case PoolStrategy::RoundRobin:
         for (int step = 1; step <= m_order.size(); ++step) {
@@ -376,7 +378,7 @@ Error AccountPool::noneUsable(const QSet<QString> &tried, qint64 now)
     const int n = int(m_order.size());
     QString headline;
     Error e;
-    auto all = [n](const QString &what) {
+    auto all = [n](const QString &what) -> QString { // QString: a QStringBuilder would dangle
         return n == 1 ? u"the only account "_s + what : u"every account (%1) "_s.arg(n) + what;
     };
     if (cooling > 0) {

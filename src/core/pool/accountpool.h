@@ -143,6 +143,7 @@ private:
     QHash<QString, std::shared_ptr<Account>> m_accounts;
     QStringList m_order; // configuration order: round robin and fill_first follow it
     int m_cursor = -1;   // round robin: index of the last account picked
+    quint64 m_picks = 0; // picks so far: orders accounts by recency for lru and ties
     struct Affinity {
         QString accountId;
         qint64 lastMs = 0;
