@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Everything the README promises on a fresh machine, in the README's order: the Quick start's
+# scripts/test.sh (installs, builds, runs every test), its start command (scripts/check-start.sh),
+# then the "Building and testing by hand" commands verbatim. CI runs this in pristine Debian 12
+# and 13 roots (scripts/fresh-root.sh, docs/fresh-machine.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/test.sh
+scripts/check-start.sh
+echo "check-fresh: the README's by-hand commands"
+scripts/setup-deps.sh --test
+cmake --preset release
+cmake --build --preset release
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+ctest --preset release
