@@ -755,6 +755,44 @@ private Q_SLOTS:
         QCOMPARE(scrape().sum(u"qwen_proxy_active_connections"_s), 1.0);
     }
 
+    void aClientThatLeavesCountsOnceAs499()
+    {
+        start({u"a"_s});
+        answers[tokenOf(u"a"_s)] = [](const qp::http::HttpRequest &, qp::http::ResponseWriter *) {
+        }; // the upstream never answers
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, h->runtime().port());
+        QVERIFY(client.waitForConnected(5000));
+        const QByteArray body =
+            QJsonDocument(openAIBody(u"wait"_s, true)).toJson(QJsonDocument::Compact);
+        client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\n"
+                     "X-Qwen-Account: a\r\nContent-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QTRY_COMPARE(served.value(u"a"_s), 1);
+        // While it waits, the account has it in flight.
+        Exposition x = scrape();
+        QVERIFY2(x.errors.isEmpty(), qPrintable(x.errors.join(u'\n')));
+        QCOMPARE(x.sum(u"qwen_proxy_account_in_flight"_s, {{u"account"_s, u"a"_s}}), 1.0);
+        QCOMPARE(
+            x.sum(u"qwen_proxy_http_requests_total"_s, {{u"route"_s, u"/v1/chat/completions"_s}}),
+            0.0);
+        client.abort();
+        QTRY_COMPARE(h->runtime().pool().snapshot(u"a"_s)->inFlight, 0);
+        QTest::qWait(50); // anything the relay still does after the client left
+        x = scrape();
+        QVERIFY2(x.errors.isEmpty(), qPrintable(x.errors.join(u'\n')));
+        const LabelMap chat{{u"method"_s, u"POST"_s}, {u"route"_s, u"/v1/chat/completions"_s}};
+        QCOMPARE(x.sum(u"qwen_proxy_http_requests_total"_s, chat), 1.0);
+        LabelMap gone = chat;
+        gone[u"status"_s] = u"499"_s;
+        QCOMPARE(x.sum(u"qwen_proxy_http_requests_total"_s, gone), 1.0);
+        QCOMPARE(x.sum(u"qwen_proxy_http_request_duration_seconds_count"_s, chat), 1.0);
+        QCOMPARE(x.sum(u"qwen_proxy_api_requests_total"_s,
+                       {{u"account"_s, u"a"_s}, {u"status_class"_s, u"4xx"_s}}),
+                 1.0);
+        QCOMPARE(x.sum(u"qwen_proxy_account_in_flight"_s, {{u"account"_s, u"a"_s}}), 0.0);
+    }
+
     void loopbackPredicate()
     {
         auto from = [](const QString &address) {
