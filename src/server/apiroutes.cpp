@@ -1,6 +1,7 @@
 #include "apiroutes.h"
 
 #include "logging/logging.h"
+#include "metrics/proxymetrics.h"
 #include "pool/affinity.h"
 #include "relay/relaybase.h"
 #include "runtime.h"
@@ -31,7 +32,10 @@ ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *paren
         {"/anthropic/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},
         {"/auth/initiate", "POST", &ApiRoutes::authInitiate},
         {"/auth/poll", "POST", &ApiRoutes::authPoll},
+        {"/metrics", "GET", &ApiRoutes::metrics},
     };
+    for (Route &r : m_routes)
+        r.metricsId = runtime.metrics().routeId(r.path);
 }
 
 void ApiRoutes::frameError(int status, const QString &message, const QByteArray &path,
@@ -105,6 +109,21 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
     QByteArray path = req.path;
     while (path.size() > 1 && path.endsWith('/'))
         path.chop(1);
+    const Route *match = nullptr;
+    const Route *pathMatch = nullptr; // the path exists, maybe not for this method
+    QByteArrayList allowed;
+    for (const Route &r : std::as_const(m_routes)) {
+        if (r.path != path)
+            continue;
+        if (!pathMatch)
+            pathMatch = &r;
+        if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
+            match = &r;
+            break;
+        }
+        allowed.append(r.method);
+    }
+    observe(req, pathMatch ? pathMatch->metricsId : ProxyMetrics::kOtherRoute, writer);
     if (req.method == "OPTIONS") {
         m_cors.answerPreflight(req, writer);
         return;
@@ -115,32 +134,10 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
     const QByteArray requestId =
         "req_" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
     writer->addHeader(d == Dialect::Anthropic ? "request-id" : "x-request-id", requestId);
-    if (lcRequest().isInfoEnabled()) {
-        // Every answer gets its console line, rejected ones included; relays write their own.
-        QElapsedTimer clock;
-        clock.start();
-        connect(writer, &http::ResponseWriter::responseDone, this,
-                [writer, clock, method = req.method, path = req.path] {
-                    if (writer->requestLogged())
-                        return;
-                    qCInfo(lcRequest).noquote()
-                        << u"%1 %2 %3 status=%4 %5ms"_s
-                               .arg(localClock(), QString::fromLatin1(method),
-                                    QString::fromLatin1(path))
-                               .arg(writer->status())
-                               .arg(clock.elapsed());
-                });
-    }
 
-    QByteArrayList allowed;
-    for (const Route &r : std::as_const(m_routes)) {
-        if (r.path != path)
-            continue;
-        if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
-            (this->*r.handler)(req, writer);
-            return;
-        }
-        allowed.append(r.method);
+    if (match) {
+        (this->*match->handler)(req, writer);
+        return;
     }
     if (!allowed.isEmpty()) {
         Error e = Error::make(Error::Kind::MethodNotAllowed,
@@ -156,6 +153,40 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
                           u"no route for %1 %2"_s.arg(QString::fromLatin1(req.method),
                                                       QString::fromLatin1(path))),
               d);
+}
+
+void ApiRoutes::observe(const http::HttpRequest &req, int route, http::ResponseWriter *writer)
+{
+    // The answer ends in responseDone, or in clientGone when the client leaves first (counted as
+    // 499, as usage records count it). A writer whose client left may still emit responseDone
+    // later; the shared flag counts the request once.
+    struct Pending {
+        QElapsedTimer clock;
+        bool counted = false;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->clock.start();
+    // Preflights get no console line; every other answer does, rejected ones included (relays
+    // write their own, richer one).
+    const bool logLine = req.method != "OPTIONS" && lcRequest().isInfoEnabled();
+    auto finish = [this, writer, pending, route, logLine, method = req.method,
+                   path = req.path](bool gone) {
+        if (pending->counted)
+            return;
+        pending->counted = true;
+        const int status = gone ? 499 : writer->status();
+        m_runtime.metrics().observeHttp(route, ProxyMetrics::methodId(method), status,
+                                        double(pending->clock.nsecsElapsed()) / 1e9);
+        if (!logLine || writer->requestLogged())
+            return;
+        qCInfo(lcRequest).noquote()
+            << u"%1 %2 %3 status=%4 %5ms"_s
+                   .arg(localClock(), QString::fromLatin1(method), QString::fromLatin1(path))
+                   .arg(status)
+                   .arg(pending->clock.elapsed());
+    };
+    connect(writer, &http::ResponseWriter::responseDone, this, [finish] { finish(false); });
+    connect(writer, &http::ResponseWriter::clientGone, this, [finish] { finish(true); });
 }
 
 } // namespace qp

@@ -28,18 +28,24 @@ public:
     void frameError(int status, const QString &message, const QByteArray &path,
                     http::ResponseWriter *writer);
 
+    // Routes that add credentials or expose the proxy's internals answer local callers only.
+    static bool fromLoopback(const http::HttpRequest &req);
+
 private:
     using Handler = void (ApiRoutes::*)(http::HttpRequest &, http::ResponseWriter *);
     struct Route {
         QByteArray path;
         QByteArray method;
         Handler handler;
+        int metricsId = 0; // ProxyMetrics::routeId(path)
     };
 
     // routes_ops.cpp
     void health(http::HttpRequest &req, http::ResponseWriter *w);
     void openAIModels(http::HttpRequest &req, http::ResponseWriter *w);
     void anthropicModels(http::HttpRequest &req, http::ResponseWriter *w);
+    // routes_metrics.cpp
+    void metrics(http::HttpRequest &req, http::ResponseWriter *w);
     // routes_openai.cpp
     void chatCompletions(http::HttpRequest &req, http::ResponseWriter *w);
     // routes_anthropic.cpp
@@ -52,6 +58,9 @@ private:
     // How the pool should pick for this request: the pinned account (X-Qwen-Account) and the
     // conversation it belongs to (pool/affinity.h).
     PickRequest pickRequest(const http::HttpRequest &req, const QJsonObject &body, Dialect d) const;
+
+    // Counts the answer to `req` in the metrics (and writes its console line) once it ends.
+    void observe(const http::HttpRequest &req, int route, http::ResponseWriter *writer);
 
     // Parses a JSON object body or answers 400 in the route's dialect.
     std::optional<QJsonObject> jsonBody(const http::HttpRequest &req, http::ResponseWriter *w,

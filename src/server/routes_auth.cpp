@@ -2,7 +2,6 @@
 // The PKCE verifier stays server-side, keyed by device_code. Loopback callers only: these routes
 // add credentials to the proxy.
 #include "apiroutes.h"
-
 #include "auth/pendinglogins.h"
 #include "runtime.h"
 
@@ -10,18 +9,17 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
-namespace {
-bool fromLoopback(const http::HttpRequest &req)
+bool ApiRoutes::fromLoopback(const http::HttpRequest &req)
 {
     return req.peer.isLoopback();
 }
-} // namespace
 
 void ApiRoutes::authInitiate(http::HttpRequest &req, http::ResponseWriter *w)
 {
     if (!fromLoopback(req)) {
-        sendError(w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
-                  Dialect::OpenAI);
+        sendError(
+            w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
+            Dialect::OpenAI);
         return;
     }
     QJsonObject body;
@@ -50,8 +48,9 @@ void ApiRoutes::authInitiate(http::HttpRequest &req, http::ResponseWriter *w)
 void ApiRoutes::authPoll(http::HttpRequest &req, http::ResponseWriter *w)
 {
     if (!fromLoopback(req)) {
-        sendError(w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
-                  Dialect::OpenAI);
+        sendError(
+            w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
+            Dialect::OpenAI);
         return;
     }
     auto body = jsonBody(req, w, Dialect::OpenAI);

@@ -12,6 +12,7 @@
 #include "common/malloctuning.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
+#include "metrics/proxymetrics.h"
 #include "models/modelcatalog.h"
 #include "pool/accountpool.h"
 #include "routing/upstreamrouter.h"
@@ -110,7 +111,12 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     ctx.tokens = rt->m_tokens;
     ctx.router = rt->m_router.get();
     ctx.pool = rt->m_pool;
-    ctx.recordUsage = [usage = rt->m_usage.get()](const UsageRecord &r) { usage->record(r); };
+    rt->m_metrics = std::make_unique<ProxyMetrics>();
+    ctx.recordUsage = [usage = rt->m_usage.get(),
+                       metrics = rt->m_metrics.get()](const UsageRecord &r) {
+        usage->record(r);
+        metrics->observeUsage(r);
+    };
     // Quota use survives restarts: the pool's minute buckets go to the same store.
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });

@@ -32,6 +32,7 @@ class HttpServer;
 
 class AccountPool;
 class Clock;
+class ProxyMetrics;
 
 struct RuntimeOptions {
     QString dataDir;    // empty: the platform's app data location
@@ -65,6 +66,7 @@ public:
     AccountService &accounts() { return *m_accounts; }
     PendingLogins &pendingLogins() { return *m_pending; }
     UsageStore &usage() { return *m_usage; }
+    ProxyMetrics &metrics() { return *m_metrics; }
     // Re-reads the account list (after a login, removal or default change) into the token
     // manager and the router. Loads secrets; never refreshes a token.
     void reloadAccounts();
@@ -97,6 +99,7 @@ private:
     ApiRoutes *m_routes = nullptr;
     std::unique_ptr<AccountStore> m_store;
     std::unique_ptr<UsageStore> m_usage;
+    std::unique_ptr<ProxyMetrics> m_metrics;
     QSet<QString> m_quotaRestored;
     SecretStore *m_secrets = nullptr;
     AccountService *m_accounts = nullptr;
