@@ -114,6 +114,33 @@ private slots:
         QCOMPARE(pool.snapshot(u"a"_s)->untilMs, clock.nowMs() + 30000);
     }
 
+    void concurrencyAndPerMinuteCaps()
+    {
+        FakeClock clock(kStart + 30000); // half a minute into 10:00
+        AccountPool pool(clock, PoolConfig{});
+        PoolAccountSpec a = account(u"a"_s);
+        a.maxConcurrent = 2;
+        a.maxPerMinute = 3;
+        pool.setAccounts({a, account(u"b"_s)});
+        const PickRequest pin{u"a"_s, {}, {}};
+        QVERIFY(pool.pick(pin).ok());
+        QVERIFY(pool.pick(pin).ok());
+        auto third = pool.pick(pin);
+        QVERIFY(!third.ok());
+        QVERIFY(third.error().message.contains(u"2 concurrent"_s));
+        QCOMPARE(pool.pick({}).value().accountId, u"b"_s); // unpinned requests go elsewhere
+        pool.release(u"a"_s);
+        QVERIFY(pool.pick(pin).ok()); // 3rd this minute
+        pool.release(u"a"_s);
+        pool.release(u"a"_s);
+        auto fourth = pool.pick(pin);
+        QVERIFY(!fourth.ok());
+        QVERIFY(fourth.error().message.contains(u"3 requests per minute"_s));
+        QCOMPARE(fourth.error().retryAfterSeconds.value_or(0), 30); // the minute ends at 10:01
+        clock.advanceMs(30000);
+        QVERIFY(pool.pick(pin).ok());
+    }
+
     void clientAndLocalErrorsChangeNothing()
     {
         FakeClock clock(kStart);
