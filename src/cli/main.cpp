@@ -22,6 +22,7 @@ void printHelp()
         "  qwen-proxy auth list | counts | remove <id> | default <id>\n"
         "  qwen-proxy auth import [--from DIR] [--replace]\n"
         "  qwen-proxy auth plan <id> <preset|spec|none> [--concurrency N] [--rpm N]\n"
+        "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
@@ -40,7 +41,10 @@ void printHelp()
         "token-plan, none) or a spec like 5h:1200,week:9000,month:18000 (5h:tokens=5m for\n"
         "tokens), and optionally its concurrent-request and per-minute caps (0 = no cap); a\n"
         "running server applies it within seconds.\n\n"
-        "Every auth verb accepts --data-dir D and --config FILE like serve.\n"
+        "usage shows requests, errors and tokens per account and UTC day for the last N days\n"
+        "(default 7), totals, lifetime, and each quota window: used, left and when it resets.\n"
+        "--json prints the same as one JSON document.\n"
+        "Every auth verb and usage accept --data-dir D and --config FILE like serve.\n"
         "Exit codes: 0 success, 1 failure, 2 usage error.\n",
         QP_VERSION);
 }
@@ -60,6 +64,8 @@ int main(int argc, char *argv[])
         return qp::cli::runServe(args);
     if (command == u"auth")
         return qp::cli::runAuth(args);
+    if (command == u"usage" || command == u"tokens")
+        return qp::cli::runUsage(args);
     if (command == u"version" || command == u"--version") {
         std::printf("qwen-proxy %s (Qt %s)\n", QP_VERSION, qVersion());
         return 0;
