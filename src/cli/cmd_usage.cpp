@@ -105,7 +105,7 @@ QString displayId(const QString &id)
 
 QString isoUtc(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODate);
+    return QDateTime::fromMSecsSinceEpoch(ms).toUTC().toString(Qt::ISODate); // "...Z"
 }
 
 QJsonObject totalsJson(const UsageTotals &t)
@@ -294,34 +294,40 @@ void printText(const Report &r)
         printTable(table, numbers);
     }
 
-    const QSet<int> totalsNumbers{1, 2, 3, 4, 5, 6};
     for (const bool lifetime : {false, true}) {
         console::out(QString());
         console::out(lifetime ? u"Lifetime (every day kept):"_s
                               : u"Totals, last %1 day%2:"_s.arg(r.days).arg(r.days == 1 ? QString()
                                                                                         : u"s"_s));
-        QList<QStringList> table{QStringList{u"ACCOUNT"_s} + kTotalsHeader};
+        // The period's table names each account's state as a server starting now would see it.
+        const auto row = [&](const QString &id, const QString &state, const UsageTotals &t) {
+            return (lifetime ? QStringList{id} : QStringList{id, state}) + totalsCells(t);
+        };
+        QList<QStringList> table{
+            (lifetime ? QStringList{u"ACCOUNT"_s} : QStringList{u"ACCOUNT"_s, u"STATE"_s}) +
+            kTotalsHeader};
         for (const auto &a : r.accounts)
-            table.append(QStringList{displayId(a.subject.id)} +
-                         totalsCells(lifetime ? a.lifetime : a.period));
+            table.append(
+                row(displayId(a.subject.id), a.subject.state, lifetime ? a.lifetime : a.period));
         if (r.accounts.size() > 1)
-            table.append(QStringList{u"all"_s} +
-                         totalsCells(lifetime ? r.lifetimeAll : r.periodAll));
-        printTable(table, totalsNumbers);
+            table.append(row(u"all"_s, QString(), lifetime ? r.lifetimeAll : r.periodAll));
+        QSet<int> numbers;
+        for (int i = lifetime ? 1 : 2; i < table.first().size(); ++i)
+            numbers.insert(i);
+        printTable(table, numbers);
     }
 
     console::out(QString());
-    console::out(u"Quota windows at %1 UTC (RESETS: when the oldest counted minute leaves a "
-                 u"rolling"_s.arg(utcMinute(r.nowMs)));
-    console::out(u"window, or when a calendar window starts over):"_s);
-    QList<QStringList> table{
-        {u"ACCOUNT"_s, u"STATE"_s, u"WINDOW"_s, u"USED"_s, u"LEFT"_s, u"RESETS (UTC)"_s}};
+    console::out(u"Quota windows at %1 UTC (RESETS: when a rolling window's oldest"_s.arg(
+        utcMinute(r.nowMs)));
+    console::out(u"counted minute leaves it, or when a calendar window starts over):"_s);
+    QList<QStringList> table{{u"ACCOUNT"_s, u"WINDOW"_s, u"USED"_s, u"LEFT"_s, u"RESETS (UTC)"_s}};
     for (const auto &a : r.accounts) {
         if (a.subject.id.isEmpty())
             continue; // usage no account served has no windows
         if (a.windows.isEmpty()) {
-            table.append({a.subject.id, a.subject.state,
-                          a.subject.badPlan ? u"(unreadable plan)"_s : u"(no plan)"_s});
+            table.append(
+                {a.subject.id, a.subject.badPlan ? u"(unreadable plan)"_s : u"(no plan)"_s});
             continue;
         }
         bool first = true;
@@ -339,8 +345,8 @@ void printText(const Report &r)
             // A rolling window with nothing counted has nothing to reset.
             const bool idle = w.resetsAtMs <= r.nowMs;
             table.append(
-                {first ? a.subject.id : QString(), first ? a.subject.state : QString(),
-                 w.limit.windowName(), used.join(u", "_s), left.join(u", "_s),
+                {first ? a.subject.id : QString(), w.limit.windowName(), used.join(u", "_s),
+                 left.join(u", "_s),
                  idle ? u"-"_s
                       : utcMinute(w.resetsAtMs) + u" ("_s + inText(r.nowMs, w.resetsAtMs) + u')'});
             first = false;

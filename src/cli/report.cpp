@@ -59,9 +59,10 @@ QString compactCount(qint64 n)
     const qint64 a = n < 0 ? -n : n;
     if (a < 10000)
         return QString::number(n);
-    if (a < 1'000'000)
+    // Rounding may carry into the next unit (999,600 is "1M", not "1000k").
+    if (a < 999'500)
         return scaled(n, 1e3, u'k');
-    if (a < 1'000'000'000)
+    if (a < 999'500'000)
         return scaled(n, 1e6, u'M');
     return scaled(n, 1e9, u'G');
 }
