@@ -1,10 +1,12 @@
-// `qwen-proxy auth list | remove <id> | default <id> | counts`.
+// `qwen-proxy auth list | remove <id> | default <id> | counts | plan <id> <plan>`.
 #include "accounts/accountstore.h"
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
 #include "authcommands.h"
 #include "cliargs.h"
 #include "console.h"
+#include "pool/quotaplan.h"
+#include "report.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
 #include "usage/usagestore.h"
@@ -26,6 +28,7 @@ struct Row {
     bool isDefault = false;
     bool sharedQwenCodeFile = false;
     std::optional<AccountStatus> stored; // nullopt for the qwen-code file
+    QString quotaPlan;                   // the stored plan spec
 };
 
 // Stored accounts oldest first, then qwen-code's file if the server would use it. The default
@@ -38,7 +41,7 @@ Result<QList<Row>> collectRows(Runtime &rt)
     QList<Row> rows;
     bool haveDefault = false;
     for (const Account &a : listed.value()) {
-        rows.append(Row{a.id, a.label, a.isDefault, false, a.status});
+        rows.append(Row{a.id, a.label, a.isDefault, false, a.status, a.quotaPlan});
         haveDefault = haveDefault || a.isDefault;
     }
     for (const QString &id : rt.router().qwenAccounts()) {
@@ -47,7 +50,10 @@ Result<QList<Row>> collectRows(Runtime &rt)
         rows.append(Row{id,
                         u"qwen-code login (%1)"_s.arg(
                             SharedFileSource::defaultQwenHome(rt.settings().string(u"qwen_home"))),
-                        false, true, std::nullopt});
+                        false,
+                        true,
+                        std::nullopt,
+                        {}});
     }
     if (!haveDefault && !rows.isEmpty()) {
         auto it =
@@ -57,45 +63,27 @@ Result<QList<Row>> collectRows(Runtime &rt)
     return rows;
 }
 
-QString statusText(Runtime &rt, const Row &r, qint64 *expiryMs)
+// The state a server would give the account, the token manager's verdict first (as /health
+// does): secrets that cannot be read or a dead refresh token mean a new login either way.
+QString stateText(Runtime &rt, const Row &r)
 {
-    *expiryMs = 0;
-    if (r.stored && *r.stored != AccountStatus::Active)
-        return accountStatusToString(*r.stored);
+    const QString stored = r.stored ? poolStateOf(*r.stored) : u"healthy"_s;
+    if (stored != u"healthy")
+        return stored;
+    if (!rt.tokens().hasAccount(r.id) || rt.tokens().status(r.id).state == u"needs_login")
+        return u"needs_login"_s;
+    return stored;
+}
+
+// When the access token expires; an expired one is refreshed by the next request.
+QString tokenText(Runtime &rt, const Row &r)
+{
     if (!rt.tokens().hasAccount(r.id))
-        return u"needs_login"_s; // no readable secrets: reloadAccounts() skipped it
+        return u"-"_s;
     const TokenManager::Status s = rt.tokens().status(r.id);
-    *expiryMs = s.expiryMs;
-    if (s.state == u"ok")
-        return u"active"_s;
     if (s.state == u"expired")
-        return u"expired"_s; // the access token; the next request refreshes it
-    return s.state;
-}
-
-QString utcMinute(const QDateTime &t)
-{
-    return t.toUTC().toString(u"yyyy-MM-dd HH:mm"_s);
-}
-
-// Left-aligned columns, two spaces apart; the first column is the default marker.
-void printTable(const QList<QStringList> &table)
-{
-    QList<qsizetype> widths;
-    for (const QStringList &row : table)
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = std::max(widths[i], row.at(i).size());
-        }
-    for (const QStringList &row : table) {
-        QString line;
-        for (qsizetype i = 0; i < row.size(); ++i)
-            line += i + 1 == row.size() ? row.at(i) : row.at(i).leftJustified(widths.at(i) + 2);
-        while (line.endsWith(u' '))
-            line.chop(1);
-        console::out(line);
-    }
+        return u"expired"_s;
+    return s.expiryMs > 0 ? utcMinute(s.expiryMs) : u"-"_s;
 }
 
 void printNoAccounts()
@@ -117,18 +105,25 @@ int authList(Runtime &rt)
         printNoAccounts();
         return Ok;
     }
+    const qint64 now = rt.clock().nowMs();
     QList<QStringList> table{
-        {u" "_s, u"ID"_s, u"STATUS"_s, u"TOKEN EXPIRES (UTC)"_s, u"REQUESTS TODAY"_s, u"LABEL"_s}};
+        {u" "_s, u"ID"_s, u"STATE"_s, u"TOKEN (UTC)"_s, u"TODAY"_s, u"WINDOWS"_s, u"LABEL"_s}};
     for (const Row &r : rows.value()) {
-        qint64 expiryMs = 0;
-        const QString status = statusText(rt, r, &expiryMs);
         const auto today = rt.usage().requestsToday(r.id);
-        table.append({r.isDefault ? u"*"_s : u" "_s, r.id, status,
-                      expiryMs > 0 ? utcMinute(QDateTime::fromMSecsSinceEpoch(expiryMs)) : u"-"_s,
-                      today ? QString::number(today.value()) : u"?"_s, r.label});
+        QString windows = u"-"_s;
+        if (auto plan = QuotaPlan::fromSpec(r.quotaPlan); !plan) {
+            windows = u"bad plan"_s; // the server logs the same and runs the account unmetered
+        } else if (auto use = storedWindows(rt.usage(), r.id, plan.value(), now)) {
+            windows = windowSummary(use.value());
+        } else {
+            windows = u"?"_s;
+        }
+        table.append({r.isDefault ? u"*"_s : u" "_s, r.id, stateText(rt, r), tokenText(rt, r),
+                      today ? QString::number(today.value()) : u"?"_s, windows, r.label});
     }
-    printTable(table);
-    console::out(u"(* = default account)"_s);
+    printTable(table, {4});
+    console::out(
+        u"(* = default; TODAY: successful requests since 00:00 UTC; WINDOWS: used/limit)"_s);
     return Ok;
 }
 
@@ -183,7 +178,7 @@ int authCounts(Runtime &rt)
     resetUtc.setTime(QTime(0, 0));
     const qint64 minutes = (now.secsTo(resetUtc) + 59) / 60;
     console::out(u"Requests on %1 (UTC); the counts reset at %2 UTC (in %3h %4m)."_s
-                     .arg(today.toString(Qt::ISODate), utcMinute(resetUtc))
+                     .arg(today.toString(Qt::ISODate), utcMinute(resetUtc.toMSecsSinceEpoch()))
                      .arg(minutes / 60)
                      .arg(minutes % 60));
     if (rows->isEmpty()) {
@@ -199,6 +194,38 @@ int authCounts(Runtime &rt)
                       usage ? QString::number(usage->errors) : u"?"_s});
     }
     printTable(table);
+    return Ok;
+}
+
+int authPlan(Runtime &rt, const PlanOptions &opts)
+{
+    auto account = rt.accounts().store()->get(opts.accountId);
+    if (!account) {
+        console::err(u"qwen-proxy auth: "_s + account.error().message);
+        return Failure;
+    }
+    // "none" is stored as no spec at all: the same unmetered plan, and nothing for a reader to
+    // parse.
+    const QString spec = opts.plan.trimmed().compare(u"none"_s, Qt::CaseInsensitive) == 0
+                             ? QString()
+                             : opts.plan.trimmed();
+    auto plan = QuotaPlan::fromSpec(spec);
+    if (!plan) {
+        console::err(u"qwen-proxy auth: "_s + plan.error().message);
+        return Usage;
+    }
+    const int concurrency = opts.maxConcurrent.value_or(account->maxConcurrent);
+    const int rpm = opts.maxPerMinute.value_or(account->maxPerMinute);
+    if (auto e = rt.accounts().store()->setLimits(opts.accountId, spec, concurrency, rpm)) {
+        console::err(u"qwen-proxy auth: "_s + e->message);
+        return Failure;
+    }
+    const QString limits = plan->isUnlimited() ? u"no quota windows"_s
+                                               : u"quota %1 (%2)"_s.arg(plan->name, plan->toSpec());
+    const auto cap = [](int n) { return n > 0 ? QString::number(n) : u"no cap"_s; };
+    console::out(u"Account \"%1\": %2; concurrency: %3; requests per minute: %4."_s.arg(
+        opts.accountId, limits, cap(concurrency), cap(rpm)));
+    console::out(u"A running server applies this within a few seconds."_s);
     return Ok;
 }
 

@@ -7,6 +7,7 @@
 #include "accounts/accountservice.h"
 
 #include <QString>
+#include <optional>
 
 namespace qp {
 class Runtime;
@@ -31,6 +32,16 @@ int authList(Runtime &rt);
 int authRemove(Runtime &rt, const QString &id);
 int authSetDefault(Runtime &rt, const QString &id);
 int authCounts(Runtime &rt);
+
+struct PlanOptions {
+    QString accountId;
+    QString plan;                     // a preset name, a text spec (pool/quotaplan.h) or "none"
+    std::optional<int> maxConcurrent; // unset: keep the stored cap
+    std::optional<int> maxPerMinute;
+};
+// Sets the account's pool limits in the store; a running server's account watcher picks them up.
+// A plan that does not parse is a usage error (2) whose one line names the bad part.
+int authPlan(Runtime &rt, const PlanOptions &opts);
 // Copies qwen-code's and the original proxies' credential files from `qwenDir` into the store.
 int authImport(Runtime &rt, const QString &qwenDir, bool replaceExisting);
 

@@ -38,4 +38,18 @@ std::optional<QString> parseArgs(const QStringList &args, const QSet<QString> &v
     return std::nullopt;
 }
 
+std::optional<QString> parseIntFlag(const QString &flag, const QString &text, int min, int max,
+                                    int *out)
+{
+    bool ok = false;
+    const int v = text.trimmed().toInt(&ok);
+    if (!ok || v < min || v > max)
+        return u"--%1 must be a whole number from %2 to %3, not '%4'"_s.arg(flag)
+            .arg(min)
+            .arg(max)
+            .arg(text);
+    *out = v;
+    return std::nullopt;
+}
+
 } // namespace qp::cli

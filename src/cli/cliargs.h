@@ -19,6 +19,11 @@ struct ParsedArgs {
 std::optional<QString> parseArgs(const QStringList &args, const QSet<QString> &valueFlags,
                                  const QSet<QString> &switchFlags, ParsedArgs &out);
 
+// Reads the value of --`flag` as a whole number in [min, max]; the error line names the flag, the
+// range and what was given.
+std::optional<QString> parseIntFlag(const QString &flag, const QString &text, int min, int max,
+                                    int *out);
+
 // Exit codes shared by every command (issue 3 §2).
 enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
 

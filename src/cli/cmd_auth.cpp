@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "console.h"
 #include "logging/logging.h"
+#include "pool/quotaplan.h"
 #include "runtime.h"
 
 using namespace Qt::StringLiterals;
@@ -41,6 +42,11 @@ const QList<Verb> &verbs()
         {u"remove"_s, 1, {}, {}, u"qwen-proxy auth remove <id>"_s},
         {u"default"_s, 1, {}, {}, u"qwen-proxy auth default <id>"_s},
         {u"counts"_s, 0, {}, {}, u"qwen-proxy auth counts"_s},
+        {u"plan"_s,
+         2,
+         {u"concurrency"_s, u"rpm"_s},
+         {},
+         u"qwen-proxy auth plan <id> <preset|spec|none> [--concurrency N] [--rpm N]"_s},
         {u"import"_s,
          0,
          {u"from"_s},
@@ -56,6 +62,13 @@ int usageError(const QString &message, const QString &usage)
     if (!usage.isEmpty())
         console::err(u"Usage: "_s + usage);
     console::err(u"Try 'qwen-proxy help'."_s);
+    return Usage;
+}
+
+// A value the command line got wrong: one line that names it, nothing else to read.
+int badValue(const QString &message)
+{
+    console::err(u"qwen-proxy auth: "_s + message);
     return Usage;
 }
 
@@ -78,7 +91,7 @@ int runAuth(const QStringList &argsIn)
     if (it == verbs().end())
         return usageError(u"unknown verb '%1'"_s.arg(verbName),
                           u"qwen-proxy auth [add <id> | list | remove <id> | default <id> | "
-                          u"counts | import]"_s);
+                          u"counts | plan <id> <plan> | import]"_s);
     const Verb &verb = *it;
 
     ParsedArgs parsed;
@@ -87,15 +100,38 @@ int runAuth(const QStringList &argsIn)
     if (auto err = parseArgs(args, valueFlags, verb.switches, parsed))
         return usageError(*err, verb.usage);
     if (parsed.positional.size() < verb.positional)
-        return usageError(u"missing account id"_s, verb.usage);
+        return usageError(parsed.positional.isEmpty() ? u"missing account id"_s
+                                                      : u"missing quota plan"_s,
+                          verb.usage);
     if (parsed.positional.size() > verb.positional)
         return usageError(u"unexpected argument '%1'"_s.arg(parsed.positional.at(verb.positional)),
                           verb.usage);
     const QString id = parsed.positional.value(0);
-    if (verb.positional == 1 && !Account::isValidId(id))
+    if (verb.positional >= 1 && !Account::isValidId(id))
         return usageError(
             u"invalid account id '%1': use 1-64 letters, digits, '.', '_' or '-'"_s.arg(id),
             verb.usage);
+
+    // A bad plan or cap is the command line's fault: said before anything is opened.
+    PlanOptions plan;
+    if (verb.name == u"plan") {
+        plan.accountId = id;
+        plan.plan = parsed.positional.at(1);
+        if (auto parsedPlan = QuotaPlan::fromSpec(
+                plan.plan.trimmed().compare(u"none"_s, Qt::CaseInsensitive) == 0 ? QString()
+                                                                                 : plan.plan);
+            !parsedPlan)
+            return badValue(parsedPlan.error().message);
+        for (const auto &[flag, into] : {std::pair{u"concurrency"_s, &plan.maxConcurrent},
+                                         std::pair{u"rpm"_s, &plan.maxPerMinute}}) {
+            if (!parsed.values.contains(flag))
+                continue;
+            int v = 0;
+            if (auto e = parseIntFlag(flag, parsed.values.value(flag), 0, 1'000'000, &v))
+                return badValue(*e);
+            *into = v;
+        }
+    }
 
     // Until the settings say otherwise: warnings only (opening the store logs at info level).
     LogHub::instance().install(LogHub::Level::Warn);
@@ -145,6 +181,8 @@ int runAuth(const QStringList &argsIn)
         return authSetDefault(*rt, id);
     if (verb.name == u"counts")
         return authCounts(*rt);
+    if (verb.name == u"plan")
+        return authPlan(*rt, plan);
     // import
     const QString from = parsed.values.value(u"from"_s);
     return authImport(*rt,

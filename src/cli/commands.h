@@ -4,5 +4,6 @@
 namespace qp::cli {
 int runServe(const QStringList &args);
 int runAuth(const QStringList &args);
+int runUsage(const QStringList &args);
 void printHelp();
 } // namespace qp::cli

@@ -21,6 +21,8 @@ void printHelp()
         "                  [--no-qr] [--no-browser] [--light-terminal]\n"
         "  qwen-proxy auth list | counts | remove <id> | default <id>\n"
         "  qwen-proxy auth import [--from DIR] [--replace]\n"
+        "  qwen-proxy auth plan <id> <preset|spec|none> [--concurrency N] [--rpm N]\n"
+        "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
@@ -30,11 +32,19 @@ void printHelp()
         "auth add logs a Qwen account in with the device flow (URL, code, QR code, browser)\n"
         "and stores it under <id>; Ctrl-C cancels and stores nothing. auth with no verb\n"
         "refreshes the default account, or logs it in again when that is needed. list shows\n"
-        "status, token expiry and today's requests (* marks the default); counts shows the\n"
-        "requests per account today and when they reset (midnight UTC). import copies\n"
-        "~/.qwen/oauth_creds.json and oauth_creds_<id>.json (QWEN_HOME or --from DIR).\n"
+        "state, token expiry, today's requests and quota window use (* marks the default);\n"
+        "counts shows the requests per account today and when they reset (midnight UTC).\n"
+        "import copies ~/.qwen/oauth_creds.json and oauth_creds_<id>.json (QWEN_HOME or\n"
+        "--from DIR).\n"
         "--light-terminal draws the QR code for dark text on a light background.\n"
-        "Every auth verb accepts --data-dir D and --config FILE like serve.\n"
+        "plan sets an account's quota windows: a preset (coding-plan-lite, coding-plan-pro,\n"
+        "token-plan, none) or a spec like 5h:1200,week:9000,month:18000 (5h:tokens=5m for\n"
+        "tokens), and optionally its concurrent-request and per-minute caps (0 = no cap); a\n"
+        "running server applies it within seconds.\n\n"
+        "usage shows requests, errors and tokens per account and UTC day for the last N days\n"
+        "(default 7), totals, lifetime, and each quota window: used, left and when it resets.\n"
+        "--json prints the same as one JSON document.\n"
+        "Every auth verb and usage accept --data-dir D and --config FILE like serve.\n"
         "Exit codes: 0 success, 1 failure, 2 usage error.\n",
         QP_VERSION);
 }
@@ -54,6 +64,8 @@ int main(int argc, char *argv[])
         return qp::cli::runServe(args);
     if (command == u"auth")
         return qp::cli::runAuth(args);
+    if (command == u"usage" || command == u"tokens")
+        return qp::cli::runUsage(args);
     if (command == u"version" || command == u"--version") {
         std::printf("qwen-proxy %s (Qt %s)\n", QP_VERSION, qVersion());
         return 0;

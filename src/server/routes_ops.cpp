@@ -6,6 +6,7 @@
 #include "pool/accountpool.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
+#include "usage/usagestore.h"
 
 #include <QJsonArray>
 
@@ -23,6 +24,10 @@ void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
     QJsonArray accounts;
     QHash<QString, int> byState;
     const qint64 now = m_runtime.clock().nowMs();
+    // One query for every account. requests_today counts successes, as `qwen-proxy auth list`
+    // does: what a daily quota counts. A store that cannot be read leaves the fields out rather
+    // than reporting zeros.
+    const auto today = m_runtime.usage().totalsByAccount(1);
     for (const AccountSnapshot &a : m_runtime.pool().snapshot()) {
         QString state = accountStateName(a.state);
         QJsonObject o{{u"id"_s, a.id}, {u"provider"_s, a.provider}, {u"in_flight"_s, a.inFlight}};
@@ -66,6 +71,11 @@ void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
         }
         if (!windows.isEmpty())
             o.insert(u"windows"_s, windows);
+        if (today) {
+            const UsageTotals t = today->value(a.id);
+            o.insert(u"requests_today"_s, t.successes);
+            o.insert(u"tokens_today"_s, t.inputTokens + t.outputTokens);
+        }
         ++byState[state];
         accounts.append(o);
     }
@@ -74,6 +84,13 @@ void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
     for (const QString &st :
          {u"healthy"_s, u"cooling"_s, u"needs_login"_s, u"parked"_s, u"disabled"_s})
         summary.insert(st, byState.value(st));
+    if (today) {
+        UsageTotals all;
+        for (const UsageTotals &t : today.value())
+            all += t;
+        summary.insert(u"requests_today"_s, all.successes);
+        summary.insert(u"tokens_today"_s, all.inputTokens + all.outputTokens);
+    }
     const QDateTime started = m_runtime.startedAt();
     w->sendJson(200, QJsonObject{
                          {u"status"_s, u"ok"_s},

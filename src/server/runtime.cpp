@@ -328,18 +328,24 @@ void Runtime::reloadAccounts()
         if (!ids.contains(known))
             m_tokens->removeAccount(known);
     m_router->setQwenAccounts(specs);
-    restoreQuota();
+    QHash<QString, QString> plans;
+    for (const auto &spec : std::as_const(specs))
+        plans.insert(spec.id, spec.plan.toSpec());
+    restoreQuota(plans);
 }
 
-void Runtime::restoreQuota()
+void Runtime::restoreQuota(const QHash<QString, QString> &plans)
 {
     // Accounts new to the pool get their recent quota use back from the store (windows survive
-    // restarts); the longest window is 30 days, the store keeps 32.
+    // restarts); the longest window is 30 days, the store keeps 32. So do accounts whose plan
+    // changed: a meter keeps only the minutes its windows reach, so after a 5h plan a week plan
+    // would start from 5 hours of history while the store still holds the week.
     const qint64 since = m_clock->nowMs() - 32LL * 24 * 3600 * 1000;
     for (const QString &id : m_pool->accountIds()) {
-        if (m_quotaRestored.contains(id))
+        const QString plan = plans.value(id);
+        if (auto it = m_quotaRestored.constFind(id); it != m_quotaRestored.cend() && *it == plan)
             continue;
-        m_quotaRestored.insert(id);
+        m_quotaRestored.insert(id, plan);
         if (auto buckets = m_usage->quotaBuckets(id, since))
             m_pool->restoreQuota(id, buckets.value());
     }

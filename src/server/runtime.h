@@ -82,7 +82,8 @@ public:
 private:
     Runtime() = default;
     std::optional<Error> setupAccounts();
-    void restoreQuota();
+    // `plans`: each account's plan as a spec; an account whose plan changed is restored again.
+    void restoreQuota(const QHash<QString, QString> &plans);
 
     Settings m_settings;
     QString m_dataDir;
@@ -100,7 +101,7 @@ private:
     std::unique_ptr<AccountStore> m_store;
     std::unique_ptr<UsageStore> m_usage;
     std::unique_ptr<ProxyMetrics> m_metrics;
-    QSet<QString> m_quotaRestored;
+    QHash<QString, QString> m_quotaRestored; // account -> the plan its meter was restored under
     SecretStore *m_secrets = nullptr;
     AccountService *m_accounts = nullptr;
     PendingLogins *m_pending = nullptr;

@@ -234,7 +234,7 @@ private slots:
         QCOMPARE(list.exitCode, 0);
         const QString row = listRow(list.out, u"work"_s);
         QVERIFY2(row.startsWith(u'*'), qPrintable(list.out));
-        QVERIFY(row.contains(u"active"_s));
+        QVERIFY2(row.contains(u" healthy "_s), qPrintable(row));
     }
 
     void addExistingIdNeedsReplace()
@@ -340,7 +340,7 @@ private slots:
 
         const Run list = runAuth({u"list"_s});
         for (const QString &id : ids)
-            QVERIFY2(listRow(list.out, id).contains(u"active"_s), qPrintable(list.out));
+            QVERIFY2(listRow(list.out, id).contains(u" healthy "_s), qPrintable(list.out));
 
         // A second import keeps what is stored and says so; that is not a failure.
         const Run again = runAuth({u"import"_s});
@@ -434,6 +434,107 @@ private slots:
         QVERIFY2(row.contains(QRegularExpression(u"\\s3\\s"_s)), qPrintable(row));
     }
 
+    void planSetsLimitsAndListShowsWindows()
+    {
+        writeQwenFile(u"oauth_creds_work.json"_s, credsJson(u"w"_s, inOneHour()));
+        writeQwenFile(u"oauth_creds_idle.json"_s, credsJson(u"i"_s, inOneHour()));
+        QCOMPARE(runAuth({u"import"_s}).exitCode, 0);
+        const QString db = QDir(m_dataDir).filePath(AccountStore::defaultFileName());
+        auto stored = [&](const QString &id) {
+            auto store = AccountStore::open(db);
+            return store ? store.value()->get(id).value() : Account{};
+        };
+
+        // A preset, with both caps.
+        Run r = runAuth({u"plan"_s, u"work"_s, u"coding-plan-lite"_s, u"--concurrency"_s, u"3"_s,
+                         u"--rpm=20"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"5h:1200,week:9000,month:18000"_s), qPrintable(r.out));
+        Account a = stored(u"work"_s);
+        QCOMPARE(a.quotaPlan, u"coding-plan-lite"_s);
+        QCOMPARE(a.maxConcurrent, 3);
+        QCOMPARE(a.maxPerMinute, 20);
+
+        // Quota use in the store shows up in the list's windows, and the state beside it.
+        {
+            auto usage = SqliteUsageStore::open(db);
+            QVERIFY(usage);
+            usage.value()->addQuotaUse(
+                QuotaBucket{u"work"_s, QDateTime::currentMSecsSinceEpoch(), 312, 4000});
+        }
+        Run list = runAuth({u"list"_s});
+        QString row = listRow(list.out, u"work"_s);
+        QVERIFY2(row.contains(u" healthy "_s), qPrintable(row));
+        QVERIFY2(row.contains(u"5h 312/1200, week 312/9000, month 312/18k"_s), qPrintable(row));
+        QVERIFY2(listRow(list.out, u"idle"_s).contains(u"  -  "_s), qPrintable(list.out));
+
+        // A spec; caps not given stay as they were.
+        r = runAuth({u"plan"_s, u"work"_s, u"5h:100, day:tokens=2m"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        a = stored(u"work"_s);
+        QCOMPARE(a.quotaPlan, u"5h:100, day:tokens=2m"_s);
+        QCOMPARE(a.maxConcurrent, 3);
+        QCOMPARE(a.maxPerMinute, 20);
+        row = listRow(runAuth({u"list"_s}).out, u"work"_s);
+        QVERIFY2(row.contains(u"5h 312/100, day 4000/2M tok"_s), qPrintable(row));
+
+        // none: no windows at all; a cap set back to 0 is no cap.
+        r = runAuth({u"plan"_s, u"work"_s, u"none"_s, u"--rpm"_s, u"0"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        a = stored(u"work"_s);
+        QCOMPARE(a.quotaPlan, QString());
+        QCOMPARE(a.maxConcurrent, 3);
+        QCOMPARE(a.maxPerMinute, 0);
+        row = listRow(runAuth({u"list"_s}).out, u"work"_s);
+        QVERIFY2(row.contains(u"  -  "_s) && !row.contains(u"5h"_s), qPrintable(row));
+
+        // A disabled account says so.
+        {
+            auto store = AccountStore::open(db);
+            QVERIFY(store);
+            QVERIFY(!store.value()->setStatus(u"idle"_s, AccountStatus::Disabled));
+        }
+        QVERIFY2(listRow(runAuth({u"list"_s}).out, u"idle"_s).contains(u" disabled "_s),
+                 qPrintable(list.out));
+
+        // An unknown account is a failure (1), not a usage error.
+        r = runAuth({u"plan"_s, u"nobody"_s, u"none"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"nobody"_s), qPrintable(r.err));
+    }
+
+    void planRejectsBadInput_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named"); // what the one error line must name
+        QTest::newRow("unknown window")
+            << QStringList{u"5h:1200,weak:9000"_s} << u"unknown window 'weak'"_s;
+        QTest::newRow("unknown preset")
+            << QStringList{u"coding-plan-max"_s} << u"unknown quota plan 'coding-plan-max'"_s;
+        QTest::newRow("bad amount") << QStringList{u"5h:12x"_s} << u"'5h:12x'"_s;
+        QTest::newRow("twice") << QStringList{u"5h:1,5h:2"_s} << u"given twice"_s;
+        QTest::newRow("bad concurrency")
+            << QStringList{u"none"_s, u"--concurrency"_s, u"-1"_s} << u"--concurrency"_s;
+        QTest::newRow("bad rpm") << QStringList{u"none"_s, u"--rpm"_s, u"many"_s} << u"'many'"_s;
+    }
+    void planRejectsBadInput()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        writeQwenFile(u"oauth_creds_work.json"_s, credsJson(u"w"_s, inOneHour()));
+        QCOMPARE(runAuth({u"import"_s}).exitCode, 0);
+        const Run r = runAuth(QStringList{u"plan"_s, u"work"_s} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QStringList lines = r.err.trimmed().split(u'\n');
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.first().startsWith(u"qwen-proxy auth: "_s) && lines.first().contains(named),
+                 qPrintable(r.err));
+        auto store = AccountStore::open(QDir(m_dataDir).filePath(AccountStore::defaultFileName()));
+        QVERIFY(store);
+        QCOMPARE(store.value()->get(u"work"_s)->quotaPlan, QString()); // nothing was written
+    }
+
     void noVerbLogsInThenRefreshes()
     {
         // No account: `qwen-proxy auth` logs in "default".
@@ -497,6 +598,8 @@ private slots:
         QTest::newRow("unknown flag") << QStringList{u"list"_s, u"--bogus"_s};
         QTest::newRow("flag without value") << QStringList{u"add"_s, u"x"_s, u"--label"_s};
         QTest::newRow("add flag on list") << QStringList{u"list"_s, u"--no-qr"_s};
+        QTest::newRow("plan without plan") << QStringList{u"plan"_s, u"work"_s};
+        QTest::newRow("plan with a bad spec") << QStringList{u"plan"_s, u"work"_s, u"5h:"_s};
     }
     void usageErrors()
     {

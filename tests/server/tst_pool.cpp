@@ -1,5 +1,7 @@
 // The account pool through the running server: several stored accounts, one fake upstream that
 // answers per account (by the bearer token), requests from clients in both dialects.
+#include "accounts/accountservice.h"
+#include "accounts/accountstore.h"
 #include "logging/logging.h"
 #include "pool/accountpool.h"
 #include "proxyharness.h"
@@ -403,6 +405,34 @@ private Q_SLOTS:
             accountHealth(u"a"_s).value(u"windows"_s).toArray().first().toObject();
         QCOMPARE(w.value(u"used_requests"_s).toInt(), 4);
         QCOMPARE(w.value(u"used_tokens"_s).toInt(), 4 * 15);
+    }
+
+    void aChangedPlanCountsTheStoredHistory()
+    {
+        // `qwen-proxy auth plan` writes the store; the server's account watcher applies it. A
+        // longer window must count the minutes the old, shorter one had already let go of.
+        start({u"a"_s}, {}, {{u"a"_s, u"5h:100"_s}});
+        auto &clock = *static_cast<qp::FakeClock *>(&h->runtime().clock());
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(h->postJson(u"/v1/chat/completions"_s, openAIBody()).status, 200);
+        clock.advanceMs(6 * 3600 * 1000LL);
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, openAIBody()).status, 200);
+        QCOMPARE(accountHealth(u"a"_s)
+                     .value(u"windows"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"used_requests"_s)
+                     .toInt(),
+                 1);
+        QVERIFY(!h->runtime().accounts().store()->setLimits(u"a"_s, u"week:100"_s, 0, 0));
+        const auto week = [&]() -> QString {
+            const QJsonObject w =
+                accountHealth(u"a"_s).value(u"windows"_s).toArray().first().toObject();
+            return w.value(u"window"_s).toString() + u' ' +
+                   QString::number(w.value(u"used_requests"_s).toInt());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(week(), u"week 4"_s, 6000);
     }
 
     void transientErrorsRetryThenRotate()

@@ -41,6 +41,9 @@ public:
                               const QString &refreshToken = QStringLiteral("refresh-0"));
     // Starts the runtime with Qwen OAuth (default) plus extra environment.
     bool start(const QHash<QString, QString> &env = {}, QString *error = nullptr);
+    // Destroys the runtime (it flushes what it keeps) and leaves the data dir, for the real binary
+    // to read.
+    void stop() { m_runtime.reset(); }
     // Stops the runtime (flushing what it keeps) and starts a new one on the same data dir.
     bool restart(const QHash<QString, QString> &env = {}, QString *error = nullptr);
     // Before start(): the runtime's wall clock is this fake one (windows, days, cool-downs).

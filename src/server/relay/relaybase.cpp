@@ -100,7 +100,10 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     r.attempts = m_call ? std::max(1, m_call->attempts()) : 0;
     r.latencyMs = m_clock.elapsed();
     r.firstTokenMs = m_firstTokenMs;
-    r.inputTokens = in;
+    // Only what the upstream reported: the estimate is for the log line. Counted as usage it made
+    // a refused Anthropic request (400, quota) look like spent input tokens, in the store and in
+    // the pool's token windows, and by a varying amount (it is computed off the event loop).
+    r.inputTokens = usage.known ? usage.promptTokens : 0;
     r.outputTokens = usage.completionTokens;
     r.cachedTokens = usage.cachedTokens;
     if (m_target.pooled && m_ctx.pool)

@@ -1,0 +1,112 @@
+#include "report.h"
+
+#include "console.h"
+#include "usage/usagestore.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+
+namespace qp::cli {
+
+namespace {
+// The same history Runtime::restoreQuota gives the pool: the store keeps 32 days of minutes, one
+// more than the longest window can reach back.
+constexpr qint64 kQuotaHistoryMs = 32LL * 24 * 3600 * 1000;
+
+QString scaled(qint64 n, double unit, QChar suffix)
+{
+    const double v = double(n) / unit;
+    // One decimal while it says something (1.2k, 45.6M); none from 100 up (312k).
+    QString text = QString::number(v, 'f', v < 100 ? 1 : 0);
+    if (text.endsWith(u".0"))
+        text.chop(2);
+    return text + suffix;
+}
+} // namespace
+
+QString poolStateOf(AccountStatus status)
+{
+    switch (status) {
+    case AccountStatus::Active:
+        return u"healthy"_s;
+    case AccountStatus::NeedsLogin:
+        return u"needs_login"_s;
+    case AccountStatus::Discontinued:
+        return u"parked"_s;
+    case AccountStatus::Disabled:
+        return u"disabled"_s;
+    }
+    return u"disabled"_s;
+}
+
+Result<QList<QuotaMeter::WindowUse>> storedWindows(UsageStore &usage, const QString &accountId,
+                                                   const QuotaPlan &plan, qint64 nowMs)
+{
+    if (plan.isUnlimited())
+        return QList<QuotaMeter::WindowUse>{};
+    auto buckets = usage.quotaBuckets(accountId, nowMs - kQuotaHistoryMs);
+    if (!buckets)
+        return buckets.error();
+    QuotaMeter meter(plan);
+    meter.restore(buckets.value());
+    return meter.windows(nowMs);
+}
+
+QString compactCount(qint64 n)
+{
+    const qint64 a = n < 0 ? -n : n;
+    if (a < 10000)
+        return QString::number(n);
+    // Rounding may carry into the next unit (999,600 is "1M", not "1000k").
+    if (a < 999'500)
+        return scaled(n, 1e3, u'k');
+    if (a < 999'500'000)
+        return scaled(n, 1e6, u'M');
+    return scaled(n, 1e9, u'G');
+}
+
+QString windowSummary(const QList<QuotaMeter::WindowUse> &windows)
+{
+    QStringList parts;
+    for (const auto &w : windows) {
+        QStringList used;
+        if (w.limit.maxRequests > 0)
+            used << compactCount(w.usedRequests) + u'/' + compactCount(w.limit.maxRequests);
+        if (w.limit.maxTokens > 0)
+            used << compactCount(w.usedTokens) + u'/' + compactCount(w.limit.maxTokens) + u" tok"_s;
+        parts << w.limit.windowName() + u' ' + used.join(u", "_s);
+    }
+    return parts.isEmpty() ? u"-"_s : parts.join(u", "_s);
+}
+
+QString utcMinute(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm"_s);
+}
+
+void printTable(const QList<QStringList> &table, const QSet<int> &rightAligned)
+{
+    QList<qsizetype> widths;
+    for (const QStringList &row : table)
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths.append(0);
+            widths[i] = std::max(widths[i], row.at(i).size());
+        }
+    for (const QStringList &row : table) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (i > 0)
+                line += u"  "_s;
+            line += rightAligned.contains(int(i)) ? row.at(i).rightJustified(widths.at(i))
+                                                  : row.at(i).leftJustified(widths.at(i));
+        }
+        while (line.endsWith(u' '))
+            line.chop(1);
+        console::out(line);
+    }
+}
+
+} // namespace qp::cli
