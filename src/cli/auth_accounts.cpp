@@ -163,6 +163,20 @@ int authSetDefault(Runtime &rt, const QString &id)
     return Ok;
 }
 
+int authSetEnabled(Runtime &rt, const QString &id, bool enabled, const QString &reason)
+{
+    AccountStore *store = rt.accounts().store();
+    const auto e = enabled ? store->setStatus(id, AccountStatus::Active)
+                           : store->setStatus(id, AccountStatus::Disabled, reason);
+    if (e) {
+        console::err(u"qwen-proxy auth: "_s + e->message);
+        return Failure;
+    }
+    console::out(enabled ? u"Account \"%1\" is enabled."_s.arg(id)
+                         : u"Account \"%1\" is disabled; the pool will not use it."_s.arg(id));
+    return Ok;
+}
+
 int authCounts(Runtime &rt)
 {
     auto rows = collectRows(rt);

@@ -32,6 +32,9 @@ int authList(Runtime &rt);
 int authRemove(Runtime &rt, const QString &id);
 int authSetDefault(Runtime &rt, const QString &id);
 int authCounts(Runtime &rt);
+// Takes an account out of the pool until enabled again (a running server notices within seconds);
+// enabling also clears a stored needs-login or discontinued mark, so the pool tries it again.
+int authSetEnabled(Runtime &rt, const QString &id, bool enabled, const QString &reason);
 
 struct PlanOptions {
     QString accountId;

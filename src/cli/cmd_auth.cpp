@@ -41,6 +41,8 @@ const QList<Verb> &verbs()
         {u"list"_s, 0, {}, {}, u"qwen-proxy auth list"_s},
         {u"remove"_s, 1, {}, {}, u"qwen-proxy auth remove <id>"_s},
         {u"default"_s, 1, {}, {}, u"qwen-proxy auth default <id>"_s},
+        {u"disable"_s, 1, {u"reason"_s}, {}, u"qwen-proxy auth disable <id> [--reason TEXT]"_s},
+        {u"enable"_s, 1, {}, {}, u"qwen-proxy auth enable <id>"_s},
         {u"counts"_s, 0, {}, {}, u"qwen-proxy auth counts"_s},
         {u"plan"_s,
          2,
@@ -91,7 +93,7 @@ int runAuth(const QStringList &argsIn)
     if (it == verbs().end())
         return usageError(u"unknown verb '%1'"_s.arg(verbName),
                           u"qwen-proxy auth [add <id> | list | remove <id> | default <id> | "
-                          u"counts | plan <id> <plan> | import]"_s);
+                          u"disable <id> | enable <id> | counts | plan <id> <plan> | import]"_s);
     const Verb &verb = *it;
 
     ParsedArgs parsed;
@@ -183,6 +185,8 @@ int runAuth(const QStringList &argsIn)
         return authCounts(*rt);
     if (verb.name == u"plan")
         return authPlan(*rt, plan);
+    if (verb.name == u"disable" || verb.name == u"enable")
+        return authSetEnabled(*rt, id, verb.name == u"enable", parsed.values.value(u"reason"_s));
     // import
     const QString from = parsed.values.value(u"from"_s);
     return authImport(*rt,

@@ -20,6 +20,7 @@ void printHelp()
         "  qwen-proxy auth add <id> [--label TEXT] [--default] [--replace]\n"
         "                  [--no-qr] [--no-browser] [--light-terminal]\n"
         "  qwen-proxy auth list | counts | remove <id> | default <id>\n"
+        "  qwen-proxy auth disable <id> [--reason TEXT] | enable <id>\n"
         "  qwen-proxy auth import [--from DIR] [--replace]\n"
         "  qwen-proxy auth plan <id> <preset|spec|none> [--concurrency N] [--rpm N]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"

@@ -395,6 +395,22 @@ private slots:
         QCOMPARE(runAuth({u"default"_s, u"nobody"_s}).exitCode, 1);
     }
 
+    void disableAndEnable()
+    {
+        writeQwenFile(u"oauth_creds_a.json"_s, credsJson(u"a"_s, inOneHour()));
+        QCOMPARE(runAuth({u"import"_s}).exitCode, 0);
+        const Run off =
+            runAuth({u"disable"_s, u"a"_s, u"--reason"_s, u"shared with a colleague"_s});
+        QVERIFY2(off.exitCode == 0, qPrintable(off.err));
+        QVERIFY(listRow(runAuth({u"list"_s}).out, u"a"_s).contains(u"disabled"_s));
+        QVERIFY(runAuth({u"list"_s}).exitCode == 0);
+        const Run on = runAuth({u"enable"_s, u"a"_s});
+        QVERIFY2(on.exitCode == 0, qPrintable(on.err));
+        QVERIFY(listRow(runAuth({u"list"_s}).out, u"a"_s).contains(u"healthy"_s));
+        QCOMPARE(runAuth({u"disable"_s, u"nobody"_s}).exitCode, 1);
+        QCOMPARE(runAuth({u"enable"_s}).exitCode, 2);
+    }
+
     void countsShowTodayAndReset()
     {
         writeQwenFile(u"oauth_creds_work.json"_s, credsJson(u"w"_s, inOneHour()));
