@@ -73,7 +73,7 @@ Result<QList<Subject>> collectSubjects(Runtime &rt, const QHash<QString, UsageTo
         if (seen.contains(p.id))
             continue;
         Subject s{p.id, {}, accountStateName(p.state), {}, {}, false, false};
-        if (p.id == QLatin1String(UpstreamRouter::kApiKeyAccountId)) {
+        if (p.provider == QLatin1String(UpstreamRouter::kApiKeyAccountId)) {
             s.label = rt.upstreamDescription();
             s.planSpec = rt.settings().string(u"quota_plan");
             if (auto plan = QuotaPlan::fromSpec(s.planSpec))

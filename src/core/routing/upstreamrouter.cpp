@@ -40,12 +40,25 @@ UpstreamRouter::UpstreamRouter(const Settings &s, const ModelCatalog &catalog, A
     }
     m_haikuModel = s.string(u"haiku_model_name");
     if (m_main) {
-        PoolAccountSpec spec;
-        spec.id = QLatin1String(kApiKeyAccountId);
-        spec.provider = u"api-key"_s;
-        spec.upstream = *m_main;
-        spec.plan = m_mainPlan;
-        m_pool.setAccounts({spec});
+        // Several keys of one provider (OPENAI_API_KEY=k1,k2,...) pool like OAuth accounts:
+        // one account each, "api-key-1", "api-key-2", ...; a single key is account "api-key".
+        QStringList keys = s.string(u"upstream_api_key").split(u',', Qt::SkipEmptyParts);
+        if (keys.isEmpty())
+            keys.append(QString());
+        m_main = apiKeyUpstream(u"openai"_s, url, keys.first());
+        QList<PoolAccountSpec> specs;
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            PoolAccountSpec spec;
+            spec.id = QLatin1String(kApiKeyAccountId);
+            if (keys.size() > 1)
+                spec.id += u'-' + QString::number(i + 1);
+            spec.provider = QLatin1String(kApiKeyAccountId);
+            spec.upstream = apiKeyUpstream(
+                keys.size() == 1 ? u"openai"_s : u"openai key %1"_s.arg(i + 1), url, keys.at(i));
+            spec.plan = m_mainPlan;
+            specs.append(spec);
+        }
+        m_pool.setAccounts(specs);
     }
 }
 

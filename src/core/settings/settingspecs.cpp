@@ -175,7 +175,8 @@ const QList<SettingSpec> &settingSpecs()
         str(u"upstream_url"_s, QString(), u"OPENAI_BASE_URL"_s, u"upstream-url"_s, httpUrl(true),
             u"OpenAI-compatible upstream used instead of Qwen OAuth"_s),
         secret(u"upstream_api_key"_s, u"OPENAI_API_KEY"_s, noWhitespace(),
-               u"Key for upstream_url (environment or standard input only)"_s),
+               u"Key for upstream_url (environment or standard input only); several keys "
+               "separated by commas pool as accounts api-key-1, api-key-2, ..."_s),
         str(u"haiku_model_name"_s, QString(), u"HAIKU_MODEL_NAME"_s, {}, {},
             u"Model sent for small-model (haiku) requests"_s),
         str(u"haiku_base_url"_s, QString(), u"HAIKU_BASE_URL"_s, {}, httpUrl(true),
