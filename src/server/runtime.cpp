@@ -185,7 +185,11 @@ std::optional<Error> Runtime::setupAccounts()
     if (!store)
         return store.error();
     m_store = std::move(store.value());
-    auto usage = SqliteUsageStore::open(dbPath, *m_clock);
+    UsageStoreOptions usageOptions;
+    usageOptions.logSuccessesPerSecond = int(m_settings.integer(u"request_log_per_second"));
+    usageOptions.retentionDays = int(m_settings.integer(u"request_log_days"));
+    usageOptions.maxRows = int(m_settings.integer(u"request_log_rows"));
+    auto usage = SqliteUsageStore::open(dbPath, *m_clock, usageOptions);
     if (!usage)
         return usage.error();
     m_usage = std::move(usage.value());

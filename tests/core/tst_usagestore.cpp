@@ -444,6 +444,33 @@ private slots:
         QCOMPARE(raw.scalar(QStringLiteral("SELECT COUNT(*) FROM request_log")).toInt(), 4);
     }
 
+    void logKeepsErrorsAndCapsSuccessesPerSecond()
+    {
+        FakeClock clock(utcMs(2026, 4, 20, 12));
+        UsageStoreOptions options;
+        options.logSuccessesPerSecond = 5;
+        auto store = open(freshPath(), clock, options);
+        QVERIFY(store);
+        // One second: 8 successes and 3 errors; the next second: 2 successes.
+        for (int i = 0; i < 8; ++i)
+            store->record(rec(clock.nowMs() + i, QStringLiteral("a"), {}, 200, 10, 1));
+        for (int i = 0; i < 3; ++i)
+            store->record(rec(clock.nowMs() + 100 + i, QStringLiteral("a"), {}, 502));
+        for (int i = 0; i < 2; ++i)
+            store->record(rec(clock.nowMs() + 1000 + i, QStringLiteral("a"), {}, 200, 10, 1));
+        QVERIFY(!store->flush());
+        const QList<UsageRecord> log = store->requestLog(logQuery(100)).value();
+        QCOMPARE(log.size(), 5 + 3 + 2);
+        int errors = 0;
+        for (const UsageRecord &r : log)
+            errors += r.status == 502;
+        QCOMPARE(errors, 3);
+        // The totals count every request, logged or not.
+        const auto t = store->totals(QStringLiteral("a"), 1).value();
+        QCOMPARE(t.requests, 13);
+        QCOMPARE(t.inputTokens, 100);
+    }
+
     void pruningUsesIndexes()
     {
         // "Cheap" made checkable: the prune statements walk an index, never the whole table.

@@ -229,9 +229,11 @@ private Q_SLOTS:
         qp::FakeClock &clock = h->useFakeClock(QDateTime::currentMSecsSinceEpoch());
         const QDate startDay = QDateTime::currentDateTimeUtc().date();
         QString e;
-        QVERIFY2(
-            h->start({{u"QWEN_CODE_AUTH_USE"_s, u"false"_s}, {u"RETRY_BACKOFF_MS"_s, u"1"_s}}, &e),
-            qPrintable(e));
+        QVERIFY2(h->start({{u"QWEN_CODE_AUTH_USE"_s, u"false"_s},
+                           {u"RETRY_BACKOFF_MS"_s, u"1"_s},
+                           {u"REQUEST_LOG_PER_SECOND"_s, u"0"_s}},
+                          &e),
+                 qPrintable(e));
         for (const QString &a : kAccounts)
             QVERIFY2(h->addAccount(a, u"tok-"_s + a, kPlans.value(a), &e), qPrintable(e));
         h->upstream().on("/v1/chat/completions",

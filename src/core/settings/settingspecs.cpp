@@ -150,6 +150,15 @@ const QList<SettingSpec> &settingSpecs()
         num(u"account_failure_threshold"_s, 3, u"ACCOUNT_FAILURE_THRESHOLD"_s, {}, range(1, 100),
             u"Consecutive failures that take an account out for a growing cool-down"_s),
 
+        // Usage (usage/usagestore.h)
+        num(u"request_log_days"_s, 7, u"REQUEST_LOG_DAYS"_s, {}, range(1, 3660),
+            u"Days the request log keeps"_s),
+        num(u"request_log_rows"_s, 100000, u"REQUEST_LOG_ROWS"_s, {}, range(100, 100000000),
+            u"Rows the request log keeps at most"_s),
+        num(u"request_log_per_second"_s, 100, u"REQUEST_LOG_PER_SECOND"_s, {}, range(0, 1000000),
+            u"Successful requests logged per second at most (0: all); errors always are, and "
+            "usage totals always count everything"_s),
+
         // Qwen OAuth
         num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {},
             range(0, 3600000), u"Refresh tokens this long before they expire"_s),

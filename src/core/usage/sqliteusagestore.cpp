@@ -108,7 +108,14 @@ void SqliteUsageStore::record(const UsageRecord &record)
     UsageRecord r = record;
     if (r.atMs == 0)
         r.atMs = m_clock.nowMs();
-    m_pending.add(std::move(r));
+    if (r.atMs / 1000 != m_logSecond) {
+        m_logSecond = r.atMs / 1000;
+        m_loggedThisSecond = 0;
+    }
+    const bool logIt = !r.ok() || m_options.logSuccessesPerSecond <= 0 ||
+                       m_loggedThisSecond < m_options.logSuccessesPerSecond;
+    m_loggedThisSecond += logIt && r.ok();
+    m_pending.add(std::move(r), logIt);
     m_pending.capLog(m_options.maxRows);
     schedule();
 }

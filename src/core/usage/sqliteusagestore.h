@@ -60,6 +60,8 @@ private:
     Clock &m_clock;
     UsageStoreOptions m_options;
     UsageBatch m_pending;
+    qint64 m_logSecond = 0; // the second m_loggedThisSecond counts successes for
+    int m_loggedThisSecond = 0;
     std::optional<Tally> m_tally; // loaded by the first write
     QTimer m_timer;
     bool m_failing = false;

@@ -22,7 +22,7 @@ QDate UsageBatch::utcDay(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date();
 }
 
-void UsageBatch::add(UsageRecord r)
+void UsageBatch::add(UsageRecord r, bool logIt)
 {
     clip(r.accountId, 64);
     clip(r.provider, 32);
@@ -32,7 +32,8 @@ void UsageBatch::add(UsageRecord r)
     clip(r.model, 200);
     clip(r.errorClass, 32);
     days[DayKey{r.accountId, r.model, utcDay(r.atMs).toJulianDay()}].add(r);
-    log.append(std::move(r));
+    if (logIt)
+        log.append(std::move(r));
 }
 
 void UsageBatch::addQuotaUse(QuotaBucket b)

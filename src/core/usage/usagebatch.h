@@ -20,7 +20,7 @@ struct UsageBatch {
     QMap<MinuteKey, QuotaBucket> buckets;
 
     // The record must carry its time (atMs). Text longer than its column is cut to fit.
-    void add(UsageRecord record);
+    void add(UsageRecord record, bool logIt = true);
     // Ignores buckets without an account; rounds minuteMs down to its minute.
     void addQuotaUse(QuotaBucket bucket);
     // Drops the oldest log entries beyond `maxRows` (a store that cannot write for a long time

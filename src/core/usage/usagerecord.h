@@ -10,18 +10,18 @@
 namespace qp {
 
 struct UsageRecord {
-    qint64 atMs = 0;         // when the request ended, ms since the epoch (UTC)
-    QString accountId;       // the pool account that served it; empty when none could
-    QString provider;        // the account's provider ("qwen-oauth", "api-key", ...)
-    QString dialect;         // "openai", "anthropic", "responses"
-    QString client;          // the client's product from its User-Agent ("claude-cli/2.1.197")
-    QString clientModel;     // the model the client asked for
-    QString model;           // the model sent upstream
-    int status = 0;          // the HTTP status the client saw (499: the client left)
-    QString errorClass;      // empty on success, else ErrorClass name ("quota", "transient", ...)
+    qint64 atMs = 0;     // when the request ended, ms since the epoch (UTC)
+    QString accountId;   // the pool account that served it; empty when none could
+    QString provider;    // the account's provider ("qwen-oauth", "api-key", ...)
+    QString dialect;     // "openai", "anthropic", "responses"
+    QString client;      // the client's product from its User-Agent ("claude-cli/2.1.197")
+    QString clientModel; // the model the client asked for
+    QString model;       // the model sent upstream
+    int status = 0;      // the HTTP status the client saw (499: the client left)
+    QString errorClass;  // empty on success, else ErrorClass name ("quota", "transient", ...)
     bool stream = false;
-    int attempts = 1;        // upstream attempts, retries and rotations included
-    qint64 latencyMs = 0;    // request received -> response ended
+    int attempts = 1;         // upstream attempts, retries and rotations included
+    qint64 latencyMs = 0;     // request received -> response ended
     qint64 firstTokenMs = -1; // request received -> first streamed token; -1 when none
     qint64 inputTokens = 0;
     qint64 outputTokens = 0;

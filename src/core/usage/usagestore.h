@@ -53,6 +53,10 @@ struct UsageStoreOptions {
     // The request log keeps rows for retentionDays or the newest maxRows, whichever is fewer.
     int retentionDays = 7;
     int maxRows = 100000;
+    // Successful requests logged per second at most (0: all). Errors are always logged and the
+    // aggregates always count everything: the cap only keeps a flood (thousands of requests a
+    // second) from spending the event loop on log rows nobody reads one by one.
+    int logSuccessesPerSecond = 100;
     // A month of quota windows, plus a day so a monthly window never reads a pruned minute.
     int quotaBucketDays = 32;
 };
