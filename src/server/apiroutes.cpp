@@ -157,36 +157,32 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
 
 void ApiRoutes::observe(const http::HttpRequest &req, int route, http::ResponseWriter *writer)
 {
-    // The answer ends in responseDone, or in clientGone when the client leaves first (counted as
-    // 499, as usage records count it). A writer whose client left may still emit responseDone
-    // later; the shared flag counts the request once.
-    struct Pending {
-        QElapsedTimer clock;
-        bool counted = false;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->clock.start();
+    // Every answer is counted when it ends (responseEnded), or as 499 when the client leaves
+    // first, as usage records count it. The writer keeps route, method and start time.
+    writer->setObserver(this, route * 64 + ProxyMetrics::methodId(req.method));
     // Preflights get no console line; every other answer does, rejected ones included (relays
-    // write their own, richer one).
-    const bool logLine = req.method != "OPTIONS" && lcRequest().isInfoEnabled();
-    auto finish = [this, writer, pending, route, logLine, method = req.method,
-                   path = req.path](bool gone) {
-        if (pending->counted)
+    // write their own, richer one). Only connected when the line will be printed.
+    if (req.method == "OPTIONS" || !lcRequest().isInfoEnabled())
+        return;
+    auto line = [writer, method = req.method, path = req.path](bool gone) {
+        if (writer->requestLogged())
             return;
-        pending->counted = true;
-        const int status = gone ? 499 : writer->status();
-        m_runtime.metrics().observeHttp(route, ProxyMetrics::methodId(method), status,
-                                        double(pending->clock.nsecsElapsed()) / 1e9);
-        if (!logLine || writer->requestLogged())
-            return;
+        writer->setRequestLogged(); // once, whichever signal comes first
         qCInfo(lcRequest).noquote()
             << u"%1 %2 %3 status=%4 %5ms"_s
                    .arg(localClock(), QString::fromLatin1(method), QString::fromLatin1(path))
-                   .arg(status)
-                   .arg(pending->clock.elapsed());
+                   .arg(gone ? 499 : writer->status())
+                   .arg(writer->elapsedNs() / 1000000);
     };
-    connect(writer, &http::ResponseWriter::responseDone, this, [finish] { finish(false); });
-    connect(writer, &http::ResponseWriter::clientGone, this, [finish] { finish(true); });
+    connect(writer, &http::ResponseWriter::responseDone, this, [line] { line(false); });
+    connect(writer, &http::ResponseWriter::clientGone, this, [line] { line(true); });
+}
+
+void ApiRoutes::responseEnded(http::ResponseWriter *writer, bool clientGone)
+{
+    const int tag = writer->observeTag();
+    m_runtime.metrics().observeHttp(tag / 64, tag % 64, clientGone ? 499 : writer->status(),
+                                    double(writer->elapsedNs()) / 1e9);
 }
 
 } // namespace qp

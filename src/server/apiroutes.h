@@ -18,7 +18,7 @@ namespace qp {
 
 class Runtime;
 
-class ApiRoutes : public QObject
+class ApiRoutes : public QObject, public http::ResponseObserver
 {
     Q_OBJECT
 public:
@@ -61,6 +61,7 @@ private:
 
     // Counts the answer to `req` in the metrics (and writes its console line) once it ends.
     void observe(const http::HttpRequest &req, int route, http::ResponseWriter *writer);
+    void responseEnded(http::ResponseWriter *writer, bool clientGone) override;
 
     // Parses a JSON object body or answers 400 in the route's dialect.
     std::optional<QJsonObject> jsonBody(const http::HttpRequest &req, http::ResponseWriter *w,

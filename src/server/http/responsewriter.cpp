@@ -101,7 +101,7 @@ void ResponseWriter::send(int status, const QByteArray &contentType, const QByte
         m_corked.append(bytes); // after anything held back by a cork
         flushCorked();
     }
-    Q_EMIT responseDone();
+    ended(false);
 }
 
 void ResponseWriter::sendJson(int status, const QJsonObject &body, const Headers &headers)
@@ -149,7 +149,7 @@ void ResponseWriter::endStream()
         m_corked.append("0\r\n\r\n", 5);
         flushCorked(); // the end of a response is never held back
     }
-    Q_EMIT responseDone();
+    ended(false);
 }
 
 void ResponseWriter::out(const QByteArray &bytes)
@@ -181,8 +181,18 @@ void ResponseWriter::socketGone()
     m_corked.clear();
     if (!m_finished) {
         m_finished = true;
-        Q_EMIT clientGone();
+        ended(true);
     }
+}
+
+void ResponseWriter::ended(bool clientGone)
+{
+    if (ResponseObserver *o = std::exchange(m_observer, nullptr))
+        o->responseEnded(this, clientGone);
+    if (clientGone)
+        Q_EMIT this->clientGone();
+    else
+        Q_EMIT responseDone();
 }
 
 } // namespace qp::http

@@ -4,6 +4,7 @@
 // clientGone() has told the relay to stop its upstream request.
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -14,6 +15,18 @@
 namespace qp::http {
 
 using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+class ResponseWriter;
+
+// Told once when a response ends: written out, or the client left first. A plain interface
+// rather than a signal: every request has one, and a connection per request costs allocations
+// and a connect on the hot path (measured with tests/bench).
+class ResponseObserver
+{
+public:
+    virtual ~ResponseObserver() = default;
+    virtual void responseEnded(ResponseWriter *writer, bool clientGone) = 0;
+};
 
 class ResponseWriter : public QObject
 {
@@ -58,6 +71,17 @@ public:
     bool requestLogged() const { return m_requestLogged; }
     bool keepAlive() const { return m_keepAlive; }
 
+    // The observer (which must outlive the writer) hears of the end once; `tag` and the start
+    // time are kept here for it, so it needs no per-request state of its own.
+    void setObserver(ResponseObserver *observer, int tag)
+    {
+        m_observer = observer;
+        m_observeTag = tag;
+        m_observeClock.start();
+    }
+    int observeTag() const { return m_observeTag; }
+    qint64 elapsedNs() const { return m_observeClock.nsecsElapsed(); }
+
 Q_SIGNALS:
     void clientGone();   // the socket closed before the response finished
     void responseDone(); // the last byte of the response is queued
@@ -69,6 +93,7 @@ private:
                     qint64 contentLength);
     void out(const QByteArray &bytes); // writes now, or collects while corked
     void flushCorked();
+    void ended(bool clientGone);
 
     QPointer<QTcpSocket> m_socket;
     bool m_keepAlive;
@@ -82,6 +107,9 @@ private:
     bool m_requestLogged = false;
     int m_corks = 0;
     QByteArray m_corked; // output held back while corked
+    ResponseObserver *m_observer = nullptr;
+    int m_observeTag = 0;
+    QElapsedTimer m_observeClock;
 };
 
 QByteArray reasonPhrase(int status);
