@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "console.h"
+#include "pool/accountpool.h"
 #include "usage/usagestore.h"
 
 #include <QDateTime>
@@ -28,17 +29,7 @@ QString scaled(qint64 n, double unit, QChar suffix)
 
 QString poolStateOf(AccountStatus status)
 {
-    switch (status) {
-    case AccountStatus::Active:
-        return u"healthy"_s;
-    case AccountStatus::NeedsLogin:
-        return u"needs_login"_s;
-    case AccountStatus::Discontinued:
-        return u"parked"_s;
-    case AccountStatus::Disabled:
-        return u"disabled"_s;
-    }
-    return u"disabled"_s;
+    return accountStateName(accountStateFor(status));
 }
 
 Result<QList<QuotaMeter::WindowUse>> storedWindows(UsageStore &usage, const QString &accountId,

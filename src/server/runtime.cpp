@@ -288,19 +288,7 @@ void Runtime::reloadAccounts()
             PoolAccountSpec spec = specFor(a.id);
             // What the store knows about an account outranks a guess: a parked or disabled
             // account stays out of rotation after a restart.
-            switch (a.status) {
-            case AccountStatus::Active:
-                break;
-            case AccountStatus::NeedsLogin:
-                spec.initialState = AccountState::NeedsLogin;
-                break;
-            case AccountStatus::Discontinued:
-                spec.initialState = AccountState::Parked;
-                break;
-            case AccountStatus::Disabled:
-                spec.initialState = AccountState::Disabled;
-                break;
-            }
+            spec.initialState = accountStateFor(a.status);
             spec.stateReason = a.statusReason;
             if (auto plan = QuotaPlan::fromSpec(a.quotaPlan))
                 spec.plan = plan.value();

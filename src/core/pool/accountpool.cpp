@@ -25,6 +25,21 @@ QString accountStateName(AccountState s)
     return u"disabled"_s;
 }
 
+AccountState accountStateFor(AccountStatus stored)
+{
+    switch (stored) {
+    case AccountStatus::Active:
+        return AccountState::Healthy;
+    case AccountStatus::NeedsLogin:
+        return AccountState::NeedsLogin;
+    case AccountStatus::Discontinued:
+        return AccountState::Parked;
+    case AccountStatus::Disabled:
+        return AccountState::Disabled;
+    }
+    return AccountState::Disabled;
+}
+
 QString poolEventName(PoolEvent::Type t)
 {
     switch (t) {

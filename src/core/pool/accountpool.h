@@ -9,6 +9,7 @@
 // and per-minute counters, and consecutive failures. Time comes from a Clock, so every window,
 // cool-down and reset is tested on a fake clock.
 
+#include "accounts/account.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "pool/poolconfig.h"
@@ -26,6 +27,9 @@ namespace qp {
 
 enum class AccountState { Healthy, Cooling, NeedsLogin, Parked, Disabled };
 QString accountStateName(AccountState s);
+// The state an account starts in from what the store knows of it (a parked or disabled account
+// stays out of rotation after a restart).
+AccountState accountStateFor(AccountStatus stored);
 
 // What the runtime knows about one account when it (re)loads the list.
 struct PoolAccountSpec {
