@@ -53,6 +53,8 @@ class TestCliUsage : public QObject
     Run run(const QStringList &args, bool withDataDir = true)
     {
         QProcessEnvironment env;
+        // A UTF-8 locale, as a user's shell has: Qt 6.8 warns on stderr without one.
+        env.insert(u"LANG"_s, u"C.UTF-8"_s);
         env.insert(u"HOME"_s, m_home.path());
         env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
         env.insert(u"QWEN_HOME"_s, m_home.filePath(u"qwen"_s));

@@ -75,6 +75,8 @@ private Q_SLOTS:
         });
 
         QProcessEnvironment env;
+        // A UTF-8 locale, as a user's shell has: Qt 6.8 warns on stderr without one.
+        env.insert(u"LANG"_s, u"C.UTF-8"_s);
         env.insert(u"HOME"_s, home.path());
         env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
         env.insert(u"QWEN_HOME"_s, home.filePath(u"qwen"_s));

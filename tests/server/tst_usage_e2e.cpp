@@ -131,6 +131,8 @@ class TestUsageE2E : public QObject
     CliRun runCli(const QStringList &args)
     {
         QProcessEnvironment env;
+        // A UTF-8 locale, as a user's shell has: Qt 6.8 warns on stderr without one.
+        env.insert(u"LANG"_s, u"C.UTF-8"_s);
         env.insert(u"HOME"_s, h->dataDir());
         env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
         env.insert(u"QWEN_HOME"_s, h->qwenHome());
