@@ -4,6 +4,7 @@
 #include "auth/sharedfilesource.h"
 #include "authcommands.h"
 #include "cliargs.h"
+#include "cliruntime.h"
 #include "commands.h"
 #include "console.h"
 #include "logging/logging.h"
@@ -137,15 +138,9 @@ int runAuth(const QStringList &argsIn)
 
     // Until the settings say otherwise: warnings only (opening the store logs at info level).
     LogHub::instance().install(LogHub::Level::Warn);
-    RuntimeOptions opts;
-    opts.dataDir = parsed.values.value(u"data-dir"_s);
-    opts.configFile = parsed.values.value(u"config"_s);
-    auto created = Runtime::create(opts);
-    if (!created) {
-        console::err(u"qwen-proxy: "_s + created.error().message);
+    std::unique_ptr<Runtime> rt = openRuntime(parsed);
+    if (!rt)
         return Failure;
-    }
-    std::unique_ptr<Runtime> rt = std::move(created.value());
     LogHub::Level level = LogHub::parseLevel(rt->settings().string(u"log_level"),
                                              rt->settings().boolean(u"debug_log"));
     // At the default level even the library's warnings would only repeat the CLI's own error

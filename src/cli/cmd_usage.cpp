@@ -3,6 +3,7 @@
 // reset. Reads the usage store a running server writes (it flushes every second), never writes.
 #include "accounts/accountservice.h"
 #include "cliargs.h"
+#include "cliruntime.h"
 #include "commands.h"
 #include "console.h"
 #include "logging/logging.h"
@@ -382,15 +383,9 @@ int runUsage(const QStringList &args)
 
     // Errors only: a report must not be interleaved with the runtime's start-up lines.
     LogHub::instance().install(LogHub::Level::Error);
-    RuntimeOptions opts;
-    opts.dataDir = parsed.values.value(u"data-dir"_s);
-    opts.configFile = parsed.values.value(u"config"_s);
-    auto created = Runtime::create(opts);
-    if (!created) {
-        console::err(u"qwen-proxy: "_s + created.error().message);
+    std::unique_ptr<Runtime> rt = openRuntime(parsed);
+    if (!rt)
         return Failure;
-    }
-    std::unique_ptr<Runtime> rt = std::move(created.value());
     if (!json)
         for (const QString &w : rt->warnings())
             console::err(u"warning: "_s + w);
