@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkProxy>
 #include <QPair>
 #include <QString>
 #include <QUrl>
@@ -12,6 +13,9 @@ namespace qp {
 
 struct Upstream {
     enum class Auth { QwenOAuth, ApiKey, None };
+    // What the upstream speaks: OpenAI chat/completions (translated to for Anthropic clients),
+    // or Anthropic messages (Anthropic clients are passed through verbatim; docs/providers.md).
+    enum class Api { OpenAIChat, AnthropicMessages };
 
     QString name;   // shown in logs, /health and errors; never a secret
     QUrl baseUrl;   // ends in /v1 (or wherever chat/completions lives); empty for Qwen OAuth
@@ -23,6 +27,13 @@ struct Upstream {
     bool qwenQuirks = false;              // DashScope headers, Qwen-only fields allowed
     bool passThroughUnknownModels = false; // the upstream knows models we do not
     QString modelOverride;                // HAIKU_MODEL_NAME for the small-model route
+    Api api = Api::OpenAIChat;
+    QString providerId; // the provider this upstream belongs to ("qwen-oauth", "cp", ...)
+    QString preset;     // the provider's preset ("coding-plan-intl"); empty for custom
+    bool strictFields = false; // only standard OpenAI chat fields (strict providers)
+    // Egress: DefaultProxy = the system's (environment, then platform settings; never for
+    // loopback), NoProxy = direct, anything else = this provider's own proxy.
+    QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::DefaultProxy);
 
     QUrl chatCompletionsUrl(const QUrl &base) const
     {
