@@ -112,6 +112,19 @@ const QList<QStringList> &migrations()
             QStringLiteral("ALTER TABLE accounts ADD COLUMN max_per_minute INTEGER NOT NULL "
                            "DEFAULT 0"),
         },
+        {
+            // Providers the user added (providers/providerstore.h). Each is served by the account
+            // of the same id; the key and proxy credentials are in the secret store.
+            QStringLiteral("CREATE TABLE providers ("
+                           " id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                           " preset VARCHAR(64) NOT NULL,"
+                           " kind VARCHAR(32) NOT NULL,"
+                           " base_url VARCHAR(500) NOT NULL,"
+                           " models VARCHAR(2000) NOT NULL DEFAULT '',"
+                           " proxy VARCHAR(500) NOT NULL DEFAULT '',"
+                           " header_names VARCHAR(500) NOT NULL DEFAULT '',"
+                           " created_ms BIGINT NOT NULL)"),
+        },
     };
     return m;
 }
