@@ -48,7 +48,7 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     }
     const QString clientModel = body->value(u"model"_s).toString();
     auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body),
-                                           pickRequest(req, *body, Dialect::Anthropic));
+                                           pickRequest(req, *body, Dialect::Anthropic), true);
     if (!target) {
         sendError(w, target.error(), Dialect::Anthropic);
         return;
@@ -57,19 +57,16 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
         qCDebug(lcRouting) << "model" << clientModel << "->" << target->model
                            << target->mappingNote;
     const bool stream = body->value(u"stream"_s).toBool();
-    PooledCall::BodyFor rebuild;
-    if (m_runtime.router().pool().accountIds().size() > 1)
-        rebuild = [translatedBody = translated.value(), t = target.value(),
-                   router = &m_runtime.router(),
-                   catalog = &m_runtime.catalog()](const Upstream &u) {
-            const QString model = router->modelFor(t, u);
-            const ModelInfo *info = catalog->find(model);
-            return QJsonDocument(
-                       prepareChatBody(translatedBody,
-                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
-                                                          u.qwenQuirks}))
-                .toJson(QJsonDocument::Compact);
-        };
+    PooledCall::BodyFor rebuild = [translatedBody = translated.value(),
+                                   catalog = &m_runtime.catalog()](const Upstream &u,
+                                                                   const QString &model) {
+        const ModelInfo *info = catalog->find(model);
+        return QJsonDocument(
+                   prepareChatBody(
+                       translatedBody,
+                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0, u.qwenQuirks}))
+            .toJson(QJsonDocument::Compact);
+    };
     const ModelInfo *info = m_runtime.catalog().find(target->model);
     const QJsonObject upstreamBody =
         prepareChatBody(std::move(translated.value()),
