@@ -5,6 +5,7 @@
 #include "authcommands.h"
 #include "cliargs.h"
 #include "console.h"
+#include "pool/accountpool.h"
 #include "pool/quotaplan.h"
 #include "report.h"
 #include "routing/upstreamrouter.h"
@@ -67,6 +68,10 @@ Result<QList<Row>> collectRows(Runtime &rt)
 // does): secrets that cannot be read or a dead refresh token mean a new login either way.
 QString stateText(Runtime &rt, const Row &r)
 {
+    // A provider's API key has no token to expire: the pool's state is the whole story.
+    if (auto snap = rt.pool().snapshot(r.id);
+        snap && snap->provider != QLatin1String(Account::kProviderQwenOAuth))
+        return accountStateName(snap->state);
     const QString stored = r.stored ? poolStateOf(*r.stored) : u"healthy"_s;
     if (stored != u"healthy")
         return stored;
@@ -78,6 +83,9 @@ QString stateText(Runtime &rt, const Row &r)
 // When the access token expires; an expired one is refreshed by the next request.
 QString tokenText(Runtime &rt, const Row &r)
 {
+    if (auto snap = rt.pool().snapshot(r.id);
+        snap && snap->provider != QLatin1String(Account::kProviderQwenOAuth))
+        return u"api key"_s;
     if (!rt.tokens().hasAccount(r.id))
         return u"-"_s;
     const TokenManager::Status s = rt.tokens().status(r.id);

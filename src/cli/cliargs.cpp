@@ -34,6 +34,7 @@ std::optional<QString> parseArgs(const QStringList &args, const QSet<QString> &v
             value = args.at(++i);
         }
         out.values.insert(name, value);
+        out.all[name].append(value);
     }
     return std::nullopt;
 }

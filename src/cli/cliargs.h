@@ -10,8 +10,9 @@
 namespace qp::cli {
 
 struct ParsedArgs {
-    QHash<QString, QString> values; // flag -> value
-    QSet<QString> switches;         // boolean flags present
+    QHash<QString, QString> values;  // flag -> value (the last one given)
+    QHash<QString, QStringList> all; // flag -> every value given, in order (repeatable flags)
+    QSet<QString> switches;          // boolean flags present
     QStringList positional;
 };
 

@@ -1,7 +1,6 @@
 // qwen-proxy serve: the headless server.
 #include "cliargs.h"
 #include "commands.h"
-
 #include "logging/logging.h"
 #include "runtime.h"
 #include "settings/settings.h"
@@ -9,7 +8,6 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
-
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
@@ -38,10 +36,10 @@ void printErr(const QString &s)
 int runServe(const QStringList &args)
 {
     ParsedArgs parsed;
-    if (auto err = parseArgs(args,
-                             {u"host"_s, u"port"_s, u"data-dir"_s, u"log-level"_s,
-                              u"upstream-url"_s, u"config"_s},
-                             {u"api-key-stdin"_s}, parsed)) {
+    if (auto err = parseArgs(
+            args,
+            {u"host"_s, u"port"_s, u"data-dir"_s, u"log-level"_s, u"upstream-url"_s, u"config"_s},
+            {u"api-key-stdin"_s}, parsed)) {
         printErr(u"qwen-proxy serve: "_s + *err + u"\nTry 'qwen-proxy help'."_s);
         return Usage;
     }
@@ -90,7 +88,8 @@ int runServe(const QStringList &args)
             rt->shutdown(int(rt->settings().integer(u"shutdown_grace_ms")),
                          [] { QCoreApplication::exit(0); });
         });
-        struct sigaction sa {};
+        struct sigaction sa {
+        };
         sa.sa_handler = onSignal;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESTART;
@@ -100,9 +99,10 @@ int runServe(const QStringList &args)
     std::signal(SIGPIPE, SIG_IGN);
 
     // One line, on stdout, that scripts and humans can both use.
-    std::printf("Qwen Proxy %s listening: OpenAI base URL %s  Anthropic base URL %s  upstream: %s\n",
-                QP_VERSION, qPrintable(rt->openAIBaseUrl()), qPrintable(rt->anthropicBaseUrl()),
-                qPrintable(rt->upstreamDescription()));
+    std::printf(
+        "Qwen Proxy %s listening: OpenAI base URL %s  Anthropic base URL %s  upstream: %s\n",
+        QP_VERSION, qPrintable(rt->openAIBaseUrl()), qPrintable(rt->anthropicBaseUrl()),
+        qPrintable(rt->upstreamDescription()));
     std::fflush(stdout);
     for (const QString &w : rt->warnings())
         printErr(u"warning: "_s + w);

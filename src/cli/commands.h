@@ -5,5 +5,6 @@ namespace qp::cli {
 int runServe(const QStringList &args);
 int runAuth(const QStringList &args);
 int runUsage(const QStringList &args);
+int runProvider(const QStringList &args);
 void printHelp();
 } // namespace qp::cli

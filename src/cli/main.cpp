@@ -23,6 +23,10 @@ void printHelp()
         "  qwen-proxy auth disable <id> [--reason TEXT] | enable <id>\n"
         "  qwen-proxy auth import [--from DIR] [--replace]\n"
         "  qwen-proxy auth plan <id> <preset|spec|none> [--concurrency N] [--rpm N]\n"
+        "  qwen-proxy provider add <id> --preset P [--base-url U] [--model M ...]\n"
+        "                      [--proxy URL] [--header 'Name: value'] [--plan SPEC]\n"
+        "  qwen-proxy provider list | presets | remove <id> | models <id>\n"
+        "  qwen-proxy provider test <id> [--model M]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
@@ -42,6 +46,14 @@ void printHelp()
         "token-plan, none) or a spec like 5h:1200,week:9000,month:18000 (5h:tokens=5m for\n"
         "tokens), and optionally its concurrent-request and per-minute caps (0 = no cap); a\n"
         "running server applies it within seconds.\n\n"
+        "provider add stores an API-key provider (Coding Plan, Token Plan, Model Studio,\n"
+        "ModelScope, OpenRouter, Ollama, LM Studio, vLLM, llama.cpp, any OpenAI- or\n"
+        "Anthropic-compatible server; 'provider presets' lists them). The key is read from\n"
+        "standard input, or asked for without echo on a terminal; never give it as an\n"
+        "argument. --proxy sends its traffic through an http:// (CONNECT) or socks5:// proxy\n"
+        "('direct' for none; default: the system's). test sends one tiny request and shows\n"
+        "the answer or the upstream's error; models lists what the upstream serves.\n"
+        "ROUTES maps client models to providers with fallback (docs/providers.md).\n\n"
         "usage shows requests, errors and tokens per account and UTC day for the last N days\n"
         "(default 7), totals, lifetime, and each quota window: used, left and when it resets.\n"
         "--json prints the same as one JSON document.\n"
@@ -65,6 +77,8 @@ int main(int argc, char *argv[])
         return qp::cli::runServe(args);
     if (command == u"auth")
         return qp::cli::runAuth(args);
+    if (command == u"provider" || command == u"providers")
+        return qp::cli::runProvider(args);
     if (command == u"usage" || command == u"tokens")
         return qp::cli::runUsage(args);
     if (command == u"version" || command == u"--version") {

@@ -4,6 +4,7 @@
 #include "accounts/accountstore.h"
 #include "auth/qwencredentials.h"
 #include "auth/sharedfilesource.h"
+#include "providers/providerservice.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -101,6 +102,33 @@ bool ProxyHarness::addAccount(const QString &id, const QString &accessToken,
         }
     }
     m_runtime->reloadAccounts();
+    return true;
+}
+
+bool ProxyHarness::addProvider(const QString &id, const QString &preset, const QString &baseUrl,
+                               const QString &apiKey, const QStringList &models,
+                               const QString &proxyUrl, QString *error)
+{
+    AddProviderRequest r;
+    r.id = id;
+    r.preset = preset;
+    r.baseUrl = baseUrl;
+    r.apiKey = apiKey;
+    r.models = models;
+    r.proxyUrl = proxyUrl;
+    std::optional<Result<ProviderConfig>> out;
+    QEventLoop loop;
+    m_runtime->providers().add(r, [&](Result<ProviderConfig> added) {
+        out = std::move(added);
+        loop.quit();
+    });
+    if (!out)
+        loop.exec();
+    if (!out->ok()) {
+        if (error)
+            *error = out->error().message;
+        return false;
+    }
     return true;
 }
 

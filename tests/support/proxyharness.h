@@ -53,6 +53,12 @@ public:
     bool addAccount(const QString &id, const QString &accessToken, const QString &quotaPlan = {},
                     QString *error = nullptr);
 
+    // A stored provider, as `qwen-proxy provider add` leaves it (row, account, key in the secret
+    // store); baseUrl overrides the preset's (a fake's URL). The running pool takes it at once.
+    bool addProvider(const QString &id, const QString &preset, const QString &baseUrl,
+                     const QString &apiKey, const QStringList &models = {},
+                     const QString &proxyUrl = {}, QString *error = nullptr);
+
     QUrl url(const QString &path) const;
     ClientReply post(const QString &path, const QByteArray &body,
                      const QList<QPair<QByteArray, QByteArray>> &headers = {},

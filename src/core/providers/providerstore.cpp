@@ -68,13 +68,15 @@ std::optional<Error> ProviderStore::add(const ProviderConfig &c)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(u"INSERT INTO providers ("_s + kColumns + u") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
+    // A null QString binds as SQL NULL; the text columns are NOT NULL with '' for "none".
+    auto text = [](const QString &s) { return s.isNull() ? u""_s : s; };
     q.addBindValue(c.id);
-    q.addBindValue(c.preset);
+    q.addBindValue(text(c.preset));
     q.addBindValue(providerKindName(c.kind));
-    q.addBindValue(c.baseUrl);
-    q.addBindValue(c.models.join(u','));
-    q.addBindValue(c.proxy.isNull() ? u""_s : c.proxy);
-    q.addBindValue(c.headerNames.join(u','));
+    q.addBindValue(text(c.baseUrl));
+    q.addBindValue(text(c.models.join(u',')));
+    q.addBindValue(text(c.proxy));
+    q.addBindValue(text(c.headerNames.join(u',')));
     q.addBindValue((c.createdAt.isValid() ? c.createdAt : QDateTime::currentDateTimeUtc())
                        .toMSecsSinceEpoch());
     if (!q.exec())
