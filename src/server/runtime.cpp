@@ -23,6 +23,7 @@
 #include "secrets/memorysecretstore.h"
 #include "secrets/secretstoreprobe.h"
 #include "upstream/httpclient.h"
+#include "upstream/upstreamerror.h"
 #include "usage/sqliteusagestore.h"
 
 #include <QCoreApplication>
@@ -133,6 +134,11 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
         usage->record(r);
         metrics->observeUsage(r);
     };
+    // The end of the OAuth tier, explained where the user looks (console, /health, the tray)
+    // the first time an account meets it; the account stays parked across restarts.
+    connect(rt->m_pool, &AccountPool::event, rt.get(), [raw = rt.get()](const PoolEvent &e) {
+        raw->onPoolEvent(e);
+    });
     // Quota use survives restarts: the pool's minute buckets go to the same store.
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
@@ -380,6 +386,22 @@ void Runtime::reloadAccounts()
     for (const auto &spec : std::as_const(providerSpecs))
         plans.insert(spec.id, spec.plan.toSpec());
     restoreQuota(plans);
+}
+
+void Runtime::onPoolEvent(const PoolEvent &e)
+{
+    if (e.type != PoolEvent::Type::Parked || e.cause != ErrorClass::Discontinued)
+        return;
+    const auto snap = m_pool->snapshot(e.accountId);
+    if (!snap || snap->provider != QLatin1String(Account::kProviderQwenOAuth))
+        return;
+    if (m_store->contains(e.accountId))
+        m_store->setStatus(e.accountId, AccountStatus::Discontinued, snap->reason);
+    const QString warning = discontinuedMessage();
+    if (!m_warnings.contains(warning)) {
+        m_warnings.append(warning);
+        qCWarning(lcPool).noquote() << warning;
+    }
 }
 
 void Runtime::restoreQuota(const QHash<QString, QString> &plans)

@@ -33,6 +33,7 @@ class HttpServer;
 class AccountPool;
 class Clock;
 class ProviderService;
+struct PoolEvent;
 class ProviderStore;
 class ProxyMetrics;
 
@@ -85,6 +86,7 @@ public:
 private:
     Runtime() = default;
     std::optional<Error> setupAccounts();
+    void onPoolEvent(const PoolEvent &e);
     // `plans`: each account's plan as a spec; an account whose plan changed is restored again.
     void restoreQuota(const QHash<QString, QString> &plans);
 

@@ -203,6 +203,34 @@ private Q_SLOTS:
                  u"qwen3-coder-plus"_s);
     }
 
+    void theEndOfTheOAuthTierIsExplainedAndAKeyTakesOver()
+    {
+        start();
+        QString err;
+        QVERIFY2(h->addAccount(u"oauth1"_s, u"tok-oauth1"_s, {}, &err), qPrintable(err));
+        // As since 2026-04-15: every token is refused, even a freshly refreshed one.
+        h->upstream().serveTokenRefresh();
+        h->upstream().replyJson(
+            401, QJsonObject{{u"error"_s,
+                              QJsonObject{{u"message"_s,
+                                           u"invalid access token or token expired"_s},
+                                          {u"code"_s, u"invalid_api_key"_s}}}});
+        // Alone, the account's answer says what happened and what to do.
+        ClientReply r = h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s));
+        QVERIFY2(r.status >= 400, r.body.constData());
+        QVERIFY2(r.json()[u"error"_s][u"message"_s].toString().contains(u"provider add"_s),
+                 r.body.constData());
+        const QJsonArray warnings = h->get(u"/health"_s).json().value(u"warnings"_s).toArray();
+        QVERIFY2(QJsonDocument(warnings).toJson().contains("coding-plan-intl"),
+                 QJsonDocument(warnings).toJson().constData());
+        QCOMPARE(h->runtime().accounts().store()->get(u"oauth1"_s)->status,
+                 qp::AccountStatus::Discontinued);
+        // With a key added, requests are served again.
+        addProvider(u"cp"_s, u"coding-plan-intl"_s, u"sk-sp-paid"_s);
+        r = h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s));
+        QCOMPARE(r.status, 200);
+    }
+
     void whenEveryTargetFailsTheAnswerNamesEachAndWhy()
     {
         start({{u"ROUTES"_s, u"*=a|b"_s}});

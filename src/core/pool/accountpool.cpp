@@ -483,7 +483,8 @@ void AccountPool::reportFailure(const QString &accountId, const Error &error)
         a.state = AccountState::Parked;
         a.reason = error.message.left(300);
         publish(PoolEvent::Type::Parked, a.spec.id,
-                u"account %1 is parked: %2"_s.arg(a.spec.id, a.reason), now);
+                u"account %1 is parked: %2"_s.arg(a.spec.id, a.reason), now,
+                ErrorClass::Discontinued);
         break;
     case ErrorClass::NeedsLogin:
         a.state = AccountState::NeedsLogin;
@@ -576,10 +577,10 @@ void AccountPool::announceCrossings(Account &a, const QList<QuotaMeter::WindowUs
 }
 
 void AccountPool::publish(PoolEvent::Type type, const QString &id, const QString &message,
-                          qint64 now)
+                          qint64 now, std::optional<ErrorClass> cause)
 {
     qCInfo(lcPool).noquote() << poolEventName(type) << message;
-    emit event(PoolEvent{type, id, message, now});
+    emit event(PoolEvent{type, id, message, now, cause});
 }
 
 void AccountPool::setUserState(const QString &id, AccountState state, const QString &reason)

@@ -71,6 +71,7 @@ struct PoolEvent {
     QString accountId; // empty for AllUnusable
     QString message;   // human-readable, never a secret
     qint64 atMs = 0;
+    std::optional<ErrorClass> cause; // the upstream answer's class, when one caused the event
 };
 QString poolEventName(PoolEvent::Type t);
 
@@ -141,7 +142,8 @@ private:
     void announceCrossings(Account &a, const QList<QuotaMeter::WindowUse> &before,
                            const QList<QuotaMeter::WindowUse> &after, qint64 now);
     void cool(Account &a, qint64 untilMs, const QString &reason, const Error &cause, qint64 now);
-    void publish(PoolEvent::Type type, const QString &id, const QString &message, qint64 now);
+    void publish(PoolEvent::Type type, const QString &id, const QString &message, qint64 now,
+                 std::optional<ErrorClass> cause = std::nullopt);
 
     Clock &m_clock;
     PoolConfig m_config;

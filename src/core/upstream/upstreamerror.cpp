@@ -28,9 +28,11 @@ std::optional<int> parseRetryAfter(const QByteArray &header)
 
 QString discontinuedMessage()
 {
-    return u"Qwen OAuth refused a freshly refreshed token. The Qwen OAuth free tier was "
-           "discontinued on 2026-04-15; use a Qwen API key (DashScope / Model Studio / Coding "
-           "Plan) or another OpenAI-compatible upstream: set OPENAI_BASE_URL and OPENAI_API_KEY."_s;
+    return u"Qwen OAuth refused a freshly refreshed token: the Qwen OAuth free tier was "
+           "discontinued on 2026-04-15. Use an API key instead, for example a Coding Plan key: "
+           "'qwen-proxy provider add cp --preset coding-plan-intl' (or coding-plan-cn), or a "
+           "Model Studio key: --preset modelstudio-singapore (beijing, us, hongkong); "
+           "'qwen-proxy provider presets' lists them all."_s;
 }
 
 static Error fromMessage(Error::Kind kind, int status, QString message, QString code)
