@@ -105,9 +105,10 @@ int add(Runtime &rt, const ParsedArgs &p)
             return usageError(c.error().message);
     }
     const ProviderPreset *preset = findProviderPreset(r.preset);
-    r.apiKey = readSecret(preset->keyRequired
-                              ? u"API key for %1 (%2): "_s.arg(preset->title, preset->keyHint)
-                              : u"API key for %1 (Enter for none): "_s.arg(preset->title));
+    if (preset->kind != ProviderKind::QwenOAuth) // its accounts log in; it has no key
+        r.apiKey = readSecret(preset->keyRequired
+                                  ? u"API key for %1 (%2): "_s.arg(preset->title, preset->keyHint)
+                                  : u"API key for %1 (Enter for none): "_s.arg(preset->title));
     // A proxy user without a password in the URL: the password is a secret too, asked for next.
     if (!r.proxyUrl.isEmpty()) {
         QUrl proxy(r.proxyUrl);

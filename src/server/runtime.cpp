@@ -22,6 +22,7 @@
 #include "secrets/keychainsecretstore.h"
 #include "secrets/memorysecretstore.h"
 #include "secrets/secretstoreprobe.h"
+#include "upstream/egress.h"
 #include "upstream/httpclient.h"
 #include "upstream/upstreamerror.h"
 #include "usage/sqliteusagestore.h"
@@ -93,6 +94,13 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     HttpClientConfig clientConfig;
     clientConfig.maxConnectionsPerHost = 4096;
     rt->m_client = new HttpClient(clientConfig, rt.get());
+    // Egress (docs/egress.md): each provider's own proxy, else the system's, else direct; the
+    // environment is the runtime's (tests give a clean one).
+    rt->m_env = options.env;
+    rt->m_client->setEnvironment(options.env);
+    for (const QString &w : rt->m_client->systemProxy().warnings())
+        rt->m_warnings.append(w);
+    applyEgress(rt->m_authNam, QNetworkProxy(QNetworkProxy::DefaultProxy), options.env);
 
     QString tokenEndpoint = s.string(u"qwen_token_endpoint");
     if (tokenEndpoint.isEmpty())
@@ -136,9 +144,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     };
     // The end of the OAuth tier, explained where the user looks (console, /health, the tray)
     // the first time an account meets it; the account stays parked across restarts.
-    connect(rt->m_pool, &AccountPool::event, rt.get(), [raw = rt.get()](const PoolEvent &e) {
-        raw->onPoolEvent(e);
-    });
+    connect(rt->m_pool, &AccountPool::event, rt.get(),
+            [raw = rt.get()](const PoolEvent &e) { raw->onPoolEvent(e); });
     // Quota use survives restarts: the pool's minute buckets go to the same store.
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
@@ -350,8 +357,20 @@ void Runtime::reloadAccounts()
     // Stored providers: one account each, of the same id, its key in the secret store.
     QList<ProviderConfig> providers;
     QList<PoolAccountSpec> providerSpecs;
+    QNetworkProxy oauthProxy(QNetworkProxy::DefaultProxy);
     if (const auto stored = m_providerStore->list()) {
         for (const ProviderConfig &p : stored.value()) {
+            if (p.kind == ProviderKind::QwenOAuth) {
+                // Not an account: the egress proxy of every Qwen OAuth account, login and
+                // token refresh.
+                auto secret = waitFor<Result<ProviderSecret>>(
+                    [&](auto done) { m_providers->secret(p.id, done); },
+                    Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
+                if (secret && !secret->proxyUrl.isEmpty())
+                    if (auto proxy = parseProxyUrl(secret->proxyUrl))
+                        oauthProxy = proxy.value();
+                continue;
+            }
             auto account = m_store->get(p.id);
             if (!account) {
                 qCWarning(lcPool) << "provider" << p.id << "has no account row; skipped";
@@ -379,6 +398,9 @@ void Runtime::reloadAccounts()
             providerSpecs.append(spec);
         }
     }
+    for (PoolAccountSpec &spec : specs)
+        spec.upstream.proxy = oauthProxy;
+    applyEgress(m_authNam, oauthProxy, m_env);
     m_router->setAccounts(specs, providers, providerSpecs);
     QHash<QString, QString> plans;
     for (const auto &spec : std::as_const(specs))

@@ -94,6 +94,7 @@ private:
     QString m_dataDir;
     QDateTime m_startedAt;
     QStringList m_warnings;
+    QProcessEnvironment m_env; // the proxy environment (HTTPS_PROXY, NO_PROXY, ...)
     QNetworkAccessManager *m_authNam = nullptr;
     Clock *m_clock = nullptr;
     std::unique_ptr<ModelCatalog> m_catalog;

@@ -98,20 +98,36 @@ Result<ProviderConfig> ProviderService::validate(const AddProviderRequest &r) co
     if (!Account::isValidId(r.id))
         return invalid(
             u"invalid provider id \"%1\": use 1-64 letters, digits, '.', '_' or '-'"_s.arg(r.id));
-    if (kReservedIds.contains(r.id, Qt::CaseInsensitive))
-        return invalid(u"\"%1\" is reserved; choose another id"_s.arg(r.id));
-    if (m_accounts->contains(r.id))
-        return invalid(u"an account or provider named \"%1\" already exists"_s.arg(r.id));
     const ProviderPreset *preset = findProviderPreset(r.preset);
     if (!preset)
         return invalid(u"unknown preset \"%1\"; presets: %2"_s.arg(
             r.preset, providerPresetIds().join(u", "_s)));
-    if (preset->kind == ProviderKind::QwenOAuth)
-        return invalid(u"Qwen OAuth accounts are added with 'qwen-proxy auth login'"_s);
+    const bool oauth = preset->kind == ProviderKind::QwenOAuth;
+    if (oauth && r.id != QLatin1String(Account::kProviderQwenOAuth))
+        return invalid(
+            u"the qwen-oauth preset is only for the provider id qwen-oauth (the egress "
+            u"of the Qwen OAuth accounts, which are added with 'qwen-proxy auth add')"_s);
+    if (!oauth && kReservedIds.contains(r.id, Qt::CaseInsensitive))
+        return invalid(u"\"%1\" is reserved; choose another id"_s.arg(r.id));
+    if (m_accounts->contains(r.id) || m_providers->get(r.id))
+        return invalid(u"an account or provider named \"%1\" already exists"_s.arg(r.id));
     ProviderConfig c;
     c.id = r.id;
     c.preset = preset->id;
     c.kind = preset->kind;
+    if (oauth) {
+        // Only its egress: where Qwen OAuth logins, refreshes and chats go out.
+        if (!r.apiKey.isEmpty() || !r.baseUrl.isEmpty() || !r.models.isEmpty())
+            return invalid(u"the qwen-oauth provider takes only --proxy"_s);
+        if (!r.proxyUrl.isEmpty()) {
+            auto proxy = parseProxyUrl(r.proxyUrl);
+            if (!proxy)
+                return proxy.error();
+            c.proxy = redactedProxyUrl(r.proxyUrl);
+        }
+        c.createdAt = QDateTime::currentDateTimeUtc();
+        return c;
+    }
     c.baseUrl = r.baseUrl.trimmed().isEmpty() ? preset->baseUrl : r.baseUrl.trimmed();
     while (c.baseUrl.endsWith(u'/'))
         c.baseUrl.chop(1);
@@ -182,6 +198,11 @@ void ProviderService::add(const AddProviderRequest &r,
                          if (auto e2 = m_providers->add(c)) {
                              undoSecret();
                              done(*e2);
+                             return;
+                         }
+                         if (c.kind == ProviderKind::QwenOAuth) {
+                             emit providersChanged();
+                             done(c);
                              return;
                          }
                          Account a;
@@ -362,8 +383,7 @@ void ProviderService::models(const QString &id, std::function<void(Result<QStrin
         if (anthropic)
             headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
         headers += u.extraHeaders;
-        HttpClientRequest *req =
-            m_client->send("GET", url, headers, {}) /* TODO(egress merge): pass u.proxy */;
+        HttpClientRequest *req = m_client->send("GET", url, headers, {}, u.proxy);
         auto status = std::make_shared<int>(0);
         auto body = std::make_shared<QByteArray>();
         connect(req, &HttpClientRequest::responseStarted, this,

@@ -110,7 +110,7 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     headers += m_upstream.extraHeaders;
 
     cleanupReply();
-    m_reply = m_client->post(m_url, headers, m_body);
+    m_reply = m_client->post(m_url, headers, m_body, m_upstream.proxy);
     m_phase = "connect";
     m_phaseTimer.start(m_config.connectTimeoutMs);
     connect(m_reply, &HttpClientRequest::requestSent, this, [this] {

@@ -1,7 +1,9 @@
 #include "upstream/httpclient.h"
 
+#include "logging/logging.h"
 #include "upstream/httpclientconnection.h"
 
+#include <QDateTime>
 #include <QSslSocket>
 
 using namespace Qt::StringLiterals;
@@ -28,7 +30,40 @@ HttpClient::HttpClient(QObject *parent) : HttpClient(HttpClientConfig(), parent)
 
 HttpClient::HttpClient(HttpClientConfig config, QObject *parent)
     : QObject(parent), m_config(config), m_ssl(defaultSsl())
-{}
+{
+    setEnvironment(QProcessEnvironment::systemEnvironment());
+}
+
+void HttpClient::setEnvironment(const QProcessEnvironment &env)
+{
+    setSystemProxy(SystemProxy::fromEnvironment(env));
+}
+
+void HttpClient::setSystemProxy(const SystemProxy &system)
+{
+    m_system = system;
+    m_platformCache.clear();
+    for (const QString &w : m_system.warnings())
+        qCWarning(lcUpstream).noquote() << w;
+}
+
+QNetworkProxy HttpClient::effectiveProxy(const QNetworkProxy &configured, const QUrl &url)
+{
+    if (std::optional<QNetworkProxy> p = m_system.decide(configured, url))
+        return *p;
+    // The platform's answer (macOS, Windows) may come from a PAC script: ask once a minute per
+    // origin, not per request.
+    const QString origin =
+        url.scheme() + u"://"_s + url.host() + u':' + QString::number(url.port());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto it = m_platformCache.find(origin);
+    if (it == m_platformCache.end() || it->expires < now) {
+        if (m_platformCache.size() > 1000)
+            m_platformCache.clear();
+        it = m_platformCache.insert(origin, {SystemProxy::platformProxy(url), now + 60000});
+    }
+    return it->proxy;
+}
 
 HttpClient::~HttpClient()
 {
@@ -64,14 +99,14 @@ void HttpClient::setSslConfiguration(const QSslConfiguration &config)
 
 HttpClientRequest *HttpClient::post(const QUrl &url,
                                     const QList<QPair<QByteArray, QByteArray>> &headers,
-                                    const QByteArray &body)
+                                    const QByteArray &body, const QNetworkProxy &proxy)
 {
-    return send(QByteArrayLiteral("POST"), url, headers, body);
+    return send(QByteArrayLiteral("POST"), url, headers, body, proxy);
 }
 
 HttpClientRequest *HttpClient::send(const QByteArray &method, const QUrl &url,
                                     const QList<QPair<QByteArray, QByteArray>> &headers,
-                                    const QByteArray &body)
+                                    const QByteArray &body, const QNetworkProxy &proxy)
 {
     const QString scheme = url.scheme().toLower();
     const bool tls = scheme == u"https";
@@ -113,13 +148,22 @@ HttpClientRequest *HttpClient::send(const QByteArray &method, const QUrl &url,
     wire += "\r\n";
     wire += body; // one buffer, one write: headers and body leave in the same segment
 
+    // A connection through a proxy (or not) serves only requests meant to take the same way.
+    const QNetworkProxy via = effectiveProxy(proxy, url);
     QString key = scheme + u"://"_s + host.toLower() + u':' + QString::number(port);
+    if (via.type() != QNetworkProxy::NoProxy)
+        key += u" via "_s + QString::number(int(via.type())) +
+               (via.capabilities().testFlag(QNetworkProxy::HostNameLookupCapability) ? u"h"_s
+                                                                                     : u""_s) +
+               u':' + via.user() + u'@' + via.hostName().toLower() + u':' +
+               QString::number(via.port());
     auto it = m_pools.find(key);
     if (it == m_pools.end()) {
         it = m_pools.insert(key, HostPool());
         it->scheme = scheme;
         it->host = host;
         it->port = quint16(port);
+        it->proxy = via;
     }
     auto *r = new HttpClientRequest(this, method, url, std::move(wire), std::move(key));
     dispatch(r, false);
@@ -146,7 +190,7 @@ void HttpClient::dispatch(HttpClientRequest *r, bool freshConnection)
         auto *c = new HttpClientConnection(this, key, p.scheme == u"https", this);
         p.all.append(c);
         c->assign(r);
-        c->open(p.host, p.port, m_ssl);
+        c->open(p.host, p.port, m_ssl, p.proxy);
         return;
     }
     // A retry or a request taken from the queue head keeps its place in line.

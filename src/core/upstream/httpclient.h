@@ -4,13 +4,17 @@
 // reads response headers one byte per read() syscall, and a manager opens at most 6 connections
 // per host, so many parallel streams need many managers and threads (tests/bench: QNAM took half
 // of the proxy's CPU). This client keeps a keep-alive pool per (scheme, host, port) and does all
-// its work in the calling thread's event loop.
+// its work in the calling thread's event loop. Each request may name an egress proxy
+// (upstream/egress.h): the pool keeps connections through different proxies apart.
 
+#include "upstream/egress.h"
 #include "upstream/httpclientrequest.h"
 
 #include <QHash>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QSslConfiguration>
 #include <QUrl>
 #include <deque>
@@ -39,15 +43,27 @@ public:
     // TLS settings for https (default: the system CAs, peer verification on, ALPN http/1.1).
     // Tests use it to trust a self-signed certificate.
     void setSslConfiguration(const QSslConfiguration &config);
+    // The system's proxy settings, read from the process environment once at construction.
+    // Tests inject their own environment (and turn the platform's settings off).
+    void setEnvironment(const QProcessEnvironment &env);
+    void setSystemProxy(const SystemProxy &system);
+    const SystemProxy &systemProxy() const { return m_system; }
+    // The proxy a request to `url` with `configured` (Upstream::proxy) goes through: never
+    // DefaultProxy (egress.h has the rules).
+    QNetworkProxy effectiveProxy(const QNetworkProxy &configured, const QUrl &url);
 
     // The returned request is a child of this client; the caller deletes it (deleteLater() from
     // finished/failed is fine). Content-Length and Host are written by the client: the same
-    // headers in `headers` are ignored.
-    HttpClientRequest *post(const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
-                            const QByteArray &body);
-    HttpClientRequest *send(const QByteArray &method, const QUrl &url,
-                            const QList<QPair<QByteArray, QByteArray>> &headers,
-                            const QByteArray &body = {});
+    // headers in `headers` are ignored. `proxy`: DefaultProxy = the system's, NoProxy = direct,
+    // else that proxy (HTTP CONNECT or SOCKS5).
+    HttpClientRequest *
+    post(const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
+         const QByteArray &body,
+         const QNetworkProxy &proxy = QNetworkProxy(QNetworkProxy::DefaultProxy));
+    HttpClientRequest *
+    send(const QByteArray &method, const QUrl &url,
+         const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body = {},
+         const QNetworkProxy &proxy = QNetworkProxy(QNetworkProxy::DefaultProxy));
 
     int connectionCount() const;     // open or connecting, all hosts
     int idleConnectionCount() const; // in the keep-alive pool, all hosts
@@ -61,7 +77,8 @@ private:
         QString scheme;
         QString host;
         quint16 port = 0;
-        QList<HttpClientConnection *> idle; // oldest first
+        QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy); // resolved
+        QList<HttpClientConnection *> idle;                          // oldest first
         QList<HttpClientConnection *> all;
         std::deque<HttpClientRequest *> queue;
     };
@@ -76,6 +93,12 @@ private:
     HttpClientConfig m_config;
     QSslConfiguration m_ssl;
     QHash<QString, HostPool> m_pools;
+    SystemProxy m_system;
+    struct PlatformAnswer {
+        QNetworkProxy proxy;
+        qint64 expires = 0; // msecs since epoch
+    };
+    QHash<QString, PlatformAnswer> m_platformCache; // by scheme://host:port (macOS, Windows)
 };
 
 } // namespace qp

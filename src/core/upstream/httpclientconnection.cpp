@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/socketio.h"
+#include "upstream/egress.h"
 #include "upstream/httpclient.h"
 
 #include <QPointer>
@@ -20,8 +21,11 @@ HttpClientConnection::HttpClientConnection(HttpClient *client, QString key, bool
     connect(&m_idleTimer, &LazyTimer::timeout, this, &HttpClientConnection::close);
 }
 
-void HttpClientConnection::open(const QString &host, quint16 port, const QSslConfiguration &ssl)
+void HttpClientConnection::open(const QString &host, quint16 port, const QSslConfiguration &ssl,
+                                const QNetworkProxy &proxy)
 {
+    m_proxy = proxy;
+    m_target = (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port);
     if (m_tls) {
         if (!QSslSocket::supportsSsl()) {
             failRequest(HttpClientRequest::Failure::Tls, u"TLS is not available"_s);
@@ -43,6 +47,10 @@ void HttpClientConnection::open(const QString &host, quint16 port, const QSslCon
         m_socket = new QTcpSocket(this);
         connect(m_socket, &QAbstractSocket::connected, this, &HttpClientConnection::onConnected);
     }
+    // Always explicit: a socket left with DefaultProxy would follow Qt's application proxy.
+    // HttpProxy tunnels with CONNECT, plain and TLS alike; QSslSocket then runs TLS inside the
+    // tunnel with the upstream's name (SNI, certificate check), not the proxy's.
+    m_socket->setProxy(proxy);
     connect(m_socket, &QIODevice::readyRead, this, &HttpClientConnection::onReadyRead);
     connect(m_socket, &QIODevice::bytesWritten, this, &HttpClientConnection::onBytesWritten);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &HttpClientConnection::onError);
@@ -291,6 +299,14 @@ void HttpClientConnection::onError(QAbstractSocket::SocketError error)
     using F = HttpClientRequest::Failure;
     F kind = F::Network;
     QString message = m_socket->errorString();
+    if (m_proxy.type() != QNetworkProxy::NoProxy && !m_connected &&
+        error != QAbstractSocket::SslHandshakeFailedError &&
+        error != QAbstractSocket::SslInternalError &&
+        error != QAbstractSocket::SslInvalidUserDataError) {
+        message = proxyFailure(error, &kind);
+        failRequest(kind, message);
+        return;
+    }
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
         kind = F::ConnectionRefused;
@@ -308,7 +324,55 @@ void HttpClientConnection::onError(QAbstractSocket::SocketError error)
     default:
         break;
     }
+    if (m_proxy.type() != QNetworkProxy::NoProxy)
+        message += u" (through the egress proxy %1)"_s.arg(describeProxy(m_proxy));
     failRequest(kind, message);
+}
+
+QString HttpClientConnection::proxyFailure(QAbstractSocket::SocketError error,
+                                           HttpClientRequest::Failure *kind) const
+{
+    using F = HttpClientRequest::Failure;
+    const QString proxy = describeProxy(m_proxy);
+    const bool socks = m_proxy.type() == QNetworkProxy::Socks5Proxy;
+    const QString detail = m_socket->errorString();
+    *kind = F::Proxy;
+    switch (error) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+        if (m_proxy.user().isEmpty())
+            return socks ? u"the egress proxy %1 requires credentials (SOCKS5)"_s.arg(proxy)
+                         : u"the egress proxy %1 requires credentials (407)"_s.arg(proxy);
+        return socks ? u"the egress proxy %1 refused the credentials (SOCKS5 authentication "
+                       "failed)"_s.arg(proxy)
+                     : u"the egress proxy %1 refused the credentials (407)"_s.arg(proxy);
+    case QAbstractSocket::ProxyConnectionRefusedError:
+        return u"the egress proxy %1 refused the connection (is it running?)"_s.arg(proxy);
+    case QAbstractSocket::ProxyConnectionClosedError:
+        return u"the egress proxy %1 closed the connection before the tunnel to %2 was open"_s.arg(
+            proxy, m_target);
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return u"the egress proxy %1 did not answer in time"_s.arg(proxy);
+    case QAbstractSocket::ProxyNotFoundError:
+        return u"the egress proxy %1 was not found (its host name does not resolve)"_s.arg(proxy);
+    case QAbstractSocket::ProxyProtocolError:
+        return u"the egress proxy %1 could not open a tunnel to %2: %3"_s.arg(proxy, m_target,
+                                                                              detail);
+    case QAbstractSocket::SocketAccessError:
+        // An HTTP proxy's 403/405, a SOCKS5 ruleset's "not allowed".
+        return u"the egress proxy %1 does not allow a tunnel to %2: %3"_s.arg(proxy, m_target,
+                                                                              detail);
+    case QAbstractSocket::ConnectionRefusedError:
+        *kind = F::ConnectionRefused;
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        *kind = F::HostNotFound;
+        break;
+    default:
+        *kind = F::Network;
+        break;
+    }
+    // The proxy answered, but could not reach the upstream (a CONNECT 503/404, a SOCKS5 reply).
+    return u"the egress proxy %1 could not connect to %2: %3"_s.arg(proxy, m_target, detail);
 }
 
 void HttpClientConnection::onDisconnected()

@@ -8,6 +8,7 @@
 #include "upstream/httpresponseparser.h"
 
 #include <QAbstractSocket>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QTimer>
@@ -23,8 +24,10 @@ public:
     HttpClientConnection(HttpClient *client, QString key, bool tls, QObject *parent);
 
     QString key() const { return m_key; }
-    // Starts connecting; the assigned request is written once connected.
-    void open(const QString &host, quint16 port, const QSslConfiguration &ssl);
+    // Starts connecting, through `proxy` (a resolved one: NoProxy, HttpProxy or Socks5Proxy);
+    // the assigned request is written once connected.
+    void open(const QString &host, quint16 port, const QSslConfiguration &ssl,
+              const QNetworkProxy &proxy);
     // A pooled connection still connected, with nothing unexpected to read.
     bool usable() const;
     void assign(HttpClientRequest *r);
@@ -46,6 +49,9 @@ private:
     void onBytesWritten();
     void onError(QAbstractSocket::SocketError error);
     void onDisconnected();
+    // What a socket error means when it happened on the way through the egress proxy.
+    QString proxyFailure(QAbstractSocket::SocketError error,
+                         HttpClientRequest::Failure *kind) const;
     void writeRequest();
     void process();
     void finishRequest();
@@ -62,6 +68,8 @@ private:
     HttpResponseParser m_parser;
     LazyTimer m_idleTimer;
     QString m_sslErrors;
+    QNetworkProxy m_proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+    QString m_target; // host:port, for messages
     bool m_tls;
     bool m_connected = false;
     bool m_closed = false;

@@ -29,6 +29,10 @@ public:
         Protocol, // malformed or oversized response, unsupported URL
         Aborted,  // the HttpClient was destroyed while the request was in flight
         Network,  // any other socket error (network unreachable, ...)
+        // The egress proxy itself failed: down, refused our credentials, or answered its
+        // handshake with an error. (The proxy failing to reach the upstream keeps the kind the
+        // direct connection would have had: ConnectionRefused, HostNotFound, Network.)
+        Proxy,
     };
     Q_ENUM(Failure)
 
@@ -76,7 +80,7 @@ private:
     QByteArray m_method;
     QUrl m_url;
     QByteArray m_wire; // the whole request as written, kept for the one stale-connection retry
-    QString m_key;     // pool key: scheme, host, port
+    QString m_key;     // pool key: scheme, host, port, egress proxy
     bool m_head = false;
     bool m_queued = false;
     bool m_retried = false;
