@@ -5,6 +5,7 @@
 #include "relay/openairelay.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
+#include "upstream/quirks.h"
 
 #include <QJsonDocument>
 
@@ -36,20 +37,17 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
         rebuild = [original = *body, t = target.value(), router = &m_runtime.router(),
                    catalog = &m_runtime.catalog()](const Upstream &u) {
             const QString model = router->modelFor(t, u);
-            const ModelInfo *info = catalog->find(model);
             return QJsonDocument(
                        prepareChatBody(original,
-                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
-                                                          u.qwenQuirks}))
+                                       ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
                 .toJson(QJsonDocument::Compact);
         };
-    const ModelInfo *info = m_runtime.catalog().find(target->model);
     bool changed = true;
-    const QJsonObject upstreamBody =
-        prepareChatBody(std::move(*body),
-                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream().qwenQuirks},
-                        &changed);
+    const QJsonObject upstreamBody = prepareChatBody(
+        std::move(*body),
+        ChatPrepareOptions{target->model,
+                           quirksFor(target->upstream(), target->model, &m_runtime.catalog())},
+        &changed);
     // Unchanged: the client's own bytes go upstream, as a byte-forwarding proxy would send them.
     QByteArray wire =
         changed ? QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact) : std::move(req.body);

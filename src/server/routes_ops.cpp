@@ -116,7 +116,8 @@ void ApiRoutes::openAIModels(http::HttpRequest &, http::ResponseWriter *w)
                                 {u"display_name"_s, id},
                                 {u"created_at"_s, u"2025-08-08T00:00:00Z"_s}});
     };
-    for (const auto &m : m_runtime.catalog().models()) {
+    const bool oauth = !m_runtime.router().usesApiKeyUpstream();
+    for (const auto &m : m_runtime.catalog().advertised(oauth)) {
         add(m.id);
         for (const auto &a : m.aliases)
             add(a);
@@ -133,7 +134,7 @@ void ApiRoutes::anthropicModels(http::HttpRequest &, http::ResponseWriter *w)
         {u"claude-3-5-haiku-latest"_s, u"Claude Haiku 3.5 (Qwen)"_s},
     };
     QJsonArray data;
-    for (const auto &m : m_runtime.catalog().models())
+    for (const auto &m : m_runtime.catalog().advertised(!m_runtime.router().usesApiKeyUpstream()))
         data.append(QJsonObject{{u"type"_s, u"model"_s},
                                 {u"id"_s, m.id},
                                 {u"display_name"_s, m.id},

@@ -482,7 +482,8 @@ void AccountPool::reportFailure(const QString &accountId, const Error &error)
                 u"account %1 needs a new login: %2"_s.arg(a.spec.id, a.reason), now);
         break;
     case ErrorClass::Auth:
-    case ErrorClass::Transient: {
+    case ErrorClass::Transient:
+    case ErrorClass::Blocked: {
         ++a.consecutiveFailures;
         if (retryAt > now) {
             cool(a, retryAt,

@@ -2,6 +2,7 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "upstream/quirks.h"
 
 #include <QTimer>
 
@@ -41,9 +42,10 @@ void PooledCall::attempt()
         return;
     ++m_attempts;
     // The body depends only on the kind of upstream: prepare it again only when that changes.
-    if (m_body.isEmpty() || m_bodyQuirks != m_lease.upstream.qwenQuirks) {
+    const int profile = int(profileOf(m_lease.upstream));
+    if (m_body.isEmpty() || m_bodyProfile != profile) {
         m_body = m_bodyFor(m_lease.upstream);
-        m_bodyQuirks = m_lease.upstream.qwenQuirks;
+        m_bodyProfile = profile;
     }
     if (m_call)
         deleteAfterPass(m_call); // settled already; we may be inside its signal

@@ -68,7 +68,7 @@ private:
     bool m_started = false;
     bool m_done = false;
     QByteArray m_body;
-    bool m_bodyQuirks = false;
+    int m_bodyProfile = -1; // UpstreamProfile the body was prepared for
 };
 
 } // namespace qp

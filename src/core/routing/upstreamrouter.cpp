@@ -87,7 +87,7 @@ QString UpstreamRouter::modelFor(const RouteTarget &t, const Upstream &upstream)
 {
     if (t.smallModelRoute && !m_haikuModel.isEmpty())
         return m_haikuModel;
-    return m_catalog.resolve(t.clientModel, t.hasImages, upstream.passThroughUnknownModels).model;
+    return m_catalog.resolve(t.clientModel, t.hasImages, upstream).model;
 }
 
 Result<RouteTarget> UpstreamRouter::route(const QString &clientModel, bool hasImages,
@@ -114,8 +114,7 @@ Result<RouteTarget> UpstreamRouter::route(const QString &clientModel, bool hasIm
         t.mappingNote = u"HAIKU_MODEL_NAME"_s;
         return t;
     }
-    const auto r =
-        m_catalog.resolve(clientModel, hasImages, t.lease.upstream.passThroughUnknownModels);
+    const auto r = m_catalog.resolve(clientModel, hasImages, t.lease.upstream);
     t.model = r.model;
     t.mappingNote = r.rule;
     return t;

@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "upstream/errorclass.h"
+#include "upstream/quirks.h"
 
 using namespace Qt::StringLiterals;
 
@@ -30,10 +31,10 @@ RelayBase::~RelayBase() = default;
 void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool stream)
 {
     m_stream = stream;
-    const bool firstQuirks = m_target.lease.upstream.qwenQuirks;
-    auto forUpstream = [first = std::move(firstBody), firstQuirks,
+    const UpstreamProfile firstProfile = profileOf(m_target.lease.upstream);
+    auto forUpstream = [first = std::move(firstBody), firstProfile,
                         rebuild = std::move(bodyFor)](const Upstream &u) {
-        return u.qwenQuirks == firstQuirks || !rebuild ? first : rebuild(u);
+        return profileOf(u) == firstProfile || !rebuild ? first : rebuild(u);
     };
     m_call = new PooledCall(m_target.pooled ? m_ctx.pool : nullptr, m_ctx.client, m_ctx.tokens,
                             m_ctx.callConfig, m_target.pick, m_target.lease, std::move(forUpstream),
