@@ -42,6 +42,7 @@ int httpStatusFor(const Error &e, Dialect d)
         return 429;
     case K::UpstreamUnavailable:
     case K::UpstreamError:
+    case K::UpstreamBlocked:
         return 502;
     case K::UpstreamTimeout:
         return 504;
@@ -58,14 +59,22 @@ int httpStatusFor(const Error &e, Dialect d)
 QString anthropicErrorType(int status)
 {
     switch (status) {
-    case 400: return u"invalid_request_error"_s;
-    case 401: return u"authentication_error"_s;
-    case 403: return u"permission_error"_s;
-    case 404: return u"not_found_error"_s;
-    case 409: return u"invalid_request_error"_s;
-    case 413: return u"request_too_large"_s;
-    case 429: return u"rate_limit_error"_s;
-    case 529: return u"overloaded_error"_s;
+    case 400:
+        return u"invalid_request_error"_s;
+    case 401:
+        return u"authentication_error"_s;
+    case 403:
+        return u"permission_error"_s;
+    case 404:
+        return u"not_found_error"_s;
+    case 409:
+        return u"invalid_request_error"_s;
+    case 413:
+        return u"request_too_large"_s;
+    case 429:
+        return u"rate_limit_error"_s;
+    case 529:
+        return u"overloaded_error"_s;
     default:
         return status >= 400 && status < 500 ? u"invalid_request_error"_s : u"api_error"_s;
     }
@@ -76,15 +85,24 @@ static QString openAIErrorType(const Error &e, int status)
     if (e.kind == Error::Kind::Quota)
         return u"insufficient_quota"_s;
     switch (status) {
-    case 400: return u"invalid_request_error"_s;
-    case 401: return u"authentication_error"_s;
-    case 403: return u"permission_error"_s;
-    case 404: return u"not_found_error"_s;
-    case 405: return u"invalid_request_error"_s;
-    case 413: return u"invalid_request_error"_s;
-    case 429: return u"rate_limit_exceeded"_s;
-    case 504: return u"timeout_error"_s;
-    default: return status >= 500 ? u"api_error"_s : u"invalid_request_error"_s;
+    case 400:
+        return u"invalid_request_error"_s;
+    case 401:
+        return u"authentication_error"_s;
+    case 403:
+        return u"permission_error"_s;
+    case 404:
+        return u"not_found_error"_s;
+    case 405:
+        return u"invalid_request_error"_s;
+    case 413:
+        return u"invalid_request_error"_s;
+    case 429:
+        return u"rate_limit_exceeded"_s;
+    case 504:
+        return u"timeout_error"_s;
+    default:
+        return status >= 500 ? u"api_error"_s : u"invalid_request_error"_s;
     }
 }
 
@@ -119,12 +137,24 @@ void sendStatusError(http::ResponseWriter *writer, int status, const QString &me
 {
     Error e;
     switch (status) {
-    case 401: e.kind = Error::Kind::Unauthenticated; break;
-    case 403: e.kind = Error::Kind::Forbidden; break;
-    case 404: e.kind = Error::Kind::NotFound; break;
-    case 405: e.kind = Error::Kind::MethodNotAllowed; break;
-    case 413: e.kind = Error::Kind::PayloadTooLarge; break;
-    default: e.kind = status >= 500 ? Error::Kind::Internal : Error::Kind::InvalidRequest; break;
+    case 401:
+        e.kind = Error::Kind::Unauthenticated;
+        break;
+    case 403:
+        e.kind = Error::Kind::Forbidden;
+        break;
+    case 404:
+        e.kind = Error::Kind::NotFound;
+        break;
+    case 405:
+        e.kind = Error::Kind::MethodNotAllowed;
+        break;
+    case 413:
+        e.kind = Error::Kind::PayloadTooLarge;
+        break;
+    default:
+        e.kind = status >= 500 ? Error::Kind::Internal : Error::Kind::InvalidRequest;
+        break;
     }
     e.message = message;
     QJsonObject body = errorBody(e, d);

@@ -8,6 +8,7 @@
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
 #include "tokenizer/tokencount.h"
+#include "upstream/quirks.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -60,18 +61,14 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     PooledCall::BodyFor rebuild = [translatedBody = translated.value(),
                                    catalog = &m_runtime.catalog()](const Upstream &u,
                                                                    const QString &model) {
-        const ModelInfo *info = catalog->find(model);
-        return QJsonDocument(
-                   prepareChatBody(
-                       translatedBody,
-                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0, u.qwenQuirks}))
+        return QJsonDocument(prepareChatBody(translatedBody,
+                                             ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
             .toJson(QJsonDocument::Compact);
     };
-    const ModelInfo *info = m_runtime.catalog().find(target->model);
-    const QJsonObject upstreamBody =
-        prepareChatBody(std::move(translated.value()),
-                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream().qwenQuirks});
+    const QJsonObject upstreamBody = prepareChatBody(
+        std::move(translated.value()),
+        ChatPrepareOptions{target->model,
+                           quirksFor(target->upstream(), target->model, &m_runtime.catalog())});
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
     countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });

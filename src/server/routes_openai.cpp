@@ -5,6 +5,7 @@
 #include "relay/openairelay.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
+#include "upstream/quirks.h"
 
 #include <QJsonDocument>
 
@@ -33,20 +34,16 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
     // Another kind of upstream after a rotation gets a body prepared for it.
     PooledCall::BodyFor rebuild = [original = *body, catalog = &m_runtime.catalog()](
                                       const Upstream &u, const QString &model) {
-        const ModelInfo *info = catalog->find(model);
         return QJsonDocument(
-                   prepareChatBody(
-                       original,
-                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0, u.qwenQuirks}))
+                   prepareChatBody(original, ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
             .toJson(QJsonDocument::Compact);
     };
-    const ModelInfo *info = m_runtime.catalog().find(target->model);
     bool changed = true;
-    const QJsonObject upstreamBody =
-        prepareChatBody(std::move(*body),
-                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream().qwenQuirks},
-                        &changed);
+    const QJsonObject upstreamBody = prepareChatBody(
+        std::move(*body),
+        ChatPrepareOptions{target->model,
+                           quirksFor(target->upstream(), target->model, &m_runtime.catalog())},
+        &changed);
     // Unchanged: the client's own bytes go upstream, as a byte-forwarding proxy would send them.
     QByteArray wire =
         changed ? QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact) : std::move(req.body);

@@ -121,7 +121,7 @@ void ApiRoutes::openAIModels(http::HttpRequest &, http::ResponseWriter *w)
     for (const QString &id : routed)
         add(id);
     if (routed.isEmpty())
-        for (const auto &m : m_runtime.catalog().models()) {
+        for (const auto &m : m_runtime.catalog().advertised(true)) {
             add(m.id);
             for (const auto &a : m.aliases)
                 add(a);
@@ -140,7 +140,7 @@ void ApiRoutes::anthropicModels(http::HttpRequest &, http::ResponseWriter *w)
     QJsonArray data;
     QStringList ids = m_runtime.router().advertisedModels(true);
     if (ids.isEmpty())
-        for (const auto &m : m_runtime.catalog().models())
+        for (const auto &m : m_runtime.catalog().advertised(true))
             ids.append(m.id);
     for (const QString &id : std::as_const(ids))
         data.append(QJsonObject{{u"type"_s, u"model"_s},

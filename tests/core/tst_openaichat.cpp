@@ -1,6 +1,7 @@
 // prepareChatBody reports whether the upstream body differs from the client's; when it does not,
 // the relay forwards the client's own bytes, so a wrong "unchanged" would lose an edit.
 #include "protocol/openaichat.h"
+#include "upstream/upstream.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -79,8 +80,12 @@ void TestOpenAIChat::changedFlag()
     const QJsonObject in = QJsonDocument::fromJson(client).object();
     QVERIFY(!in.isEmpty());
     bool touched = !changed;
+    Upstream u;
+    u.auth = qwen ? Upstream::Auth::QwenOAuth : Upstream::Auth::ApiKey;
+    QuirkSet q = quirksFor(u, u"qwen3-coder-plus"_s);
+    q.maxTokensCap = 65536;
     const QJsonObject out =
-        prepareChatBody(in, ChatPrepareOptions{u"qwen3-coder-plus"_s, 65536, qwen}, &touched);
+        prepareChatBody(in, ChatPrepareOptions{u"qwen3-coder-plus"_s, q}, &touched);
     QCOMPARE(touched, changed);
     QCOMPARE(QJsonDocument(out).toJson(QJsonDocument::Compact),
              QJsonDocument::fromJson(expected).toJson(QJsonDocument::Compact));

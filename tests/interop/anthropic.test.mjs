@@ -66,9 +66,9 @@ describe('anthropic SDK through qwen-proxy', () => {
     assert.equal(textOf(sent.messages.at(-1).content), 'Hello!');
   });
 
-  test('messages.stream(...).finalMessage() for text, haiku mapped to the flash model', async () => {
+  test('messages.stream(...).finalMessage() for text, haiku mapped to DEFAULT_MODEL', async () => {
     ctx.upstream.enqueue({
-      sse: textStream({ model: 'qwen3-coder-flash', pieces: ['Roses ', 'are ', 'red.'], prompt: 12, out: 6 }),
+      sse: textStream({ model: 'qwen3-coder-plus', pieces: ['Roses ', 'are ', 'red.'], prompt: 12, out: 6 }),
     });
     const stream = ctx.client.messages.stream({
       model: HAIKU,
@@ -89,7 +89,7 @@ describe('anthropic SDK through qwen-proxy', () => {
     assert.equal(msg.usage.output_tokens, 6);
 
     const sent = lastChatRequest(ctx.upstream).body;
-    assert.equal(sent.model, 'qwen3-coder-flash', 'haiku names map to the flash model');
+    assert.equal(sent.model, 'qwen3-coder-plus', 'haiku names map to DEFAULT_MODEL (no plan serves a flash coder)');
     assert.equal(sent.stream, true);
     assert.equal(sent.stream_options?.include_usage, true);
   });

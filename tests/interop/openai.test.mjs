@@ -227,7 +227,8 @@ describe('openai SDK through qwen-proxy', () => {
       ids.push(m.id);
     }
     assert.ok(ids.includes('qwen3-coder-plus'), ids.join(', '));
-    assert.ok(ids.includes('qwen3-coder-flash'), ids.join(', '));
+    // An API-key upstream: the plans' models, never the OAuth tier's aliases.
+    assert.ok(!ids.includes('coder-model'), ids.join(', '));
     assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.join(', ')}`);
   });
 });

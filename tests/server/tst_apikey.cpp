@@ -133,7 +133,7 @@ private Q_SLOTS:
             << u"claude-sonnet-4-5-20250929"_s << u"my-default"_s;
         QTest::newRow("claude opus -> DEFAULT_MODEL") << u"claude-opus-4-1"_s << u"my-default"_s;
         QTest::newRow("haiku without HAIKU settings")
-            << u"claude-3-5-haiku-20241022"_s << u"qwen3-coder-flash"_s;
+            << u"claude-3-5-haiku-20241022"_s << u"my-default"_s; // no plan serves coder-flash
     }
     void modelMapping()
     {

@@ -13,31 +13,32 @@ struct Error {
     // The kind is set once, where an answer is parsed; upstream/errorclass.h derives from it what
     // the account pool does (rotate on quota, park on discontinued, retry transient, ...).
     enum class Kind {
-        InvalidRequest,   // the client sent something we or the upstream cannot accept (400)
-        Unauthenticated,  // client credentials missing or wrong (401)
-        Forbidden,        // 403
-        NotFound,         // 404
-        MethodNotAllowed, // 405
-        Conflict,         // the request names something that exists but cannot serve now (409)
-        PayloadTooLarge,  // 413
-        UpstreamAuth,     // upstream rejected our credentials (401/403 from upstream)
-        NeedsLogin,       // refresh token dead: the user must log in again
-        Discontinued,     // the Qwen OAuth free tier answer (discontinued 2026-04-15)
-        Quota,            // hard quota exhausted (429 insufficient_quota)
-        RateLimited,      // transient throttling (429)
+        InvalidRequest,      // the client sent something we or the upstream cannot accept (400)
+        Unauthenticated,     // client credentials missing or wrong (401)
+        Forbidden,           // 403
+        NotFound,            // 404
+        MethodNotAllowed,    // 405
+        Conflict,            // the request names something that exists but cannot serve now (409)
+        PayloadTooLarge,     // 413
+        UpstreamAuth,        // upstream rejected our credentials (401/403 from upstream)
+        NeedsLogin,          // refresh token dead: the user must log in again
+        Discontinued,        // the Qwen OAuth free tier answer (discontinued 2026-04-15)
+        Quota,               // hard quota exhausted (429 insufficient_quota)
+        RateLimited,         // transient throttling (429)
         UpstreamUnavailable, // connection refused / reset / DNS (502)
-        UpstreamTimeout,  // connect, first-byte, idle or total timeout (504)
-        UpstreamError,    // upstream 5xx or a malformed upstream answer (502)
-        Overloaded,       // 529
-        NoUpstream,       // no account / upstream configured (503)
-        Internal,         // our bug (500)
+        UpstreamTimeout,     // connect, first-byte, idle or total timeout (504)
+        UpstreamError,       // upstream 5xx or a malformed upstream answer (502)
+        UpstreamBlocked,     // an HTML page instead of JSON: a firewall / WAF / captcha (502)
+        Overloaded,          // 529
+        NoUpstream,          // no account / upstream configured (503)
+        Internal,            // our bug (500)
     };
 
     Kind kind = Kind::Internal;
     QString message;
-    int upstreamStatus = 0;              // status the upstream answered, 0 if none
+    int upstreamStatus = 0;               // status the upstream answered, 0 if none
     std::optional<int> retryAfterSeconds; // from Retry-After when the upstream gave one
-    QString code;                         // upstream error code when known (e.g. insufficient_quota)
+    QString code; // upstream error code when known (e.g. insufficient_quota)
     QString param;
 
     static Error make(Kind k, QString msg)
@@ -50,8 +51,8 @@ struct Error {
 };
 
 // Minimal expected<T, Error>: std::expected is C++23 and g++ 12 runs us in C++20.
-template <typename T>
-class Result {
+template <typename T> class Result
+{
 public:
     Result(T value) : m_v(std::move(value)) {}
     Result(Error error) : m_v(std::move(error)) {}

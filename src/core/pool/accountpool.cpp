@@ -494,7 +494,8 @@ void AccountPool::reportFailure(const QString &accountId, const Error &error)
                 u"account %1 needs a new login: %2"_s.arg(a.spec.id, a.reason), now);
         break;
     case ErrorClass::Auth:
-    case ErrorClass::Transient: {
+    case ErrorClass::Transient:
+    case ErrorClass::Blocked: {
         ++a.consecutiveFailures;
         if (retryAt > now) {
             cool(a, retryAt,
@@ -581,6 +582,13 @@ void AccountPool::publish(PoolEvent::Type type, const QString &id, const QString
 {
     qCInfo(lcPool).noquote() << poolEventName(type) << message;
     emit event(PoolEvent{type, id, message, now, cause});
+}
+
+std::optional<Upstream> AccountPool::leasePreview(const QString &id) const
+{
+    if (Account *a = find(id))
+        return a->spec.upstream;
+    return std::nullopt;
 }
 
 void AccountPool::setUserState(const QString &id, AccountState state, const QString &reason)

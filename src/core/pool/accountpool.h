@@ -123,6 +123,8 @@ public:
     void setUserState(const QString &id, AccountState state, const QString &reason = {});
 
     QList<AccountSnapshot> snapshot() const;
+    // The upstream an account's lease would carry (no pick, nothing counted).
+    std::optional<Upstream> leasePreview(const QString &id) const;
     std::optional<AccountSnapshot> snapshot(const QString &id) const;
 
 signals:

@@ -2,6 +2,7 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "upstream/quirks.h"
 
 #include <QTimer>
 
@@ -43,8 +44,7 @@ void PooledCall::attempt()
     // The body depends only on the kind of upstream and the model: prepare it again only when
     // those change.
     const Upstream &u = m_lease.upstream;
-    const QString key = QString::number(int(u.api)) + QString::number(int(u.qwenQuirks)) +
-                        QString::number(int(u.strictFields)) + m_model;
+    const QString key = QString::number(int(u.api)) + QString::number(int(profileOf(u))) + m_model;
     if (m_body.isEmpty() || m_bodyKey != key) {
         m_body = m_bodyFor(u, m_model);
         m_bodyKey = key;

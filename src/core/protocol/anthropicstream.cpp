@@ -251,6 +251,26 @@ void StreamTranslator::handleToolDelta(QByteArray &out, const QJsonObject &tc)
     auto it = std::find_if(m_pending.begin(), m_pending.end(),
                            [index](const PendingTool &p) { return p.index == index; });
     if (it != m_pending.end()) {
+        if (!args.isEmpty() && args.trimmed().startsWith(u'{') && !isBlank(it->arguments) &&
+            isReadyJson(it->arguments)) {
+            // The call is complete and a whole object comes for its index: the same call
+            // replayed in full (ignore it), or a new call reusing the index with its arguments
+            // in one piece.
+            QJsonParseError err{};
+            const QJsonDocument again = QJsonDocument::fromJson(args.toUtf8(), &err);
+            const bool replay = (!id.isEmpty() && id == it->id) ||
+                                (id.isEmpty() && err.error == QJsonParseError::NoError &&
+                                 again == QJsonDocument::fromJson(it->arguments.toUtf8()));
+            if (replay) {
+                qCDebug(lcAnthropicXlate) << "ignoring replayed tool call for index" << index;
+                return;
+            }
+            if (id.isEmpty() && !name.isEmpty()) {
+                flushAllTools(out);
+                m_pending.push_back(PendingTool{index, id, name, args});
+                return;
+            }
+        }
         if (id.isEmpty() || it->id.isEmpty() || id == it->id) {
             if (it->id.isEmpty())
                 it->id = id;
@@ -261,7 +281,7 @@ void StreamTranslator::handleToolDelta(QByteArray &out, const QJsonObject &tc)
         }
         // A new id on an index still in use: the earlier call is complete (index reuse).
         flushAllTools(out);
-    } else if (id.isEmpty() && m_completedIndexes.contains(index)) {
+    } else if (id.isEmpty() && name.isEmpty() && m_completedIndexes.contains(index)) {
         qCDebug(lcAnthropicXlate) << "ignoring late delta for completed tool call index" << index;
         return;
     } else {
@@ -454,11 +474,10 @@ QByteArray StreamTranslator::fail(const Error &error)
     m_pending.clear();
     m_contentBuf.clear();
     closeOpenBlock(out);
-    emitEvent(
-        out, "error"_L1,
-        QJsonObject{{"type"_L1, "error"_L1},
-                    {"error"_L1, QJsonObject{{"type"_L1, errorTypeFor(error)},
-                                             {"message"_L1, error.message}}}});
+    emitEvent(out, "error"_L1,
+              QJsonObject{{"type"_L1, "error"_L1},
+                          {"error"_L1, QJsonObject{{"type"_L1, errorTypeFor(error)},
+                                                   {"message"_L1, error.message}}}});
     m_done = true;
     m_error = error;
     return out;

@@ -87,6 +87,7 @@ bool chatRequestHasImages(const QJsonObject &body)
 QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool *changed)
 {
     bool touched = false;
+    const QuirkSet &q = o.quirks;
     const auto set = [&](const QString &key, const QJsonValue &v) {
         const auto it = body.constFind(key);
         if (it != body.constEnd() && it.value() == v)
@@ -102,11 +103,11 @@ QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool 
         touched = true;
     };
     set(u"model"_s, o.upstreamModel);
-    if (o.maxTokensCap > 0) {
+    if (q.has(Quirk::MaxTokensCap) && q.maxTokensCap > 0) {
         for (const QString &key : {u"max_tokens"_s, u"max_completion_tokens"_s}) {
             const QJsonValue v = body.value(key);
-            if (v.isDouble() && v.toDouble() > double(o.maxTokensCap))
-                set(key, double(o.maxTokensCap));
+            if (v.isDouble() && v.toDouble() > double(q.maxTokensCap))
+                set(key, double(q.maxTokensCap));
         }
     }
     if (body.value(u"stream"_s).toBool()) {
@@ -120,33 +121,49 @@ QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool 
     } else {
         drop(u"stream_options"_s);
     }
-    // Some providers reject an empty tools array; qwen-code never sends one either.
-    if (body.contains(u"tools"_s) && body.value(u"tools"_s).toArray().isEmpty()) {
+    if (q.has(Quirk::NoEmptyTools) && body.contains(u"tools"_s) &&
+        body.value(u"tools"_s).toArray().isEmpty()) {
         drop(u"tools"_s);
         drop(u"tool_choice"_s);
         drop(u"parallel_tool_calls"_s);
     }
-    if (o.qwenQuirks) {
+    if (q.has(Quirk::ReasoningEffortToThinking) && !body.contains(u"enable_thinking"_s)) {
         // reasoning.effort -> Qwen's thinking switch, as the seed maps it (§B.4), unless the
-        // client already said it explicitly.
+        // client already said it explicitly. reasoning_effort (OpenAI's spelling) only turns it
+        // off: "low" on a model that cannot think must not become enable_thinking:true.
         const QString effort = body.value(u"reasoning"_s).toObject().value(u"effort"_s).toString();
-        if (!effort.isEmpty() && !body.contains(u"enable_thinking"_s)) {
-            if (effort == u"none") {
-                set(u"enable_thinking"_s, false);
-            } else {
-                set(u"enable_thinking"_s, true);
-                if (effort == u"low" || effort == u"minimal")
-                    set(u"thinking_budget"_s, 1024);
-                else if (effort == u"medium")
-                    set(u"thinking_budget"_s, 8192);
-            }
+        if (body.value(u"reasoning_effort"_s).toString() == u"none" || effort == u"none") {
+            set(u"enable_thinking"_s, false);
+        } else if (!effort.isEmpty()) {
+            set(u"enable_thinking"_s, true);
+            if (effort == u"low" || effort == u"minimal")
+                set(u"thinking_budget"_s, 1024);
+            else if (effort == u"medium")
+                set(u"thinking_budget"_s, 8192);
         }
-    } else {
-        // Only standard OpenAI chat fields go to other upstreams (issue 9 §1).
-        for (const QString &key :
-             {u"enable_thinking"_s, u"thinking_budget"_s, u"repetition_penalty"_s,
-              u"vl_high_resolution_images"_s, u"preserve_thinking"_s})
+    }
+    if (q.has(Quirk::ThinkingOffForForcedTools) && body.contains(u"tools"_s)) {
+        // A thinking model refuses a forced tool call while it thinks: keep the forced call (what
+        // the client asked for) and turn thinking off (docs/quirks.md).
+        const QJsonValue choice = body.value(u"tool_choice"_s);
+        const bool forced = choice.toString() == u"required" ||
+                            (choice.isObject() && choice.toObject().contains(u"function"_s));
+        if (forced && body.value(u"enable_thinking"_s) != QJsonValue(false)) {
+            set(u"enable_thinking"_s, false);
+            drop(u"thinking_budget"_s);
+        }
+    }
+    if (!q.has(Quirk::QwenOnlyFields)) {
+        // Only standard fields go to other upstreams (issue 9 §1).
+        for (const QString &key : qwenOnlyChatFields())
             drop(key);
+    }
+    if (q.has(Quirk::StandardFieldsOnly)) {
+        const QList<QString> &allowed = standardChatFields();
+        const QStringList keys = body.keys();
+        for (const QString &key : keys)
+            if (!allowed.contains(key))
+                drop(key);
     }
     if (changed)
         *changed = touched;

@@ -4,6 +4,7 @@
 // requested when streaming, and fields the upstream kind cannot take removed.
 
 #include "common/error.h"
+#include "upstream/quirks.h"
 
 #include <QJsonObject>
 
@@ -11,8 +12,7 @@ namespace qp {
 
 struct ChatPrepareOptions {
     QString upstreamModel;
-    qint64 maxTokensCap = 0; // 0: unknown model, no clamp
-    bool qwenQuirks = false; // Qwen accepts enable_thinking & co; others get standard fields only
+    QuirkSet quirks; // quirksFor(upstream, upstreamModel, catalog): what this upstream needs
 };
 
 // Structural validation of a client's OpenAI chat request, before anything is sent.

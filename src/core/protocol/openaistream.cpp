@@ -1,5 +1,7 @@
 #include "protocol/openaistream.h"
 
+#include "logging/logging.h"
+#include "protocol/jsonrepair.h"
 #include "upstream/upstreamerror.h"
 
 #include <QJsonArray>
@@ -72,34 +74,22 @@ QByteArray OpenAIStreamNormalizer::chunkWith(const QJsonObject &templ, const QJs
     return compact(c);
 }
 
-OpenAIStreamNormalizer::Call *OpenAIStreamNormalizer::callFor(const QJsonObject &tc)
+QByteArray OpenAIStreamNormalizer::argsChunk(const Call &c, const QString &args) const
 {
-    const QString id = tc.value(u"id"_s).toString();
-    const bool hasIndex = tc.contains(u"index"_s);
-    const int index = tc.value(u"index"_s).toInt(0);
-    if (!id.isEmpty() && m_byId.contains(id)) {
-        // Known id: continuation or a replayed chunk, whatever index it claims.
-        m_lastCall = m_byId.value(id);
-        return &m_calls[m_lastCall];
-    }
-    if (hasIndex && m_byUpstreamIndex.contains(index)) {
-        const int pos = m_byUpstreamIndex.value(index);
-        Call &c = m_calls[pos];
-        // Index reuse: a different id on a taken index is a new call (seen from Qwen).
-        if (id.isEmpty() || c.id.isEmpty() || c.id == id) {
-            if (c.id.isEmpty() && !id.isEmpty()) {
-                c.id = id;
-                m_byId.insert(id, pos);
-            }
-            m_lastCall = pos;
-            return &c;
-        }
-    } else if (!hasIndex && id.isEmpty() && m_lastCall >= 0) {
-        return &m_calls[m_lastCall]; // neither index nor id: continues the last call
-    }
+    return chunkWith(
+        m_template,
+        QJsonObject{{u"tool_calls"_s, QJsonArray{QJsonObject{
+                                          {u"index"_s, c.outIndex},
+                                          {u"function"_s, QJsonObject{{u"arguments"_s, args}}}}}}},
+        QJsonValue::Null);
+}
+
+OpenAIStreamNormalizer::Call *OpenAIStreamNormalizer::newCall(const QString &id, int index)
+{
     Call c;
     c.outIndex = int(m_calls.size());
     c.id = id;
+    c.idFromUpstream = !id.isEmpty();
     m_calls.append(c);
     const int pos = int(m_calls.size()) - 1;
     m_byUpstreamIndex.insert(index, pos);
@@ -109,21 +99,118 @@ OpenAIStreamNormalizer::Call *OpenAIStreamNormalizer::callFor(const QJsonObject 
     return &m_calls[pos];
 }
 
-void OpenAIStreamNormalizer::handleToolCalls(const QJsonObject &chunk, const QJsonArray &toolCalls,
-                                             QList<QByteArray> &out)
+OpenAIStreamNormalizer::Call *OpenAIStreamNormalizer::callFor(const QJsonObject &tc,
+                                                              const QString &name)
+{
+    const QString id = tc.value(u"id"_s).toString();
+    const bool hasIndex = tc.value(u"index"_s).isDouble();
+    const int index = tc.value(u"index"_s).toInt(0);
+    if (!id.isEmpty() && m_byId.contains(id)) {
+        // Known id: a continuation, or the whole call replayed, whatever index it claims.
+        m_lastCall = m_byId.value(id);
+        return &m_calls[m_lastCall];
+    }
+    int pos = -1;
+    if (hasIndex && m_byUpstreamIndex.contains(index))
+        pos = m_byUpstreamIndex.value(index);
+    else if (!hasIndex && m_lastCall >= 0)
+        pos = m_lastCall; // no index: continues the last call
+    if (pos >= 0) {
+        Call &c = m_calls[pos];
+        if (id.isEmpty()) {
+            // A name on a finished call's index starts a new call (index reuse); without one it
+            // is a late fragment or a replay of that call.
+            if (c.done && !name.isEmpty())
+                return newCall(id, index);
+            m_lastCall = pos;
+            return &c;
+        }
+        if (!c.idFromUpstream && !c.done) {
+            // The id after the name or the arguments: the call keeps the id the client already
+            // has (if any), and the upstream's id finds it from now on.
+            if (c.id.isEmpty())
+                c.id = id;
+            c.idFromUpstream = true;
+            m_byId.insert(id, pos);
+            m_lastCall = pos;
+            return &c;
+        }
+        // Index reuse: a different id on a taken index is a new call (seen from Qwen).
+    }
+    return newCall(id, index);
+}
+
+void OpenAIStreamNormalizer::appendArgs(Call &c, const QString &args)
+{
+    if (args.isEmpty())
+        return;
+    if (c.done || c.closed) {
+        // After a complete object nothing may follow: the call replayed in full after its
+        // fragments (it must not reach the client twice), or trailing noise. A replay of a call
+        // whose fragments did not parse replaces them (the upstream's own whole version).
+        if (!c.done) {
+            QJsonParseError err{};
+            const QJsonDocument doc = QJsonDocument::fromJson(args.toUtf8(), &err);
+            if (err.error == QJsonParseError::NoError && doc.isObject())
+                c.args = args;
+        }
+        return;
+    }
+    c.args += args;
+    for (const QChar ch : args) {
+        const char16_t u = ch.unicode();
+        if (c.inString) {
+            if (c.escape)
+                c.escape = false;
+            else if (u == u'\\')
+                c.escape = true;
+            else if (u == u'"')
+                c.inString = false;
+            continue;
+        }
+        if (u == u'"') {
+            c.inString = true;
+        } else if (u == u'{' || u == u'[') {
+            ++c.depth;
+            c.opened = true;
+        } else if (u == u'}' || u == u']') {
+            --c.depth;
+            if (c.opened && c.depth <= 0) {
+                c.closed = true;
+                break;
+            }
+        }
+    }
+}
+
+void OpenAIStreamNormalizer::tryComplete(Call &c, QList<QByteArray> &out)
+{
+    if (!c.announced || c.done || !c.closed)
+        return;
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(c.args.toUtf8(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return; // not JSON as it stands (qwen3-coder's single quotes): repaired at the finish
+    c.done = true;
+    out.append(argsChunk(c, c.args));
+}
+
+void OpenAIStreamNormalizer::handleToolCalls(const QJsonArray &toolCalls, QList<QByteArray> &out)
 {
     for (const auto &v : toolCalls) {
         const QJsonObject tc = v.toObject();
         const QJsonObject fn = tc.value(u"function"_s).toObject();
-        Call *c = callFor(tc);
         const QString name = fn.value(u"name"_s).toString();
-        const QString args = fn.value(u"arguments"_s).toString();
+        const QJsonValue argsV = fn.value(u"arguments"_s);
+        const QString args =
+            argsV.isObject()
+                ? QString::fromUtf8(QJsonDocument(argsV.toObject()).toJson(QJsonDocument::Compact))
+                : argsV.toString();
+        Call *c = callFor(tc, name);
         if (c->name.isEmpty() && !name.isEmpty())
             c->name = name;
-        if (!c->announced) {
-            c->pendingArgs += args;
-            if (c->name.isEmpty())
-                continue; // arguments before the name: hold them until it arrives
+        appendArgs(*c, args);
+        if (!c->announced && !c->name.isEmpty()) {
             if (c->id.isEmpty())
                 c->id = randomCallId();
             c->announced = true;
@@ -137,32 +224,9 @@ void OpenAIStreamNormalizer::handleToolCalls(const QJsonObject &chunk, const QJs
                                  {u"function"_s,
                                   QJsonObject{{u"name"_s, c->name}, {u"arguments"_s, u""_s}}}}}}},
                 QJsonValue::Null));
-            if (!c->pendingArgs.isEmpty()) {
-                c->anyArgs = true;
-                out.append(chunkWith(
-                    m_template,
-                    QJsonObject{
-                        {u"tool_calls"_s,
-                         QJsonArray{QJsonObject{
-                             {u"index"_s, c->outIndex},
-                             {u"function"_s, QJsonObject{{u"arguments"_s, c->pendingArgs}}}}}}},
-                    QJsonValue::Null));
-                c->pendingArgs.clear();
-            }
-            continue;
         }
-        if (args.isEmpty())
-            continue;
-        c->anyArgs = true;
-        out.append(chunkWith(
-            m_template,
-            QJsonObject{
-                {u"tool_calls"_s,
-                 QJsonArray{QJsonObject{{u"index"_s, c->outIndex},
-                                        {u"function"_s, QJsonObject{{u"arguments"_s, args}}}}}}},
-            QJsonValue::Null));
+        tryComplete(*c, out);
     }
-    Q_UNUSED(chunk);
 }
 
 OpenAIStreamNormalizer::Step OpenAIStreamNormalizer::onEvent(const QByteArray &data)
@@ -217,8 +281,17 @@ OpenAIStreamNormalizer::Step OpenAIStreamNormalizer::onEvent(const QByteArray &d
         step.error = classifyStreamError(delta.value(u"content"_s).toString(), QString());
         return step;
     }
-    if (m_finishSent)
-        return step; // duplicate finish chunks and anything after them
+    if (m_finishSent) {
+        // Duplicate finish chunks and anything after them; a usage riding on one still counts.
+        if (usageV.isObject() && m_forwardUsage) {
+            QJsonObject u = m_template;
+            u.insert(u"object"_s, u"chat.completion.chunk"_s);
+            u.insert(u"choices"_s, QJsonArray());
+            u.insert(u"usage"_s, usageV);
+            step.out.append(compact(u));
+        }
+        return step;
+    }
 
     const QJsonArray toolCalls = delta.value(u"tool_calls"_s).toArray();
     delta.remove(u"tool_calls"_s);
@@ -243,7 +316,7 @@ OpenAIStreamNormalizer::Step OpenAIStreamNormalizer::onEvent(const QByteArray &d
             out.remove(u"usage"_s);
         step.out.append(compact(out));
     }
-    handleToolCalls(chunk, toolCalls, step.out);
+    handleToolCalls(toolCalls, step.out);
 
     if (!finish.isEmpty()) {
         const auto tail = finishCalls();
@@ -269,21 +342,34 @@ QList<QByteArray> OpenAIStreamNormalizer::finishCalls()
 {
     QList<QByteArray> out;
     for (Call &c : m_calls) {
-        if (!c.announced && !c.name.isEmpty()) {
-            // unreachable: announced as soon as a name is known
+        if (c.done)
+            continue;
+        if (!c.announced) {
+            // Without a name the client cannot run anything; inventing one makes it fail later
+            // and less clearly.
+            qCWarning(lcRelay) << "dropping a streamed tool call that never received a name";
+            c.done = true;
             continue;
         }
-        if (c.announced && !c.anyArgs) {
-            // A no-argument tool: clients JSON.parse the arguments, "" would throw.
-            c.anyArgs = true;
-            out.append(chunkWith(
-                m_template,
-                QJsonObject{{u"tool_calls"_s,
-                             QJsonArray{QJsonObject{
-                                 {u"index"_s, c.outIndex},
-                                 {u"function"_s, QJsonObject{{u"arguments"_s, u"{}"_s}}}}}}},
-                QJsonValue::Null));
+        c.done = true;
+        QString args = c.args.trimmed();
+        if (args.isEmpty()) {
+            args = u"{}"_s; // a no-argument tool: clients JSON.parse the arguments, "" would throw
+        } else {
+            QJsonParseError err{};
+            const QJsonDocument doc = QJsonDocument::fromJson(args.toUtf8(), &err);
+            if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+                const auto repaired = repairJsonObject(args);
+                if (!repaired)
+                    qCWarning(lcRelay).noquote()
+                        << u"tool %1: arguments are not repairable JSON (%2 chars); sending {}"_s
+                               .arg(c.name)
+                               .arg(args.size());
+                args = QString::fromUtf8(
+                    QJsonDocument(repaired.value_or(QJsonObject())).toJson(QJsonDocument::Compact));
+            }
         }
+        out.append(argsChunk(c, args));
     }
     return out;
 }

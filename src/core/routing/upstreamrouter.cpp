@@ -207,7 +207,8 @@ QList<RouteStep> UpstreamRouter::stepsFor(const QString &clientModel, bool anthr
 }
 
 QString UpstreamRouter::modelFor(const ProviderEntry &p, const RouteStep &step,
-                                 const QString &clientModel, bool hasImages, QString *note) const
+                                 const QString &clientModel, bool hasImages,
+                                 const Upstream &upstream, QString *note) const
 {
     if (step.model == u"*")
         return clientModel;
@@ -217,12 +218,12 @@ QString UpstreamRouter::modelFor(const ProviderEntry &p, const RouteStep &step,
     }
     switch (p.mapping) {
     case ProviderEntry::Mapping::QwenOAuth: {
-        const auto r = m_catalog.resolve(clientModel, hasImages, false);
+        const auto r = m_catalog.resolve(clientModel, hasImages, upstream);
         *note = r.rule;
         return r.model;
     }
     case ProviderEntry::Mapping::Environment: {
-        const auto r = m_catalog.resolve(clientModel, hasImages, true);
+        const auto r = m_catalog.resolve(clientModel, hasImages, upstream);
         *note = r.rule;
         return r.model;
     }
@@ -232,7 +233,7 @@ QString UpstreamRouter::modelFor(const ProviderEntry &p, const RouteStep &step,
     // A stored provider: claude-* and anything the catalogue maps to the default get the
     // provider's default model; a mapped name the provider does not serve too; other names pass
     // through (the upstream may know models our lists do not).
-    const auto r = m_catalog.resolve(clientModel, false, true);
+    const auto r = m_catalog.resolve(clientModel, hasImages, upstream);
     const QString fallback = p.config.defaultModel();
     if (r.mapped && !fallback.isEmpty() &&
         (r.model == m_catalog.defaultModel() ||
@@ -252,12 +253,11 @@ QString UpstreamRouter::modelFor(const RouteTarget &t, const Upstream &upstream)
         return m_haikuModel;
     const ProviderEntry *p = provider(upstream.providerId);
     if (!p)
-        return m_catalog.resolve(t.clientModel, t.hasImages, upstream.passThroughUnknownModels)
-            .model;
+        return m_catalog.resolve(t.clientModel, t.hasImages, upstream).model;
     const RouteStep step = t.step < t.steps.size() ? t.steps.at(t.step) : RouteStep{};
     QString note;
     return modelFor(*p, step.provider == upstream.providerId ? step : RouteStep{}, t.clientModel,
-                    t.hasImages, &note);
+                    t.hasImages, upstream, &note);
 }
 
 std::optional<Error> UpstreamRouter::pickFrom(RouteTarget &t, std::optional<Error> last)
@@ -276,8 +276,8 @@ std::optional<Error> UpstreamRouter::pickFrom(RouteTarget &t, std::optional<Erro
         t.pick = p;
         t.lease = std::move(lease.value());
         t.pooled = true;
-        t.model =
-            modelFor(*provider(step.provider), step, t.clientModel, t.hasImages, &t.mappingNote);
+        t.model = modelFor(*provider(step.provider), step, t.clientModel, t.hasImages,
+                           t.lease.upstream, &t.mappingNote);
         return std::nullopt;
     }
     Error e = last ? *last
@@ -317,9 +317,9 @@ Result<RouteTarget> UpstreamRouter::route(const QString &clientModel, bool hasIm
         t.pooled = true;
         t.steps = {RouteStep{t.lease.provider, {}}};
         if (const ProviderEntry *p = provider(t.lease.provider))
-            t.model = modelFor(*p, {}, clientModel, hasImages, &t.mappingNote);
+            t.model = modelFor(*p, {}, clientModel, hasImages, t.lease.upstream, &t.mappingNote);
         else
-            t.model = m_catalog.resolve(clientModel, hasImages, true).model;
+            t.model = m_catalog.resolve(clientModel, hasImages, t.lease.upstream).model;
     } else {
         t.steps = stepsFor(clientModel, anthropicClient, &t.notes);
         if (t.steps.isEmpty() && t.notes.isEmpty())
@@ -352,10 +352,27 @@ QString UpstreamRouter::describeRoute(const QString &clientModel) const
     QStringList out;
     for (const RouteStep &s : stepsFor(clientModel, true, &notes)) {
         QString note;
+        const ProviderEntry &p = *provider(s.provider);
         out.append(s.provider + u':' +
-                   modelFor(*provider(s.provider), s, clientModel, false, &note));
+                   modelFor(p, s, clientModel, false, sampleUpstream(p), &note));
     }
     return out.join(u" | "_s);
+}
+
+Upstream UpstreamRouter::sampleUpstream(const ProviderEntry &p) const
+{
+    for (const AccountSnapshot &a : m_pool.snapshot())
+        if (a.provider == p.config.id)
+            if (auto spec = m_pool.leasePreview(a.id))
+                return *spec;
+    Upstream u;
+    u.providerId = p.config.id;
+    u.auth = p.mapping == ProviderEntry::Mapping::QwenOAuth ? Upstream::Auth::QwenOAuth
+                                                             : Upstream::Auth::ApiKey;
+    u.qwenQuirks = p.mapping == ProviderEntry::Mapping::QwenOAuth ||
+                   (p.config.presetInfo() && p.config.presetInfo()->qwenFlavour);
+    u.passThroughUnknownModels = p.mapping != ProviderEntry::Mapping::QwenOAuth;
+    return u;
 }
 
 QStringList UpstreamRouter::advertisedModels(bool anthropicClient) const
@@ -372,7 +389,8 @@ QStringList UpstreamRouter::advertisedModels(bool anthropicClient) const
         if (e.config.kind == ProviderKind::AnthropicCompatible && !anthropicClient)
             continue;
         if (e.mapping != ProviderEntry::Mapping::Stored) {
-            for (const ModelInfo &m : m_catalog.models()) {
+            for (const ModelInfo &m :
+                 m_catalog.advertised(e.mapping == ProviderEntry::Mapping::QwenOAuth)) {
                 add(m.id);
                 for (const QString &a : m.aliases)
                     add(a);

@@ -84,7 +84,9 @@ private:
     QList<RouteStep> stepsFor(const QString &clientModel, bool anthropicClient,
                               QStringList *notes) const;
     QString modelFor(const ProviderEntry &p, const RouteStep &step, const QString &clientModel,
-                     bool hasImages, QString *note) const;
+                     bool hasImages, const Upstream &upstream, QString *note) const;
+    // An upstream of this provider as the pool would lease it, for describing routes.
+    Upstream sampleUpstream(const ProviderEntry &p) const;
     // Picks an account of target `t.step` onward; fills lease and model.
     std::optional<Error> pickFrom(RouteTarget &t, std::optional<Error> last);
 

@@ -5,6 +5,7 @@
 #include "logging/logging.h"
 #include "upstream/httpclient.h"
 #include "upstream/httpclientrequest.h"
+#include "upstream/quirks.h"
 #include "upstream/upstreamerror.h"
 
 #include <QSysInfo>
@@ -86,6 +87,9 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
 {
     ++m_attempts;
     m_status = 0;
+    m_html = false;
+    m_sniffing = false;
+    m_contentType.clear();
     m_errorBody.clear();
     m_retryAfter.clear();
     m_url = m_upstream.chatCompletionsUrl(base);
@@ -98,12 +102,14 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     headers.append({QByteArray("Accept-Encoding"), QByteArray("identity")});
     if (!authorization.isEmpty())
         headers.append({QByteArray("Authorization"), QByteArray(authorization)});
-    if (m_upstream.qwenQuirks) {
+    const QuirkSet quirks = quirksFor(m_upstream, QString());
+    if (quirks.has(Quirk::DashScopeHeaders)) {
         const QByteArray ua = qwenUserAgent(m_config.qwenCodeVersion);
         headers.append({QByteArray("User-Agent"), QByteArray(ua)});
         headers.append({QByteArray("X-DashScope-UserAgent"), QByteArray(ua)});
         headers.append({QByteArray("X-DashScope-CacheControl"), QByteArray("enable")});
-        headers.append({QByteArray("X-DashScope-AuthType"), QByteArray("qwen-oauth")});
+        if (quirks.has(Quirk::OAuthAuthTypeHeader))
+            headers.append({QByteArray("X-DashScope-AuthType"), QByteArray("qwen-oauth")});
     } else {
         headers.append({QByteArray("User-Agent"), QByteArray("qwen-proxy/" QP_VERSION)});
     }
@@ -170,18 +176,27 @@ void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByte
     QByteArray contentType;
     for (const auto &h : headers) {
         if (h.first == "content-type")
-            contentType = h.second;
+            contentType = h.second.toLower();
         else if (h.first == "retry-after")
             m_retryAfter = h.second;
     }
+    m_contentType = contentType;
     m_phase = "idle";
     m_phaseTimer.start(m_stream ? m_config.idleTimeoutMs : m_config.firstByteTimeoutMs);
-    if (isSuccess() && m_stream) {
+    if (!isSuccess())
+        return;
+    // Quirk html-is-block: a WAF or captcha page arrives with 200 and text/html.
+    m_html = looksLikeHtml(contentType, {});
+    if (m_stream && !m_html) {
         m_jsonToStream = contentType.contains("application/json");
-        if (!m_jsonToStream) {
-            m_started = true;
-            m_sink->upstreamStarted();
+        if (m_jsonToStream)
+            return;
+        if (!contentType.contains("text/event-stream")) {
+            m_sniffing = true; // no type, or an odd one: let the first byte say what it is
+            return;
         }
+        m_started = true;
+        m_sink->upstreamStarted();
     }
 }
 
@@ -189,7 +204,23 @@ void ChatCall::onBodyData(const QByteArray &bytes)
 {
     if (m_done)
         return;
-    if (m_stream && isSuccess() && !m_jsonToStream) {
+    if (m_sniffing) {
+        QByteArrayView head(bytes);
+        while (!head.isEmpty() && QChar::isSpace(uchar(head.front())))
+            head = head.sliced(1);
+        if (head.isEmpty())
+            return; // blank keep-alive bytes decide nothing (SSE ignores them as well)
+        m_sniffing = false;
+        if (looksLikeHtml({}, head)) {
+            m_html = true;
+        } else {
+            m_started = true;
+            m_sink->upstreamStarted();
+            if (m_done)
+                return;
+        }
+    }
+    if (m_stream && isSuccess() && !m_jsonToStream && !m_html) {
         m_phaseTimer.start(m_config.idleTimeoutMs);
         const auto events = m_sse.feed(bytes);
         if (events.isEmpty())
@@ -269,6 +300,23 @@ void ChatCall::onFinished()
         m_sink->upstreamEnded();
         return;
     }
+    if (isSuccess() && (m_html || (!m_stream && looksLikeHtml(m_contentType, m_errorBody)))) {
+        const Error e = upstreamBlockedError(m_status, m_errorBody, m_upstream.name);
+        qCWarning(lcUpstream).noquote() << e.message;
+        fail(e);
+        return;
+    }
+    if (isSuccess() && m_sniffing) {
+        // A 2xx stream that ended without a byte: as if it closed before the answer finished.
+        m_sniffing = false;
+        m_started = true;
+        m_sink->upstreamStarted();
+        if (m_done)
+            return;
+        settle();
+        m_sink->upstreamEnded();
+        return;
+    }
     if (isSuccess() && !m_jsonToStream) {
         const QByteArray body = std::exchange(m_errorBody, {});
         settle();
@@ -277,9 +325,9 @@ void ChatCall::onFinished()
     }
 
     const QByteArray retryAfter = m_retryAfter;
-    Error e = m_jsonToStream
-                  ? classifyHttpError(502, m_errorBody, retryAfter, m_upstream.name)
-                  : classifyHttpError(m_status, m_errorBody, retryAfter, m_upstream.name);
+    Error e = m_jsonToStream ? classifyHttpError(502, m_errorBody, retryAfter, m_upstream.name)
+                             : classifyHttpError(m_status, m_errorBody, m_contentType, retryAfter,
+                                                 m_upstream.name);
     if (m_jsonToStream && e.message.isEmpty())
         e.message = u"upstream answered JSON to a streaming request"_s;
 

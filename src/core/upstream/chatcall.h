@@ -95,6 +95,9 @@ private:
     bool m_started = false; // upstreamStarted() was reported
     bool m_done = false;
     bool m_jsonToStream = false;
+    bool m_html = false;     // an HTML page where JSON/SSE was due: collected, then a block
+    bool m_sniffing = false; // a stream without a known Content-Type: its first byte decides
+    QByteArray m_contentType;
     QByteArray m_errorBody;
     SseSplitter m_sse;
     LazyTimer m_phaseTimer; // connect, then first byte, then idle between chunks

@@ -25,6 +25,8 @@ ErrorClass errorClassOf(const Error &e)
     case K::UpstreamError:
     case K::Overloaded:
         return ErrorClass::Transient;
+    case K::UpstreamBlocked:
+        return ErrorClass::Blocked;
     case K::InvalidRequest:
     case K::NotFound:
     case K::PayloadTooLarge:
@@ -53,6 +55,8 @@ QString errorClassName(ErrorClass c)
         return u"needs_login"_s;
     case ErrorClass::Transient:
         return u"transient"_s;
+    case ErrorClass::Blocked:
+        return u"blocked"_s;
     case ErrorClass::Client:
         return u"client"_s;
     case ErrorClass::Local:
@@ -64,7 +68,7 @@ QString errorClassName(ErrorClass c)
 bool isRotatable(ErrorClass c)
 {
     return c == ErrorClass::Quota || c == ErrorClass::Discontinued || c == ErrorClass::Auth ||
-           c == ErrorClass::NeedsLogin || c == ErrorClass::Transient;
+           c == ErrorClass::NeedsLogin || c == ErrorClass::Transient || c == ErrorClass::Blocked;
 }
 
 } // namespace qp

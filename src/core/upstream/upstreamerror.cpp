@@ -106,6 +106,59 @@ Error classifyStreamError(const QString &message, const QString &code)
     return fromMessage(kind, 0, message.isEmpty() ? u"upstream stream error"_s : message, code);
 }
 
+bool looksLikeHtml(const QByteArray &contentType, const QByteArrayView &bodyStart)
+{
+    if (contentType.toLower().contains("text/html"))
+        return true;
+    qsizetype i = 0;
+    if (bodyStart.startsWith("\xEF\xBB\xBF"))
+        i = 3; // UTF-8 byte order mark
+    while (i < bodyStart.size() && (bodyStart[i] == ' ' || bodyStart[i] == '\n' ||
+                                    bodyStart[i] == '\r' || bodyStart[i] == '\t'))
+        ++i;
+    return i < bodyStart.size() && bodyStart[i] == '<';
+}
+
+Error upstreamBlockedError(int status, const QByteArray &body, const QString &upstreamName)
+{
+    QString title;
+    const qsizetype open = body.indexOf("<title");
+    if (open >= 0) {
+        const qsizetype start = body.indexOf('>', open);
+        const qsizetype end = start >= 0 ? body.indexOf("</title", start) : -1;
+        if (end > start)
+            title = QString::fromUtf8(body.mid(start + 1, end - start - 1)).simplified().left(120);
+    }
+    QString msg =
+        u"upstream %1 answered with an HTML page instead of JSON (HTTP %2"_s.arg(upstreamName)
+            .arg(status);
+    if (!title.isEmpty())
+        msg += u", page title \"%1\""_s.arg(title);
+    msg += u"): a firewall or captcha page blocked the request (Alibaba's WAF does this for "
+           "unknown clients)"_s;
+    Error e = Error::make(Error::Kind::UpstreamBlocked, redact(msg));
+    e.upstreamStatus = status;
+    e.code = u"upstream_blocked"_s;
+    return e;
+}
+
+Error classifyHttpError(int status, const QByteArray &body, const QByteArrayView &contentType,
+                        const QByteArray &retryAfterHeader, const QString &upstreamName)
+{
+    // Throttling and server errors keep their class (retry, back off) even as HTML pages; any
+    // other HTML answer is a block (quirk html-is-block).
+    if (status != 429 && status < 500 && looksLikeHtml(contentType.toByteArray(), body)) {
+        Error e = upstreamBlockedError(status, body, upstreamName);
+        e.retryAfterSeconds = parseRetryAfter(retryAfterHeader);
+        return e;
+    }
+    Error e = classifyHttpError(status, body, retryAfterHeader, upstreamName);
+    if (looksLikeHtml(contentType.toByteArray(), body))
+        e.message =
+            u"upstream %1 answered HTTP %2 with an HTML page"_s.arg(upstreamName).arg(status);
+    return e;
+}
+
 Error classifyHttpError(int status, const QByteArray &body, const QByteArray &retryAfterHeader,
                         const QString &upstreamName)
 {

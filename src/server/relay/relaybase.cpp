@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "upstream/errorclass.h"
+#include "upstream/quirks.h"
 
 using namespace Qt::StringLiterals;
 
@@ -32,8 +33,7 @@ void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool st
     m_stream = stream;
     const Upstream &u0 = m_target.lease.upstream;
     auto kindOf = [](const Upstream &u, const QString &model) -> QString {
-        return QString::number(int(u.api)) + QString::number(int(u.qwenQuirks)) +
-               QString::number(int(u.strictFields)) + model;
+        return QString::number(int(u.api)) + QString::number(int(profileOf(u))) + model;
     };
     auto forUpstream = [first = std::move(firstBody), firstKind = kindOf(u0, m_target.model),
                         kindOf,
