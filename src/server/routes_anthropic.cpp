@@ -3,6 +3,7 @@
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "protocol/anthropicrequest.h"
+#include "protocol/jsonbytes.h"
 #include "protocol/openaichat.h"
 #include "relay/anthropicrelay.h"
 #include "routing/upstreamrouter.h"
@@ -33,6 +34,20 @@ void countOffLoop(Receiver *receiver, QJsonObject body, Fn onCounted)
         });
     });
 }
+
+// For an Anthropic-compatible upstream: the client's own bytes, only the model changed when the
+// route maps it to another name (docs/anthropic-upstreams.md).
+QByteArray passthroughBody(const QByteArray &original, const QString &clientModel,
+                           const QString &model)
+{
+    if (model == clientModel)
+        return original;
+    if (auto edited = replaceTopLevelString(original, "model", model))
+        return *edited;
+    QJsonObject o = QJsonDocument::fromJson(original).object();
+    o.insert(u"model"_s, model);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 } // namespace
 
 void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
@@ -59,10 +74,12 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     const bool stream = body->value(u"stream"_s).toBool();
     PooledCall::BodyFor rebuild;
     if (m_runtime.router().pool().accountIds().size() > 1)
-        rebuild = [translatedBody = translated.value(), t = target.value(),
+        rebuild = [translatedBody = translated.value(), original = req.body, t = target.value(),
                    router = &m_runtime.router(),
                    catalog = &m_runtime.catalog()](const Upstream &u) {
             const QString model = router->modelFor(t, u);
+            if (u.api == Upstream::Api::AnthropicMessages)
+                return passthroughBody(original, t.clientModel, model);
             const ModelInfo *info = catalog->find(model);
             return QJsonDocument(
                        prepareChatBody(translatedBody,
@@ -70,16 +87,21 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
                                                           u.qwenQuirks}))
                 .toJson(QJsonDocument::Compact);
         };
-    const ModelInfo *info = m_runtime.catalog().find(target->model);
-    const QJsonObject upstreamBody =
-        prepareChatBody(std::move(translated.value()),
-                        ChatPrepareOptions{target->model, info ? info->maxOutputTokens : 0,
-                                           target->upstream().qwenQuirks});
+    QByteArray wire;
+    if (target->upstream().api == Upstream::Api::AnthropicMessages) {
+        wire = passthroughBody(req.body, clientModel, target->model);
+    } else {
+        const ModelInfo *info = m_runtime.catalog().find(target->model);
+        wire = QJsonDocument(prepareChatBody(std::move(translated.value()),
+                                             ChatPrepareOptions{target->model,
+                                                                info ? info->maxOutputTokens : 0,
+                                                                target->upstream().qwenQuirks}))
+                   .toJson(QJsonDocument::Compact);
+    }
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
     countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
-    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), std::move(rebuild),
-                 stream);
+    relay->start(std::move(wire), std::move(rebuild), stream);
 }
 
 void ApiRoutes::countTokens(http::HttpRequest &req, http::ResponseWriter *w)

@@ -247,15 +247,27 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
                 e.retryAfterSeconds = secondsUntil(at, now);
             return e;
         }
+        if (request.openAIChatOnly && a->spec.upstream.api != Upstream::Api::OpenAIChat)
+            return Error::make(Error::Kind::Conflict,
+                               u"account '%1' (pinned by X-Qwen-Account) serves Anthropic clients "
+                               "only"_s.arg(a->spec.id));
         chosen = a;
     } else {
         QList<Account *> eligible;
+        bool anyOpenAI = false;
         for (const QString &id : std::as_const(m_order)) {
             Account *a = find(id);
+            if (request.openAIChatOnly && a->spec.upstream.api != Upstream::Api::OpenAIChat)
+                continue;
+            anyOpenAI = true;
             qint64 at = 0;
             if (!request.exclude.contains(id) && unavailableReason(*a, now, &at).isEmpty())
                 eligible.append(a);
         }
+        if (!anyOpenAI)
+            return Error::make(Error::Kind::NoUpstream,
+                               u"no OpenAI-compatible upstream is configured: the configured ones "
+                               "speak Anthropic Messages and serve Anthropic clients only"_s);
         if (eligible.isEmpty())
             return noneUsable(request.exclude, now);
         if (!m_config.defaultAccount.isEmpty())

@@ -47,6 +47,8 @@ struct PickRequest {
     QString pinned;        // X-Qwen-Account: this account or a clear refusal, never another
     QString affinityKey;   // one conversation: stay on its account while it is usable
     QSet<QString> exclude; // accounts this request already tried
+    // An OpenAI client: never an Anthropic-compatible upstream (no reverse translation).
+    bool openAIChatOnly = false;
 };
 
 struct Lease {

@@ -40,15 +40,19 @@ void PooledCall::attempt()
     if (m_done)
         return;
     ++m_attempts;
-    // The body depends only on the kind of upstream: prepare it again only when that changes.
-    if (m_body.isEmpty() || m_bodyQuirks != m_lease.upstream.qwenQuirks) {
+    // The body depends only on the kind of upstream (its API and quirks): prepare it again only
+    // when that changes.
+    if (m_body.isEmpty() || m_bodyQuirks != m_lease.upstream.qwenQuirks ||
+        m_bodyApi != m_lease.upstream.api) {
         m_body = m_bodyFor(m_lease.upstream);
         m_bodyQuirks = m_lease.upstream.qwenQuirks;
+        m_bodyApi = m_lease.upstream.api;
     }
     if (m_call)
         deleteAfterPass(m_call); // settled already; we may be inside its signal
     m_call =
         new ChatCall(m_client, m_tokens, m_config, m_lease.upstream, m_body, m_stream, this, this);
+    m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
 }
 
@@ -75,6 +79,11 @@ void PooledCall::upstreamStarted()
 void PooledCall::upstreamEvent(const QByteArray &data)
 {
     m_sink->upstreamEvent(data);
+}
+
+void PooledCall::upstreamFrame(const SseFrame &frame)
+{
+    m_sink->upstreamFrame(frame);
 }
 
 void PooledCall::upstreamBody(const QByteArray &body)

@@ -38,6 +38,12 @@ public:
 
     const Lease &lease() const { return m_lease; }
     int attempts() const { return m_attempts; }
+    int upstreamStatus() const { return m_call ? m_call->status() : 0; }
+    // Forwarded to Anthropic-compatible upstreams (ChatCall::setClientHeaders).
+    void setClientHeaders(QList<QPair<QByteArray, QByteArray>> headers)
+    {
+        m_clientHeaders = std::move(headers);
+    }
 
     void upstreamStarted() override;
     void upstreamEvent(const QByteArray &data) override;
@@ -46,6 +52,7 @@ public:
     void upstreamFailed(const Error &error, bool midStream) override;
     void upstreamBatchBegin() override;
     void upstreamBatchEnd() override;
+    void upstreamFrame(const SseFrame &frame) override;
 
 private:
     void attempt();
@@ -69,6 +76,8 @@ private:
     bool m_done = false;
     QByteArray m_body;
     bool m_bodyQuirks = false;
+    Upstream::Api m_bodyApi = Upstream::Api::OpenAIChat;
+    QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
 };
 
 } // namespace qp

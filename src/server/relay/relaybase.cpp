@@ -31,13 +31,15 @@ void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool st
 {
     m_stream = stream;
     const bool firstQuirks = m_target.lease.upstream.qwenQuirks;
-    auto forUpstream = [first = std::move(firstBody), firstQuirks,
+    const Upstream::Api firstApi = m_target.lease.upstream.api;
+    auto forUpstream = [first = std::move(firstBody), firstQuirks, firstApi,
                         rebuild = std::move(bodyFor)](const Upstream &u) {
-        return u.qwenQuirks == firstQuirks || !rebuild ? first : rebuild(u);
+        return (u.qwenQuirks == firstQuirks && u.api == firstApi) || !rebuild ? first : rebuild(u);
     };
     m_call = new PooledCall(m_target.pooled ? m_ctx.pool : nullptr, m_ctx.client, m_ctx.tokens,
                             m_ctx.callConfig, m_target.pick, m_target.lease, std::move(forUpstream),
                             stream, this, this);
+    m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
 }
 
