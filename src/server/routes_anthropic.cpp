@@ -63,7 +63,7 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     }
     const QString clientModel = body->value(u"model"_s).toString();
     auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body),
-                                           pickRequest(req, *body, Dialect::Anthropic));
+                                           pickRequest(req, *body, Dialect::Anthropic), true);
     if (!target) {
         sendError(w, target.error(), Dialect::Anthropic);
         return;
@@ -72,21 +72,20 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
         qCDebug(lcRouting) << "model" << clientModel << "->" << target->model
                            << target->mappingNote;
     const bool stream = body->value(u"stream"_s).toBool();
-    PooledCall::BodyFor rebuild;
-    if (m_runtime.router().pool().accountIds().size() > 1)
-        rebuild = [translatedBody = translated.value(), original = req.body, t = target.value(),
-                   router = &m_runtime.router(),
-                   catalog = &m_runtime.catalog()](const Upstream &u) {
-            const QString model = router->modelFor(t, u);
-            if (u.api == Upstream::Api::AnthropicMessages)
-                return passthroughBody(original, t.clientModel, model);
-            const ModelInfo *info = catalog->find(model);
-            return QJsonDocument(
-                       prepareChatBody(translatedBody,
-                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
-                                                          u.qwenQuirks}))
-                .toJson(QJsonDocument::Compact);
-        };
+    // Per upstream: the translated OpenAI body, or for an Anthropic-compatible one the client's own
+    // bytes (model replaced when mapped), so a rotation between kinds sends what each accepts.
+    PooledCall::BodyFor rebuild =
+        [translatedBody = translated.value(), original = req.body, clientModel,
+         catalog = &m_runtime.catalog()](const Upstream &u, const QString &model) -> QByteArray {
+        if (u.api == Upstream::Api::AnthropicMessages)
+            return passthroughBody(original, clientModel, model);
+        const ModelInfo *info = catalog->find(model);
+        return QJsonDocument(
+                   prepareChatBody(
+                       translatedBody,
+                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0, u.qwenQuirks}))
+            .toJson(QJsonDocument::Compact);
+    };
     QByteArray wire;
     if (target->upstream().api == Upstream::Api::AnthropicMessages) {
         wire = passthroughBody(req.body, clientModel, target->model);

@@ -31,18 +31,15 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
     const bool stream = body->value(u"stream"_s).toBool();
     const bool wantsUsage = clientWantsUsage(*body);
     // Another kind of upstream after a rotation gets a body prepared for it.
-    PooledCall::BodyFor rebuild;
-    if (m_runtime.router().pool().accountIds().size() > 1)
-        rebuild = [original = *body, t = target.value(), router = &m_runtime.router(),
-                   catalog = &m_runtime.catalog()](const Upstream &u) {
-            const QString model = router->modelFor(t, u);
-            const ModelInfo *info = catalog->find(model);
-            return QJsonDocument(
-                       prepareChatBody(original,
-                                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0,
-                                                          u.qwenQuirks}))
-                .toJson(QJsonDocument::Compact);
-        };
+    PooledCall::BodyFor rebuild = [original = *body, catalog = &m_runtime.catalog()](
+                                      const Upstream &u, const QString &model) {
+        const ModelInfo *info = catalog->find(model);
+        return QJsonDocument(
+                   prepareChatBody(
+                       original,
+                       ChatPrepareOptions{model, info ? info->maxOutputTokens : 0, u.qwenQuirks}))
+            .toJson(QJsonDocument::Compact);
+    };
     const ModelInfo *info = m_runtime.catalog().find(target->model);
     bool changed = true;
     const QJsonObject upstreamBody =

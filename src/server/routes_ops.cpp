@@ -116,11 +116,16 @@ void ApiRoutes::openAIModels(http::HttpRequest &, http::ResponseWriter *w)
                                 {u"display_name"_s, id},
                                 {u"created_at"_s, u"2025-08-08T00:00:00Z"_s}});
     };
-    for (const auto &m : m_runtime.catalog().models()) {
-        add(m.id);
-        for (const auto &a : m.aliases)
-            add(a);
-    }
+    // What the routes expose: each provider's models and the routes' own names.
+    const QStringList routed = m_runtime.router().advertisedModels(false);
+    for (const QString &id : routed)
+        add(id);
+    if (routed.isEmpty())
+        for (const auto &m : m_runtime.catalog().models()) {
+            add(m.id);
+            for (const auto &a : m.aliases)
+                add(a);
+        }
     w->sendJson(200, QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}});
 }
 
@@ -133,10 +138,14 @@ void ApiRoutes::anthropicModels(http::HttpRequest &, http::ResponseWriter *w)
         {u"claude-3-5-haiku-latest"_s, u"Claude Haiku 3.5 (Qwen)"_s},
     };
     QJsonArray data;
-    for (const auto &m : m_runtime.catalog().models())
+    QStringList ids = m_runtime.router().advertisedModels(true);
+    if (ids.isEmpty())
+        for (const auto &m : m_runtime.catalog().models())
+            ids.append(m.id);
+    for (const QString &id : std::as_const(ids))
         data.append(QJsonObject{{u"type"_s, u"model"_s},
-                                {u"id"_s, m.id},
-                                {u"display_name"_s, m.id},
+                                {u"id"_s, id},
+                                {u"display_name"_s, id},
                                 {u"created_at"_s, u"2025-08-08T00:00:00Z"_s}});
     for (const auto &m : models)
         data.append(QJsonObject{{u"type"_s, u"model"_s},

@@ -15,6 +15,8 @@
 #include "metrics/proxymetrics.h"
 #include "models/modelcatalog.h"
 #include "pool/accountpool.h"
+#include "providers/providerservice.h"
+#include "providers/providerstore.h"
 #include "routing/upstreamrouter.h"
 #include "secrets/filesecretstore.h"
 #include "secrets/keychainsecretstore.h"
@@ -34,6 +36,20 @@
 using namespace Qt::StringLiterals;
 
 namespace qp {
+
+namespace {
+ChatCallConfig chatCallConfig(const Settings &s)
+{
+    ChatCallConfig c;
+    c.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
+    c.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
+    c.idleTimeoutMs = int(s.integer(u"upstream_idle_timeout_ms"));
+    c.totalTimeoutMs = int(s.integer(u"upstream_total_timeout_ms"));
+    c.qwenCodeVersion = s.string(u"qwen_code_version");
+    c.qwenFallbackBaseUrl = s.string(u"qwen_base_url");
+    return c;
+}
+} // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
 {
@@ -121,12 +137,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
     ctx.nowMs = [clock = rt->m_clock] { return clock->nowMs(); };
-    ctx.callConfig.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
-    ctx.callConfig.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
-    ctx.callConfig.idleTimeoutMs = int(s.integer(u"upstream_idle_timeout_ms"));
-    ctx.callConfig.totalTimeoutMs = int(s.integer(u"upstream_total_timeout_ms"));
-    ctx.callConfig.qwenCodeVersion = s.string(u"qwen_code_version");
-    ctx.callConfig.qwenFallbackBaseUrl = s.string(u"qwen_base_url");
+    ctx.callConfig = chatCallConfig(s);
     {
         // Test hook (not a user setting): the ping interval of Anthropic streams.
         bool ok = false;
@@ -228,6 +239,14 @@ std::optional<Error> Runtime::setupAccounts()
         oauth = oauth.withEndpoints(dce.isEmpty() ? oauth.deviceCodeEndpoint : QUrl(dce),
                                     te.isEmpty() ? oauth.tokenEndpoint : QUrl(te));
     m_accounts = new AccountService(m_store.get(), m_secrets, m_authNam, oauth, this);
+    auto providerStore = ProviderStore::open(dbPath);
+    if (!providerStore)
+        return providerStore.error();
+    m_providerStore = std::move(providerStore.value());
+    m_providers = new ProviderService(m_providerStore.get(), m_store.get(), m_secrets, m_client,
+                                      chatCallConfig(m_settings), this);
+    m_providers->setEnvironmentProviders(m_router->environmentProviders());
+    connect(m_providers, &ProviderService::providersChanged, this, &Runtime::reloadAccounts);
     m_pending = new PendingLogins(m_accounts, this);
     connect(m_accounts, &AccountService::accountsChanged, this, &Runtime::reloadAccounts);
     reloadAccounts();
@@ -236,8 +255,11 @@ std::optional<Error> Runtime::setupAccounts()
     // accounts (a few rows) rather than the file's time; secrets are read only on a change.
     auto *watch = new QTimer(this);
     watch->setInterval(3000);
-    auto fingerprint = [store = m_store.get()] {
+    auto fingerprint = [store = m_store.get(), providers = m_providerStore.get()] {
         QString f;
+        if (const auto list = providers->list())
+            for (const ProviderConfig &p : list.value())
+                f += p.id + u'|' + p.baseUrl + u'|' + p.models.join(u',') + u'|' + p.proxy + u'\n';
         if (const auto accounts = store->list())
             for (const Account &a : accounts.value())
                 f += a.id + u'|' + a.provider + u'|' + accountStatusToString(a.status) + u'|' +
@@ -274,7 +296,7 @@ void Runtime::reloadAccounts()
     if (listed) {
         for (const Account &a : listed.value()) {
             if (a.provider != QLatin1String(Account::kProviderQwenOAuth))
-                continue;
+                continue; // a provider's account: below
             auto source = waitFor<Result<std::shared_ptr<StoredCredentialSource>>>(
                 [&](auto done) { m_accounts->credentialSource(a.id, done); },
                 Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
@@ -319,9 +341,43 @@ void Runtime::reloadAccounts()
     for (const QString &known : m_tokens->accountIds())
         if (!ids.contains(known))
             m_tokens->removeAccount(known);
-    m_router->setQwenAccounts(specs);
+    // Stored providers: one account each, of the same id, its key in the secret store.
+    QList<ProviderConfig> providers;
+    QList<PoolAccountSpec> providerSpecs;
+    if (const auto stored = m_providerStore->list()) {
+        for (const ProviderConfig &p : stored.value()) {
+            auto account = m_store->get(p.id);
+            if (!account) {
+                qCWarning(lcPool) << "provider" << p.id << "has no account row; skipped";
+                continue;
+            }
+            auto secret = waitFor<Result<ProviderSecret>>(
+                [&](auto done) { m_providers->secret(p.id, done); },
+                Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
+            if (!secret) {
+                qCWarning(lcPool) << "provider" << p.id
+                                  << "has no usable key:" << secret.error().message;
+                continue;
+            }
+            PoolAccountSpec spec;
+            spec.id = p.id;
+            spec.provider = p.id;
+            spec.upstream = upstreamFor(p, secret.value());
+            spec.initialState = accountStateFor(account->status);
+            spec.stateReason = account->statusReason;
+            if (auto plan = QuotaPlan::fromSpec(account->quotaPlan))
+                spec.plan = plan.value();
+            spec.maxConcurrent = account->maxConcurrent;
+            spec.maxPerMinute = account->maxPerMinute;
+            providers.append(p);
+            providerSpecs.append(spec);
+        }
+    }
+    m_router->setAccounts(specs, providers, providerSpecs);
     QHash<QString, QString> plans;
     for (const auto &spec : std::as_const(specs))
+        plans.insert(spec.id, spec.plan.toSpec());
+    for (const auto &spec : std::as_const(providerSpecs))
         plans.insert(spec.id, spec.plan.toSpec());
     restoreQuota(plans);
 }

@@ -32,6 +32,8 @@ class HttpServer;
 
 class AccountPool;
 class Clock;
+class ProviderService;
+class ProviderStore;
 class ProxyMetrics;
 
 struct RuntimeOptions {
@@ -64,6 +66,7 @@ public:
     const ModelCatalog &catalog() const { return *m_catalog; }
     QNetworkAccessManager *authNetwork() { return m_authNam; }
     AccountService &accounts() { return *m_accounts; }
+    ProviderService &providers() { return *m_providers; }
     PendingLogins &pendingLogins() { return *m_pending; }
     UsageStore &usage() { return *m_usage; }
     ProxyMetrics &metrics() { return *m_metrics; }
@@ -99,6 +102,8 @@ private:
     http::HttpServer *m_server = nullptr;
     ApiRoutes *m_routes = nullptr;
     std::unique_ptr<AccountStore> m_store;
+    std::unique_ptr<ProviderStore> m_providerStore;
+    ProviderService *m_providers = nullptr;
     std::unique_ptr<UsageStore> m_usage;
     std::unique_ptr<ProxyMetrics> m_metrics;
     QHash<QString, QString> m_quotaRestored; // account -> the plan its meter was restored under

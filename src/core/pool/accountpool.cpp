@@ -254,22 +254,32 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
         chosen = a;
     } else {
         QList<Account *> eligible;
-        bool anyOpenAI = false;
+        bool any = false;
         for (const QString &id : std::as_const(m_order)) {
             Account *a = find(id);
+            if (!request.provider.isEmpty() && a->spec.provider != request.provider)
+                continue;
             if (request.openAIChatOnly && a->spec.upstream.api != Upstream::Api::OpenAIChat)
                 continue;
-            anyOpenAI = true;
+            any = true;
             qint64 at = 0;
             if (!request.exclude.contains(id) && unavailableReason(*a, now, &at).isEmpty())
                 eligible.append(a);
         }
-        if (!anyOpenAI)
+        if (!any && request.openAIChatOnly)
             return Error::make(Error::Kind::NoUpstream,
-                               u"no OpenAI-compatible upstream is configured: the configured ones "
-                               "speak Anthropic Messages and serve Anthropic clients only"_s);
+                               request.provider.isEmpty()
+                                   ? u"no OpenAI-compatible upstream is configured: the configured "
+                                     "ones speak Anthropic Messages and serve Anthropic clients "
+                                     "only"_s
+                                   : u"provider '%1' has no account an OpenAI client can use (an "
+                                     "Anthropic-compatible provider serves Anthropic clients "
+                                     "only)"_s.arg(request.provider));
+        if (!any)
+            return Error::make(Error::Kind::NoUpstream,
+                               u"provider '%1' has no account"_s.arg(request.provider));
         if (eligible.isEmpty())
-            return noneUsable(request.exclude, now);
+            return noneUsable(request, now);
         if (!m_config.defaultAccount.isEmpty())
             for (Account *a : std::as_const(eligible))
                 if (a->spec.id == m_config.defaultAccount)
@@ -362,15 +372,20 @@ AccountPool::Account *AccountPool::choose(const QList<Account *> &eligible, qint
     return eligible.first();
 }
 
-Error AccountPool::noneUsable(const QSet<QString> &tried, qint64 now)
+Error AccountPool::noneUsable(const PickRequest &request, qint64 now)
 {
+    const QSet<QString> &tried = request.exclude;
     int cooling = 0, needsLogin = 0, parked = 0, disabled = 0, triedHere = 0;
     qint64 soonest = std::numeric_limits<qint64>::max();
     Error::Kind soonestKind = Error::Kind::Quota;
     QString soonestCode;
     QStringList reasons;
+    int n = 0;
     for (const QString &id : std::as_const(m_order)) {
         Account *a = find(id);
+        if (!request.provider.isEmpty() && a->spec.provider != request.provider)
+            continue;
+        ++n;
         qint64 at = 0;
         QString why = unavailableReason(*a, now, &at);
         if (why.isEmpty() && tried.contains(id)) {
@@ -402,7 +417,6 @@ Error AccountPool::noneUsable(const QSet<QString> &tried, qint64 now)
             }
         }
     }
-    const int n = int(m_order.size());
     QString headline;
     Error e;
     auto all = [n](const QString &what) -> QString { // QString: a QStringBuilder would dangle

@@ -47,6 +47,7 @@ struct PickRequest {
     QString pinned;        // X-Qwen-Account: this account or a clear refusal, never another
     QString affinityKey;   // one conversation: stay on its account while it is usable
     QSet<QString> exclude; // accounts this request already tried
+    QString provider;      // only this provider's accounts (a route's target); empty: any
     // An OpenAI client: never an Anthropic-compatible upstream (no reverse translation).
     bool openAIChatOnly = false;
 };
@@ -138,7 +139,7 @@ private:
     // Why this account cannot take a request now; empty when it can.
     QString unavailableReason(Account &a, qint64 now, qint64 *availableAtMs) const;
     Account *choose(const QList<Account *> &eligible, qint64 now);
-    Error noneUsable(const QSet<QString> &tried, qint64 now);
+    Error noneUsable(const PickRequest &request, qint64 now);
     void announceCrossings(Account &a, const QList<QuotaMeter::WindowUse> &before,
                            const QList<QuotaMeter::WindowUse> &after, qint64 now);
     void cool(Account &a, qint64 untilMs, const QString &reason, const Error &cause, qint64 now);

@@ -10,11 +10,11 @@ using namespace Qt::StringLiterals;
 namespace qp {
 
 PooledCall::PooledCall(AccountPool *pool, HttpClient *client, TokenManager *tokens,
-                       ChatCallConfig config, PickRequest request, Lease first, BodyFor bodyFor,
-                       bool stream, ChatSink *sink, QObject *parent)
+                       ChatCallConfig config, PickRequest request, Lease first, QString model,
+                       BodyFor bodyFor, bool stream, ChatSink *sink, QObject *parent)
     : QObject(parent), m_pool(pool), m_client(client), m_tokens(tokens),
       m_config(std::move(config)), m_request(std::move(request)), m_lease(std::move(first)),
-      m_bodyFor(std::move(bodyFor)), m_stream(stream), m_sink(sink)
+      m_bodyFor(std::move(bodyFor)), m_stream(stream), m_sink(sink), m_model(std::move(model))
 {}
 
 PooledCall::~PooledCall()
@@ -40,13 +40,14 @@ void PooledCall::attempt()
     if (m_done)
         return;
     ++m_attempts;
-    // The body depends only on the kind of upstream (its API and quirks): prepare it again only
-    // when that changes.
-    if (m_body.isEmpty() || m_bodyQuirks != m_lease.upstream.qwenQuirks ||
-        m_bodyApi != m_lease.upstream.api) {
-        m_body = m_bodyFor(m_lease.upstream);
-        m_bodyQuirks = m_lease.upstream.qwenQuirks;
-        m_bodyApi = m_lease.upstream.api;
+    // The body depends only on the kind of upstream and the model: prepare it again only when
+    // those change.
+    const Upstream &u = m_lease.upstream;
+    const QString key = QString::number(int(u.api)) + QString::number(int(u.qwenQuirks)) +
+                        QString::number(int(u.strictFields)) + m_model;
+    if (m_body.isEmpty() || m_bodyKey != key) {
+        m_body = m_bodyFor(u, m_model);
+        m_bodyKey = key;
     }
     if (m_call)
         deleteAfterPass(m_call); // settled already; we may be inside its signal
@@ -138,6 +139,25 @@ void PooledCall::rotate(const Error &error)
     releaseLease();
     m_request.exclude.insert(m_lease.accountId);
     auto next = m_pool->pick(m_request);
+    if (!next && m_fallback) {
+        // No account of this provider left: the route's next target.
+        auto target = m_fallback(error, m_request);
+        if (!target) {
+            m_done = true;
+            m_sink->upstreamFailed(target.error(), false);
+            return;
+        }
+        qCInfo(lcPool).noquote() << u"falling back from %1 to provider %2 (%3: %4)"_s.arg(
+            m_lease.accountId, target->lease.provider, errorClassName(errorClassOf(error)),
+            error.message.left(160));
+        m_lease = std::move(target->lease);
+        m_model = std::move(target->model);
+        m_request = std::move(target->request);
+        m_holdsLease = true;
+        m_retriesHere = 0;
+        attempt();
+        return;
+    }
     if (!next) {
         // No account left for this request. The client gets the last upstream answer (its status
         // and Retry-After say most about what just happened), and, when other accounts exist,

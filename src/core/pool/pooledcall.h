@@ -24,12 +24,21 @@ class PooledCall : public QObject, public ChatSink
 public:
     // The upstream body for an account: the relay prepares it per upstream kind (Qwen-only
     // fields, model names), so a rotation to another kind of account sends what that one accepts.
-    using BodyFor = std::function<QByteArray(const Upstream &)>;
+    using BodyFor = std::function<QByteArray(const Upstream &, const QString &model)>;
+    // When no account of the current target is left: the next target of the route (another
+    // provider, its model and how to pick within it), or the error that names all tried.
+    struct NextTarget {
+        Lease lease;
+        QString model;
+        PickRequest request;
+    };
+    using Fallback = std::function<Result<NextTarget>(const Error &why, const PickRequest &tried)>;
 
     // `pool` may be null: then the first lease's upstream is used alone (a fixed route).
     PooledCall(AccountPool *pool, HttpClient *client, TokenManager *tokens, ChatCallConfig config,
-               PickRequest request, Lease first, BodyFor bodyFor, bool stream, ChatSink *sink,
-               QObject *parent = nullptr);
+               PickRequest request, Lease first, QString model, BodyFor bodyFor, bool stream,
+               ChatSink *sink, QObject *parent = nullptr);
+    void setFallback(Fallback f) { m_fallback = std::move(f); }
     ~PooledCall() override; // releases the lease still held
 
     void start();
@@ -37,6 +46,7 @@ public:
     void finish();
 
     const Lease &lease() const { return m_lease; }
+    const QString &model() const { return m_model; }
     int attempts() const { return m_attempts; }
     int upstreamStatus() const { return m_call ? m_call->status() : 0; }
     // Forwarded to Anthropic-compatible upstreams (ChatCall::setClientHeaders).
@@ -74,9 +84,10 @@ private:
     int m_retriesHere = 0; // transient retries on the current account
     bool m_started = false;
     bool m_done = false;
+    QString m_model;
+    Fallback m_fallback;
     QByteArray m_body;
-    bool m_bodyQuirks = false;
-    Upstream::Api m_bodyApi = Upstream::Api::OpenAIChat;
+    QString m_bodyKey; // what m_body was prepared for: upstream kind and model
     QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
 };
 

@@ -19,8 +19,8 @@ struct ProviderConfig {
     QString preset; // a ProviderPreset id
     ProviderKind kind = ProviderKind::OpenAICompatible;
     QString baseUrl;
-    QStringList models;      // first = the default model; empty: the preset's
-    QString proxy;           // redacted proxy URL for display ("socks5://u:***@h:1080"); "" = system
+    QStringList models; // first = the default model; empty: the preset's
+    QString proxy;      // redacted proxy URL for display ("socks5://u:***@h:1080"); "" = system
     QStringList headerNames; // extra headers sent (values are secret)
     QDateTime createdAt;
     QString source; // "" for stored; "OPENAI_BASE_URL" etc. for providers from the environment

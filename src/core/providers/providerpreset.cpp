@@ -31,14 +31,12 @@ namespace {
 // What Alibaba's plans served in the second half of 2026 (docs/providers.md). The upstream's own
 // /models answer is the truth at run time (`qwen-proxy provider models <id>`).
 const QStringList kCodingPlanModels = {
-    u"qwen3-coder-plus"_s, u"qwen3-coder-next"_s, u"qwen3.7-plus"_s,
-    u"qwen3.6-plus"_s,     u"qwen3.5-plus"_s,     u"qwen3-max-2026-01-23"_s,
-    u"glm-5"_s,            u"glm-4.7"_s,          u"kimi-k2.5"_s,
-    u"MiniMax-M2.5"_s};
-const QStringList kTokenPlanModels = {u"qwen3.6-plus"_s,     u"qwen3.7-max"_s,
-                                      u"qwen3.6-flash"_s,    u"deepseek-v4-pro"_s,
-                                      u"deepseek-v4-flash"_s, u"kimi-k2.6"_s,
-                                      u"glm-5.1"_s};
+    u"qwen3-coder-plus"_s, u"qwen3-coder-next"_s,     u"qwen3.7-plus"_s, u"qwen3.6-plus"_s,
+    u"qwen3.5-plus"_s,     u"qwen3-max-2026-01-23"_s, u"glm-5"_s,        u"glm-4.7"_s,
+    u"kimi-k2.5"_s,        u"MiniMax-M2.5"_s};
+const QStringList kTokenPlanModels = {
+    u"qwen3.6-plus"_s,      u"qwen3.7-max"_s, u"qwen3.6-flash"_s, u"deepseek-v4-pro"_s,
+    u"deepseek-v4-flash"_s, u"kimi-k2.6"_s,   u"glm-5.1"_s};
 const QStringList kModelStudioModels = {u"qwen3.7-plus"_s, u"qwen3.8-max"_s, u"qwen3.7-max"_s,
                                         u"qwen3.6-plus"_s, u"qwen3-coder-plus"_s};
 
@@ -109,22 +107,23 @@ QList<ProviderPreset> makePresets()
     out.append(anthropicOf(cpIntl, u"coding-plan-intl-anthropic"_s,
                            u"Alibaba Coding Plan (international), Anthropic endpoint"_s,
                            u"https://coding-intl.dashscope.aliyuncs.com/apps/anthropic"_s));
-    const ProviderPreset tpBj = alibaba(
-        u"token-plan-beijing"_s, u"Alibaba Token Plan (Beijing)"_s,
-        u"https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1"_s, kTokenPlanModels,
-        {}, u"sk-sp-"_s, tpHint);
-    const ProviderPreset tpSg = alibaba(
-        u"token-plan-singapore"_s, u"Alibaba Token Plan (Singapore)"_s,
-        u"https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1"_s,
-        kTokenPlanModels, {}, u"sk-sp-"_s, tpHint);
+    const ProviderPreset tpBj =
+        alibaba(u"token-plan-beijing"_s, u"Alibaba Token Plan (Beijing)"_s,
+                u"https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1"_s,
+                kTokenPlanModels, {}, u"sk-sp-"_s, tpHint);
+    const ProviderPreset tpSg =
+        alibaba(u"token-plan-singapore"_s, u"Alibaba Token Plan (Singapore)"_s,
+                u"https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1"_s,
+                kTokenPlanModels, {}, u"sk-sp-"_s, tpHint);
     out.append(tpBj);
     out.append(tpSg);
     out.append(anthropicOf(tpBj, u"token-plan-beijing-anthropic"_s,
                            u"Alibaba Token Plan (Beijing), Anthropic endpoint"_s,
                            u"https://token-plan.cn-beijing.maas.aliyuncs.com/apps/anthropic"_s));
-    out.append(anthropicOf(tpSg, u"token-plan-singapore-anthropic"_s,
-                           u"Alibaba Token Plan (Singapore), Anthropic endpoint"_s,
-                           u"https://token-plan.ap-southeast-1.maas.aliyuncs.com/apps/anthropic"_s));
+    out.append(
+        anthropicOf(tpSg, u"token-plan-singapore-anthropic"_s,
+                    u"Alibaba Token Plan (Singapore), Anthropic endpoint"_s,
+                    u"https://token-plan.ap-southeast-1.maas.aliyuncs.com/apps/anthropic"_s));
     const struct {
         const char16_t *id;
         const char16_t *region;
@@ -139,11 +138,10 @@ QList<ProviderPreset> makePresets()
          u"https://cn-hongkong.dashscope.aliyuncs.com/compatible-mode/v1"},
     };
     for (const auto &r : regions)
-        out.append(alibaba(QString::fromUtf16(r.id),
-                           u"Alibaba Model Studio pay-as-you-go (%1)"_s.arg(
-                               QString::fromUtf16(r.region)),
-                           QString::fromUtf16(r.url), kModelStudioModels, u"sk-"_s, u"sk-sp-"_s,
-                           paygHint));
+        out.append(alibaba(
+            QString::fromUtf16(r.id),
+            u"Alibaba Model Studio pay-as-you-go (%1)"_s.arg(QString::fromUtf16(r.region)),
+            QString::fromUtf16(r.url), kModelStudioModels, u"sk-"_s, u"sk-sp-"_s, paygHint));
     out.append(anthropicOf(out.at(out.size() - 3), u"modelstudio-singapore-anthropic"_s,
                            u"Alibaba Model Studio pay-as-you-go (Singapore), Anthropic endpoint"_s,
                            u"https://dashscope-intl.aliyuncs.com/apps/anthropic"_s));
@@ -152,7 +150,8 @@ QList<ProviderPreset> makePresets()
         p.id = u"modelscope"_s;
         p.title = u"ModelScope API inference (China, free tier)"_s;
         p.baseUrl = u"https://api-inference.modelscope.cn/v1"_s;
-        p.models = {u"Qwen/Qwen3-Coder-480B-A35B-Instruct"_s, u"Qwen/Qwen3-235B-A22B-Instruct-2507"_s};
+        p.models = {u"Qwen/Qwen3-Coder-480B-A35B-Instruct"_s,
+                    u"Qwen/Qwen3-235B-A22B-Instruct-2507"_s};
         p.keyHint = u"a ModelScope access token (modelscope.cn, Access Tokens)"_s;
         out.append(p);
     }
@@ -217,10 +216,9 @@ QStringList providerPresetIds()
 std::optional<QString> checkProviderKey(const ProviderPreset &preset, const QString &key)
 {
     if (key.isEmpty())
-        return preset.keyRequired
-                   ? std::optional<QString>(u"%1 needs an API key (%2)"_s.arg(preset.title,
-                                                                              preset.keyHint))
-                   : std::nullopt;
+        return preset.keyRequired ? std::optional<QString>(u"%1 needs an API key (%2)"_s.arg(
+                                        preset.title, preset.keyHint))
+                                  : std::nullopt;
     for (QChar c : key)
         if (c.isSpace() || c.unicode() < 0x21 || c.unicode() > 0x7e)
             return u"the key contains spaces or characters a key never has (was something else "

@@ -23,11 +23,11 @@ struct ProviderPreset {
     QString id;    // "coding-plan-intl"
     QString title; // "Alibaba Coding Plan (international)"
     ProviderKind kind = ProviderKind::OpenAICompatible;
-    QString baseUrl;       // empty: the user must give --base-url (custom)
-    bool qwenFlavour = false; // Alibaba hosts: Qwen-only fields and DashScope headers apply
-    bool strict = false;      // only standard OpenAI chat fields
-    bool keyRequired = true;  // local servers take any key or none
-    QString keyPrefix;        // a key must start with this ("sk-sp-"); empty: any
+    QString baseUrl;            // empty: the user must give --base-url (custom)
+    bool qwenFlavour = false;   // Alibaba hosts: Qwen-only fields and DashScope headers apply
+    bool strict = false;        // only standard OpenAI chat fields
+    bool keyRequired = true;    // local servers take any key or none
+    QString keyPrefix;          // a key must start with this ("sk-sp-"); empty: any
     QString keyForbiddenPrefix; // a key of another plan that fails here ("sk-sp-" on pay-as-you-go)
     QString keyHint;            // where the key comes from, for messages
     QStringList models;         // what the plan serves (first = default model)

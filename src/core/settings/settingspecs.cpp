@@ -1,8 +1,8 @@
 // The declaration of every setting. Environment variable names from the original proxies keep
 // their meaning (qwen-protocol.md §E).
-#include "settings/settings.h"
-
 #include "pool/quotaplan.h"
+#include "routing/routetable.h"
+#include "settings/settings.h"
 
 #include <QUrl>
 
@@ -39,10 +39,22 @@ Check httpUrl(bool allowEmpty)
     return [allowEmpty](const QVariant &v) -> std::optional<QString> {
         const QString s = v.toString().trimmed();
         if (s.isEmpty())
-            return allowEmpty ? std::nullopt : std::optional<QString>(u"accepted: an http(s) URL"_s);
+            return allowEmpty ? std::nullopt
+                              : std::optional<QString>(u"accepted: an http(s) URL"_s);
         const QUrl u(s, QUrl::StrictMode);
         if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https") || u.host().isEmpty())
             return u"accepted: an absolute http:// or https:// URL"_s;
+        return std::nullopt;
+    };
+}
+
+// Routes: "glob=provider[:model]|...; ..." (routing/routetable.h).
+Check routeSpec()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        const auto rules = parseRoutes(v.toString());
+        if (!rules)
+            return rules.error().message;
         return std::nullopt;
     };
 }
@@ -76,7 +88,8 @@ SettingSpec str(QString key, QString def, QString env, QString flag, Check check
 }
 SettingSpec num(QString key, qint64 def, QString env, QString flag, Check check, QString help = {})
 {
-    return SettingSpec{key, Type::Int, QVariant::fromValue(def), env, flag, check, false, true, help};
+    return SettingSpec{key,  Type::Int, QVariant::fromValue(def), env, flag, check, false,
+                       true, help};
 }
 SettingSpec flag(QString key, bool def, QString env, QString cli, QString help = {})
 {
@@ -121,6 +134,9 @@ const QList<SettingSpec> &settingSpecs()
             u"Model used for unknown and claude-* names"_s),
         str(u"model_map"_s, QString(), u"MODEL_MAP"_s, {}, {},
             u"Extra model mappings 'glob=model,glob=model' tried before the built-in table"_s),
+        str(u"routes"_s, QString(), u"ROUTES"_s, {}, routeSpec(),
+            u"Model routes 'glob=provider[:model]|provider[:model]; ...' tried in order, with "
+            "fallback (docs/providers.md)"_s),
         flag(u"strict_schema"_s, false, u"STRICT_SCHEMA"_s, {},
              u"Strip additionalProperties/default/examples/title/formats from tool schemas"_s),
 
@@ -160,8 +176,8 @@ const QList<SettingSpec> &settingSpecs()
             "usage totals always count everything"_s),
 
         // Qwen OAuth
-        num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {},
-            range(0, 3600000), u"Refresh tokens this long before they expire"_s),
+        num(u"token_refresh_buffer_ms"_s, 30000, u"TOKEN_REFRESH_BUFFER"_s, {}, range(0, 3600000),
+            u"Refresh tokens this long before they expire"_s),
         str(u"qwen_client_id"_s, u"f0304373b74a44d2b584a3fb70ca9e56"_s, u"QWEN_CLIENT_ID"_s, {}),
         str(u"qwen_scope"_s, u"openid profile email model.completion"_s, u"QWEN_SCOPE"_s, {}),
         str(u"qwen_oauth_base_url"_s, u"https://chat.qwen.ai"_s, u"QWEN_OAUTH_BASE_URL"_s, {},

@@ -30,15 +30,27 @@ RelayBase::~RelayBase() = default;
 void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool stream)
 {
     m_stream = stream;
-    const bool firstQuirks = m_target.lease.upstream.qwenQuirks;
-    const Upstream::Api firstApi = m_target.lease.upstream.api;
-    auto forUpstream = [first = std::move(firstBody), firstQuirks, firstApi,
-                        rebuild = std::move(bodyFor)](const Upstream &u) {
-        return (u.qwenQuirks == firstQuirks && u.api == firstApi) || !rebuild ? first : rebuild(u);
+    const Upstream &u0 = m_target.lease.upstream;
+    auto kindOf = [](const Upstream &u, const QString &model) -> QString {
+        return QString::number(int(u.api)) + QString::number(int(u.qwenQuirks)) +
+               QString::number(int(u.strictFields)) + model;
+    };
+    auto forUpstream = [first = std::move(firstBody), firstKind = kindOf(u0, m_target.model),
+                        kindOf,
+                        rebuild = std::move(bodyFor)](const Upstream &u, const QString &model) {
+        return kindOf(u, model) == firstKind || !rebuild ? first : rebuild(u, model);
     };
     m_call = new PooledCall(m_target.pooled ? m_ctx.pool : nullptr, m_ctx.client, m_ctx.tokens,
-                            m_ctx.callConfig, m_target.pick, m_target.lease, std::move(forUpstream),
-                            stream, this, this);
+                            m_ctx.callConfig, m_target.pick, m_target.lease, m_target.model,
+                            std::move(forUpstream), stream, this, this);
+    if (m_target.pooled && m_ctx.router && m_target.steps.size() > 1)
+        m_call->setFallback(
+            [this](const Error &why, const PickRequest &tried) -> Result<PooledCall::NextTarget> {
+                m_target.pick.exclude = tried.exclude;
+                if (auto e = m_ctx.router->fallback(m_target, why))
+                    return *e;
+                return PooledCall::NextTarget{m_target.lease, m_target.model, m_target.pick};
+            });
     m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
 }
@@ -95,7 +107,7 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     r.dialect = m_dialect == Dialect::Anthropic ? u"anthropic"_s : u"openai"_s;
     r.client = m_client;
     r.clientModel = m_target.clientModel;
-    r.model = m_target.model;
+    r.model = m_call ? m_call->model() : m_target.model;
     r.status = status;
     r.errorClass = error ? errorClassName(errorClassOf(*error)) : QString();
     r.stream = m_stream;
@@ -120,7 +132,7 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     qCInfo(lcRequest).noquote()
         << u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms in=%8 out=%9%10"_s
                .arg(localClock(), QString::fromLatin1(m_method), QString::fromLatin1(m_path),
-                    m_target.model.isEmpty() ? u"-"_s : m_target.model, account)
+                    r.model.isEmpty() ? u"-"_s : r.model, account)
                .arg(status)
                .arg(m_clock.elapsed())
                .arg(in)
