@@ -53,6 +53,7 @@ PickRequest ApiRoutes::pickRequest(const http::HttpRequest &req, const QJsonObje
 {
     PickRequest p;
     p.pinned = QString::fromUtf8(req.header("x-qwen-account")).trimmed();
+    p.openAIChatOnly = d == Dialect::OpenAI;
     // Affinity matters only when there is a choice; skip the hashing otherwise.
     if (!p.pinned.isEmpty() || !m_relay.pool || m_relay.pool->accountIds().size() < 2)
         return p;

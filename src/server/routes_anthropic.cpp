@@ -3,6 +3,7 @@
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "protocol/anthropicrequest.h"
+#include "protocol/jsonbytes.h"
 #include "protocol/openaichat.h"
 #include "relay/anthropicrelay.h"
 #include "routing/upstreamrouter.h"
@@ -34,6 +35,20 @@ void countOffLoop(Receiver *receiver, QJsonObject body, Fn onCounted)
         });
     });
 }
+
+// For an Anthropic-compatible upstream: the client's own bytes, only the model changed when the
+// route maps it to another name (docs/anthropic-upstreams.md).
+QByteArray passthroughBody(const QByteArray &original, const QString &clientModel,
+                           const QString &model)
+{
+    if (model == clientModel)
+        return original;
+    if (auto edited = replaceTopLevelString(original, "model", model))
+        return *edited;
+    QJsonObject o = QJsonDocument::fromJson(original).object();
+    o.insert(u"model"_s, model);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 } // namespace
 
 void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
@@ -58,22 +73,32 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
         qCDebug(lcRouting) << "model" << clientModel << "->" << target->model
                            << target->mappingNote;
     const bool stream = body->value(u"stream"_s).toBool();
-    PooledCall::BodyFor rebuild = [translatedBody = translated.value(),
-                                   catalog = &m_runtime.catalog()](const Upstream &u,
-                                                                   const QString &model) {
+    // Per upstream: the translated OpenAI body, or for an Anthropic-compatible one the client's own
+    // bytes (model replaced when mapped), so a rotation between kinds sends what each accepts.
+    PooledCall::BodyFor rebuild =
+        [translatedBody = translated.value(), original = req.body, clientModel,
+         catalog = &m_runtime.catalog()](const Upstream &u, const QString &model) -> QByteArray {
+        if (u.api == Upstream::Api::AnthropicMessages)
+            return passthroughBody(original, clientModel, model);
         return QJsonDocument(prepareChatBody(translatedBody,
                                              ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
             .toJson(QJsonDocument::Compact);
     };
-    const QJsonObject upstreamBody = prepareChatBody(
-        std::move(translated.value()),
-        ChatPrepareOptions{target->model,
-                           quirksFor(target->upstream(), target->model, &m_runtime.catalog())});
+    QByteArray wire;
+    if (target->upstream().api == Upstream::Api::AnthropicMessages) {
+        wire = passthroughBody(req.body, clientModel, target->model);
+    } else {
+        wire = QJsonDocument(
+                   prepareChatBody(std::move(translated.value()),
+                                   ChatPrepareOptions{target->model,
+                                                      quirksFor(target->upstream(), target->model,
+                                                                &m_runtime.catalog())}))
+                   .toJson(QJsonDocument::Compact);
+    }
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
     countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
-    relay->start(QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact), std::move(rebuild),
-                 stream);
+    relay->start(std::move(wire), std::move(rebuild), stream);
 }
 
 void ApiRoutes::countTokens(http::HttpRequest &req, http::ResponseWriter *w)

@@ -247,6 +247,10 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
                 e.retryAfterSeconds = secondsUntil(at, now);
             return e;
         }
+        if (request.openAIChatOnly && a->spec.upstream.api != Upstream::Api::OpenAIChat)
+            return Error::make(Error::Kind::Conflict,
+                               u"account '%1' (pinned by X-Qwen-Account) serves Anthropic clients "
+                               "only"_s.arg(a->spec.id));
         chosen = a;
     } else {
         QList<Account *> eligible;
@@ -255,11 +259,22 @@ Result<Lease> AccountPool::pick(const PickRequest &request)
             Account *a = find(id);
             if (!request.provider.isEmpty() && a->spec.provider != request.provider)
                 continue;
+            if (request.openAIChatOnly && a->spec.upstream.api != Upstream::Api::OpenAIChat)
+                continue;
             any = true;
             qint64 at = 0;
             if (!request.exclude.contains(id) && unavailableReason(*a, now, &at).isEmpty())
                 eligible.append(a);
         }
+        if (!any && request.openAIChatOnly)
+            return Error::make(Error::Kind::NoUpstream,
+                               request.provider.isEmpty()
+                                   ? u"no OpenAI-compatible upstream is configured: the configured "
+                                     "ones speak Anthropic Messages and serve Anthropic clients "
+                                     "only"_s
+                                   : u"provider '%1' has no account an OpenAI client can use (an "
+                                     "Anthropic-compatible provider serves Anthropic clients "
+                                     "only)"_s.arg(request.provider));
         if (!any)
             return Error::make(Error::Kind::NoUpstream,
                                u"provider '%1' has no account"_s.arg(request.provider));

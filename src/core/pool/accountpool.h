@@ -48,6 +48,8 @@ struct PickRequest {
     QString affinityKey;   // one conversation: stay on its account while it is usable
     QSet<QString> exclude; // accounts this request already tried
     QString provider;      // only this provider's accounts (a route's target); empty: any
+    // An OpenAI client: never an Anthropic-compatible upstream (no reverse translation).
+    bool openAIChatOnly = false;
 };
 
 struct Lease {

@@ -53,6 +53,7 @@ void PooledCall::attempt()
         deleteAfterPass(m_call); // settled already; we may be inside its signal
     m_call =
         new ChatCall(m_client, m_tokens, m_config, m_lease.upstream, m_body, m_stream, this, this);
+    m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
 }
 
@@ -79,6 +80,11 @@ void PooledCall::upstreamStarted()
 void PooledCall::upstreamEvent(const QByteArray &data)
 {
     m_sink->upstreamEvent(data);
+}
+
+void PooledCall::upstreamFrame(const SseFrame &frame)
+{
+    m_sink->upstreamFrame(frame);
 }
 
 void PooledCall::upstreamBody(const QByteArray &body)

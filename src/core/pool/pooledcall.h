@@ -48,6 +48,12 @@ public:
     const Lease &lease() const { return m_lease; }
     const QString &model() const { return m_model; }
     int attempts() const { return m_attempts; }
+    int upstreamStatus() const { return m_call ? m_call->status() : 0; }
+    // Forwarded to Anthropic-compatible upstreams (ChatCall::setClientHeaders).
+    void setClientHeaders(QList<QPair<QByteArray, QByteArray>> headers)
+    {
+        m_clientHeaders = std::move(headers);
+    }
 
     void upstreamStarted() override;
     void upstreamEvent(const QByteArray &data) override;
@@ -56,6 +62,7 @@ public:
     void upstreamFailed(const Error &error, bool midStream) override;
     void upstreamBatchBegin() override;
     void upstreamBatchEnd() override;
+    void upstreamFrame(const SseFrame &frame) override;
 
 private:
     void attempt();
@@ -81,6 +88,7 @@ private:
     Fallback m_fallback;
     QByteArray m_body;
     QString m_bodyKey; // what m_body was prepared for: upstream kind and model
+    QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
 };
 
 } // namespace qp

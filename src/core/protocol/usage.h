@@ -28,6 +28,23 @@ struct Usage {
             u.cacheCreationTokens += it.value().toInteger();
         return u;
     }
+
+    // Anthropic names (a Messages answer's `usage`, or a stream's merged usage): input_tokens
+    // excludes the cache, so the prompt is the sum of the three, as the translated path counts it.
+    static Usage fromAnthropic(const QJsonObject &usage)
+    {
+        Usage u;
+        if (usage.isEmpty())
+            return u;
+        u.known = true;
+        u.cachedTokens = usage.value(QLatin1String("cache_read_input_tokens")).toInteger();
+        u.cacheCreationTokens =
+            usage.value(QLatin1String("cache_creation_input_tokens")).toInteger();
+        u.promptTokens = usage.value(QLatin1String("input_tokens")).toInteger() + u.cachedTokens +
+                         u.cacheCreationTokens;
+        u.completionTokens = usage.value(QLatin1String("output_tokens")).toInteger();
+        return u;
+    }
 };
 
 } // namespace qp

@@ -92,9 +92,10 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     m_contentType.clear();
     m_errorBody.clear();
     m_retryAfter.clear();
-    m_url = m_upstream.chatCompletionsUrl(base);
+    m_frames = {};
+    m_url = anthropic() ? m_upstream.messagesUrl(base) : m_upstream.chatCompletionsUrl(base);
     QList<QPair<QByteArray, QByteArray>> headers;
-    headers.reserve(10 + m_upstream.extraHeaders.size());
+    headers.reserve(10 + m_upstream.extraHeaders.size() + m_clientHeaders.size());
     headers.append({QByteArray("Content-Type"), QByteArray("application/json")});
     headers.append(
         {QByteArray("Accept"), QByteArray(m_stream ? "text/event-stream" : "application/json")});
@@ -103,7 +104,21 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     if (!authorization.isEmpty())
         headers.append({QByteArray("Authorization"), QByteArray(authorization)});
     const QuirkSet quirks = quirksFor(m_upstream, QString());
-    if (quirks.has(Quirk::DashScopeHeaders)) {
+    if (anthropic()) {
+        // Claude Code sends the key as x-api-key (ANTHROPIC_API_KEY) or as a bearer token
+        // (ANTHROPIC_AUTH_TOKEN); Anthropic-compatible endpoints accept one or the other: send
+        // both. Never the DashScope/QwenCode headers, whatever the provider's quirks.
+        if (m_upstream.auth == Upstream::Auth::ApiKey)
+            headers.append({QByteArray("x-api-key"), m_upstream.apiKey.toUtf8()});
+        bool version = false;
+        for (const auto &h : std::as_const(m_clientHeaders)) {
+            version = version || h.first.compare("anthropic-version", Qt::CaseInsensitive) == 0;
+            headers.append(h);
+        }
+        if (!version)
+            headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
+        headers.append({QByteArray("User-Agent"), QByteArray("qwen-proxy/" QP_VERSION)});
+    } else if (quirks.has(Quirk::DashScopeHeaders)) {
         const QByteArray ua = qwenUserAgent(m_config.qwenCodeVersion);
         headers.append({QByteArray("User-Agent"), QByteArray(ua)});
         headers.append({QByteArray("X-DashScope-UserAgent"), QByteArray(ua)});
@@ -195,6 +210,10 @@ void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByte
             m_sniffing = true; // no type, or an odd one: let the first byte say what it is
             return;
         }
+        // Anthropic streams start with their first frame: an in-band error there can still
+        // rotate (deliverFrames).
+        if (anthropic())
+            return;
         m_started = true;
         m_sink->upstreamStarted();
     }
@@ -213,7 +232,7 @@ void ChatCall::onBodyData(const QByteArray &bytes)
         m_sniffing = false;
         if (looksLikeHtml({}, head)) {
             m_html = true;
-        } else {
+        } else if (!anthropic()) {
             m_started = true;
             m_sink->upstreamStarted();
             if (m_done)
@@ -222,6 +241,10 @@ void ChatCall::onBodyData(const QByteArray &bytes)
     }
     if (m_stream && isSuccess() && !m_jsonToStream && !m_html) {
         m_phaseTimer.start(m_config.idleTimeoutMs);
+        if (anthropic()) {
+            deliverFrames(m_frames.feed(bytes));
+            return;
+        }
         const auto events = m_sse.feed(bytes);
         if (events.isEmpty())
             return;
@@ -283,10 +306,46 @@ void ChatCall::fail(const Error &e)
     m_sink->upstreamFailed(e, m_started);
 }
 
+void ChatCall::deliverFrames(const QList<SseFrame> &frames)
+{
+    if (frames.isEmpty() || m_done)
+        return;
+    if (!m_started) {
+        // An error before anything else is as good as an HTTP error: nothing reached the client,
+        // so the pool may still retry or rotate.
+        if (frames.first().event == "error") {
+            fail(classifyAnthropicStreamError(frames.first().data, m_upstream.name));
+            return;
+        }
+        m_started = true;
+        m_sink->upstreamStarted();
+    }
+    m_sink->upstreamBatchBegin();
+    for (const SseFrame &f : frames) {
+        if (m_done)
+            break; // the sink may end us from inside upstreamFrame()
+        m_sink->upstreamFrame(f);
+    }
+    m_sink->upstreamBatchEnd();
+}
+
 void ChatCall::onFinished()
 {
     if (m_done)
         return;
+    if (anthropic() && m_stream && isSuccess() && !m_jsonToStream) {
+        deliverFrames(m_frames.flush());
+        if (m_done)
+            return;
+        if (!m_started) {
+            fail(Error::make(Error::Kind::UpstreamError,
+                             u"upstream %1 ended the stream without an event"_s.arg(m_url.host())));
+            return;
+        }
+        settle();
+        m_sink->upstreamEnded();
+        return;
+    }
     if (m_started) {
         const auto tail = m_sse.flush();
         for (const QByteArray &e : tail) {

@@ -2,6 +2,9 @@
 // One chat/completions request to an upstream, streaming or not: credentials (API key or a Qwen
 // OAuth token with one forced refresh and retry on 401), the four timeouts, SSE splitting, and
 // error classification. It knows nothing of the client's dialect: it reports to a ChatSink.
+// An Anthropic-compatible upstream (Upstream::Api::AnthropicMessages) gets the same call at
+// {base}/v1/messages; its stream is reported as whole frames with their raw bytes, for relays
+// that pass it through verbatim (docs/anthropic-upstreams.md).
 
 #include "common/error.h"
 #include "common/lazytimer.h"
@@ -31,6 +34,15 @@ public:
     // Bracket the events of one upstream read, so a sink can send what they produce at once.
     virtual void upstreamBatchBegin() {}
     virtual void upstreamBatchEnd() {}
+    // Stream from an Anthropic-compatible upstream: one whole event, raw bytes included, instead
+    // of upstreamEvent(). The first one is reported after upstreamStarted(), and only when it is
+    // not an `event: error` (that one fails the call before the stream starts, so the pool may
+    // still rotate).
+    virtual void upstreamFrame(const SseFrame &frame)
+    {
+        if (frame.hasData)
+            upstreamEvent(frame.data);
+    }
 };
 
 struct ChatCallConfig {
@@ -56,10 +68,17 @@ public:
     // The sink has what it needs (an SSE stream's [DONE]): emit nothing more, but let the HTTP
     // response end so its connection can be reused.
     void finish();
+    // Anthropic-compatible upstreams only: the client's headers to forward (anthropic-version,
+    // anthropic-beta); anthropic-version defaults to 2023-06-01.
+    void setClientHeaders(QList<QPair<QByteArray, QByteArray>> headers)
+    {
+        m_clientHeaders = std::move(headers);
+    }
 
     const Upstream &upstream() const { return m_upstream; }
     QString upstreamHost() const { return m_url.host(); }
     int attempts() const { return m_attempts; }
+    int status() const { return m_status; } // the last HTTP status the upstream answered
 
 private:
     // Qwen OAuth: get a valid token (never `rejectedToken` again) and send with it.
@@ -72,6 +91,8 @@ private:
     void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
     void fail(const Error &e);
+    void deliverFrames(const QList<SseFrame> &frames);
+    bool anthropic() const { return m_upstream.api == Upstream::Api::AnthropicMessages; }
     // Done: no timeouts, no more signals from the reply; the sink is told by the caller.
     void settle(bool letResponseEnd = false);
     void cleanupReply(bool letResponseEnd = false);
@@ -100,6 +121,8 @@ private:
     QByteArray m_contentType;
     QByteArray m_errorBody;
     SseSplitter m_sse;
+    SseFrameSplitter m_frames; // Anthropic-compatible upstreams
+    QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
     LazyTimer m_phaseTimer; // connect, then first byte, then idle between chunks
     LazyTimer m_totalTimer;
     const char *m_phase = "connect";

@@ -62,4 +62,58 @@ QList<QByteArray> SseSplitter::flush()
     return out;
 }
 
+void SseFrameSplitter::takeLine(QList<SseFrame> &out)
+{
+    m_frame.raw += m_line;
+    QByteArrayView l(m_line);
+    if (l.endsWith('\n'))
+        l.chop(1);
+    if (l.endsWith('\r'))
+        l.chop(1);
+    if (l.isEmpty()) {
+        out.append(std::exchange(m_frame, {}));
+    } else if (l.startsWith("data:")) {
+        QByteArrayView v = l.sliced(5);
+        if (v.startsWith(' '))
+            v = v.sliced(1);
+        if (m_frame.hasData)
+            m_frame.data += '\n';
+        m_frame.data += v;
+        m_frame.hasData = true;
+    } else if (l.startsWith("event:")) {
+        QByteArrayView v = l.sliced(6);
+        if (v.startsWith(' '))
+            v = v.sliced(1);
+        m_frame.event = v.toByteArray();
+    }
+    m_line.clear();
+}
+
+QList<SseFrame> SseFrameSplitter::feed(QByteArrayView bytes)
+{
+    QList<SseFrame> out;
+    qsizetype start = 0;
+    while (start < bytes.size()) {
+        const qsizetype nl = bytes.indexOf('\n', start);
+        if (nl < 0) {
+            m_line += bytes.sliced(start);
+            break;
+        }
+        m_line += bytes.sliced(start, nl + 1 - start);
+        takeLine(out);
+        start = nl + 1;
+    }
+    return out;
+}
+
+QList<SseFrame> SseFrameSplitter::flush()
+{
+    QList<SseFrame> out;
+    if (!m_line.isEmpty())
+        takeLine(out);
+    if (!m_frame.raw.isEmpty())
+        out.append(std::exchange(m_frame, {}));
+    return out;
+}
+
 } // namespace qp

@@ -11,7 +11,8 @@ class SseSplitter
 {
 public:
     // Appends bytes and returns the data payloads of every event completed by them. Events with
-    // several data lines are joined with '\n' (the SSE rule). Comments and other fields are ignored.
+    // several data lines are joined with '\n' (the SSE rule). Comments and other fields are
+    // ignored.
     QList<QByteArray> feed(QByteArrayView bytes);
     // At end of stream: a final event not terminated by a blank line (some servers do that).
     QList<QByteArray> flush();
@@ -22,6 +23,29 @@ private:
     QByteArray m_buffer;
     QByteArray m_data;
     bool m_hasData = false;
+};
+
+// One whole SSE event with the exact bytes it arrived as, blank line included, for relays that
+// forward an upstream's stream verbatim (Anthropic-compatible upstreams) yet need its event name
+// and data to follow it.
+struct SseFrame {
+    QByteArray raw;   // the event's bytes, byte for byte; concatenated frames = the stream
+    QByteArray event; // the "event:" field, empty when absent
+    QByteArray data;  // the "data:" lines joined with '\n'
+    bool hasData = false;
+};
+
+class SseFrameSplitter
+{
+public:
+    QList<SseFrame> feed(QByteArrayView bytes);
+    // At end of stream: what is left, as a frame, even without its blank line.
+    QList<SseFrame> flush();
+
+private:
+    void takeLine(QList<SseFrame> &out);
+    QByteArray m_line; // the current line, up to and including its '\n'
+    SseFrame m_frame;
 };
 
 } // namespace qp

@@ -44,6 +44,17 @@ struct Upstream {
         u.setPath(p + QStringLiteral("/chat/completions"));
         return u;
     }
+    // Api::AnthropicMessages: the base is what Claude Code takes as ANTHROPIC_BASE_URL
+    // (https://dashscope-intl.aliyuncs.com/apps/anthropic); messages live at {base}/v1/messages.
+    QUrl messagesUrl(const QUrl &base) const
+    {
+        QUrl u = base;
+        QString p = u.path();
+        while (p.endsWith(u'/'))
+            p.chop(1);
+        u.setPath(p + QStringLiteral("/v1/messages"));
+        return u;
+    }
 };
 
 } // namespace qp

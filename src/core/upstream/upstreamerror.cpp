@@ -4,6 +4,7 @@
 #include "logging/redact.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -53,13 +54,16 @@ static Said whatItSays(const QString &message, const QString &code)
     const QString c = code.toLower();
     // Access ended or suspended: the OAuth free tier's end, bans, disabled accounts, unpaid bills
     // (DashScope answers "Arrearage" when the account is overdue).
+    // Anthropic-compatible upstreams: billing_error, "credit balance is too low".
     if (freetier::bodySaysEnded(message.toUtf8()) || c == u"arrearage" || m.contains(u"arrear") ||
+        c == u"billing_error" || m.contains(u"credit balance is too low") ||
         m.contains(u"overdue") || m.contains(u"good standing") || m.contains(u"suspended") ||
         m.contains(u"banned") || m.contains(u"account has been disabled") ||
         m.contains(u"account is disabled") || m.contains(u"deactivated"))
         return Said::Suspended;
-    // DashScope's request-rate throttling names a "RateQuota" but is transient.
-    if (c.contains(u"ratequota") || c.contains(u"rate_limit"))
+    // DashScope's request-rate throttling names a "RateQuota" but is transient. Anthropic's
+    // rate_limit_error is the type of every 429, a spent quota too: its words decide.
+    if (c.contains(u"ratequota") || (c.contains(u"rate_limit") && c != u"rate_limit_error"))
         return Said::RateLimit;
     if (c == u"insufficient_quota" || c.contains(u"allocationquota") ||
         m.contains(u"free allocated quota exceeded") ||
@@ -243,6 +247,24 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArray &re
     }
     e.param = param;
     e.retryAfterSeconds = parseRetryAfter(retryAfterHeader);
+    return e;
+}
+
+Error classifyAnthropicStreamError(const QByteArray &data, const QString &upstreamName)
+{
+    const QJsonObject error = QJsonDocument::fromJson(data).object().value(u"error"_s).toObject();
+    const QString type = error.value(u"type"_s).toString();
+    // The statuses Anthropic documents for its error types.
+    static const QHash<QString, int> statusOf{
+        {u"invalid_request_error"_s, 400}, {u"authentication_error"_s, 401},
+        {u"billing_error"_s, 402},         {u"permission_error"_s, 403},
+        {u"not_found_error"_s, 404},       {u"request_too_large"_s, 413},
+        {u"rate_limit_error"_s, 429},      {u"api_error"_s, 500},
+        {u"timeout_error"_s, 504},         {u"overloaded_error"_s, 529}};
+    const int status = statusOf.value(type, 500);
+    Error e = classifyHttpError(status, data, {}, upstreamName);
+    if (e.message.isEmpty())
+        e.message = u"upstream stream error"_s;
     return e;
 }
 

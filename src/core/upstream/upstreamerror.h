@@ -18,6 +18,9 @@ Error classifyNetworkError(QNetworkReply::NetworkError code, const QString &erro
                            const QString &host);
 // In-band errors inside a 200 stream: an {"error":{...}} chunk or finish_reason "error_finish".
 Error classifyStreamError(const QString &message, const QString &code);
+// An Anthropic stream's in-band `event: error` (data {"type":"error","error":{"type","message"}}):
+// classified as the HTTP answer its error type stands for (overloaded_error as 529, ...).
+Error classifyAnthropicStreamError(const QByteArray &data, const QString &upstreamName);
 std::optional<int> parseRetryAfter(const QByteArray &header);
 
 // An HTML page where JSON or SSE was due (quirk html-is-block): by its Content-Type (text/html)

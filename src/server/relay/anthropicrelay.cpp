@@ -17,6 +17,10 @@ AnthropicRelay::AnthropicRelay(const RelayContext &ctx, http::ResponseWriter *wr
       m_thinking(thinkingEnabled), m_translator(target.clientModel, thinkingEnabled, 0),
       m_pingMs(ctx.anthropicPingMs)
 {
+    // What an Anthropic-compatible upstream must hear of the client's request.
+    for (const char *name : {"anthropic-version", "anthropic-beta"})
+        if (const QByteArray v = req.header(name); !v.isEmpty())
+            m_clientHeaders.append({QByteArray(name), v});
     // Re-armed on every upstream event, hence a LazyTimer; it repeats by re-arming itself.
     connect(&m_ping, &LazyTimer::timeout, this, [this] {
         write(m_translator.ping());
@@ -41,6 +45,14 @@ void AnthropicRelay::write(const QByteArray &bytes)
 void AnthropicRelay::upstreamStarted()
 {
     m_upstreamStarted = true;
+    if (passthrough()) {
+        // The upstream's own stream, pings included: nothing of ours is added to it.
+        m_headersSent = true;
+        if (clientOpen())
+            m_writer->beginStream(200, "text/event-stream",
+                                  {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+        return;
+    }
     if (m_inputTokens >= 0)
         flushPending();
 }
@@ -94,6 +106,44 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         endStream(&*m_translator.error()); // an in-band error chunk, classified by the translator
 }
 
+void AnthropicRelay::upstreamFrame(const SseFrame &frame)
+{
+    if (m_completed)
+        return;
+    if (!passthrough()) {
+        RelayBase::upstreamFrame(frame);
+        return;
+    }
+    write(frame.raw);
+    QByteArray type = frame.event;
+    if (type.isEmpty() && frame.hasData) // the event name is optional; the data says it too
+        type = QJsonDocument::fromJson(frame.data).object().value(u"type"_s).toString().toUtf8();
+    if (type == "content_block_delta") {
+        noteFirstToken();
+    } else if (type == "message_start") {
+        m_passUsage = QJsonDocument::fromJson(frame.data)
+                          .object()
+                          .value(u"message"_s)
+                          .toObject()
+                          .value(u"usage"_s)
+                          .toObject();
+    } else if (type == "message_delta") {
+        // Its usage is cumulative: output_tokens, and on newer servers the input counts too.
+        const QJsonObject u =
+            QJsonDocument::fromJson(frame.data).object().value(u"usage"_s).toObject();
+        for (auto it = u.begin(); it != u.end(); ++it)
+            if (!it.value().isNull())
+                m_passUsage.insert(it.key(), it.value());
+    } else if (type == "message_stop") {
+        m_call->finish(); // the connection stays reusable
+        endStream(nullptr);
+    } else if (type == "error") {
+        // Already in the client's shape and on its way; classified for the record and the pool.
+        const Error e = classifyAnthropicStreamError(frame.data, m_call->lease().upstream.name);
+        endStream(&e);
+    }
+}
+
 void AnthropicRelay::endStream(const Error *error)
 {
     m_ping.stop();
@@ -101,12 +151,16 @@ void AnthropicRelay::endStream(const Error *error)
         m_call->abort();
     if (m_writer)
         m_writer->endStream();
-    const auto u = m_translator.usage();
     Usage usage;
-    usage.known = u.fromUpstream;
-    usage.promptTokens = u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
-    usage.completionTokens = u.outputTokens;
-    usage.cachedTokens = u.cacheReadTokens;
+    if (passthrough()) {
+        usage = Usage::fromAnthropic(m_passUsage);
+    } else {
+        const auto u = m_translator.usage();
+        usage.known = u.fromUpstream;
+        usage.promptTokens = u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
+        usage.completionTokens = u.outputTokens;
+        usage.cachedTokens = u.cacheReadTokens;
+    }
     complete(error ? 200 : 200, usage, error);
 }
 
@@ -118,7 +172,8 @@ void AnthropicRelay::upstreamEnded()
         m_pendingEnd = true;
         return;
     }
-    if (m_translator.stopReason().isEmpty()) {
+    if (passthrough() || m_translator.stopReason().isEmpty()) {
+        // (Passthrough ends at message_stop, never here.)
         // Neither finish_reason nor [DONE]: the answer was cut off, not finished.
         upstreamFailed(Error::make(Error::Kind::UpstreamUnavailable,
                                    u"upstream closed the stream before the answer finished"_s),
@@ -138,7 +193,12 @@ void AnthropicRelay::upstreamFailed(const Error &error, bool midStream)
         failBeforeStream(error);
         return;
     }
-    write(m_translator.fail(error));
+    if (passthrough())
+        write("event: error\ndata: " +
+              QJsonDocument(errorBody(error, Dialect::Anthropic)).toJson(QJsonDocument::Compact) +
+              "\n\n");
+    else
+        write(m_translator.fail(error));
     endStream(&error);
 }
 
@@ -146,6 +206,17 @@ void AnthropicRelay::upstreamBody(const QByteArray &body)
 {
     if (m_completed)
         return;
+    if (passthrough()) {
+        // The upstream's answer as it is; only its usage is read.
+        const int status = m_call->upstreamStatus();
+        if (m_writer)
+            m_writer->send(status, "application/json", body);
+        complete(status,
+                 Usage::fromAnthropic(
+                     QJsonDocument::fromJson(body).object().value(u"usage"_s).toObject()),
+                 nullptr);
+        return;
+    }
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {

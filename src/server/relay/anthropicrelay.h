@@ -2,6 +2,9 @@
 // Anthropic Messages from client to an OpenAI-dialect upstream and back (qwen-protocol.md §D).
 // The translation itself is pure (protocol/anthropic*); this class only moves bytes, keeps the
 // stream alive with pings while the upstream is silent (long thinking), and ends it exactly once.
+// When the lease's upstream speaks Anthropic Messages itself (decided per attempt: a rotation
+// before the first byte may change it), the relay passes its answer through verbatim, reading
+// only the stream's end, its usage and in-band errors (docs/anthropic-upstreams.md).
 
 #include "common/lazytimer.h"
 #include "protocol/anthropicstream.h"
@@ -25,11 +28,16 @@ public:
     void upstreamBody(const QByteArray &body) override;
     void upstreamEnded() override;
     void upstreamFailed(const Error &error, bool midStream) override;
+    void upstreamFrame(const SseFrame &frame) override;
 
 private:
     void write(const QByteArray &bytes);
     void flushPending();
     void endStream(const Error *error);
+    bool passthrough() const
+    {
+        return m_call && m_call->lease().upstream.api == Upstream::Api::AnthropicMessages;
+    }
 
     bool m_stream;
     bool m_thinking;
@@ -41,6 +49,7 @@ private:
     bool m_upstreamStarted = false;
     QList<QByteArray> m_pending; // upstream events that arrived before the token count
     bool m_pendingEnd = false;
+    QJsonObject m_passUsage; // passthrough: message_start's usage, updated by message_delta
 };
 
 } // namespace qp

@@ -51,6 +51,7 @@ void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool st
                     return *e;
                 return PooledCall::NextTarget{m_target.lease, m_target.model, m_target.pick};
             });
+    m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
 }
 

@@ -55,6 +55,8 @@ protected:
     QString m_client;            // the client's product from its User-Agent
     bool m_stream = false;
     qint64 m_firstTokenMs = -1;
+    // Sent on to Anthropic-compatible upstreams (the Anthropic relay fills it).
+    QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
 
     // Relays call this when the first content reaches the client (time to first token).
     void noteFirstToken()
