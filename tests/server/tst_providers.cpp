@@ -7,6 +7,7 @@
 #include "pool/accountpool.h"
 #include "providers/providerservice.h"
 #include "proxyharness.h"
+#include "testproxies.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -211,10 +212,9 @@ private Q_SLOTS:
         // As since 2026-04-15: every token is refused, even a freshly refreshed one.
         h->upstream().serveTokenRefresh();
         h->upstream().replyJson(
-            401, QJsonObject{{u"error"_s,
-                              QJsonObject{{u"message"_s,
-                                           u"invalid access token or token expired"_s},
-                                          {u"code"_s, u"invalid_api_key"_s}}}});
+            401, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s,
+                                                       u"invalid access token or token expired"_s},
+                                                      {u"code"_s, u"invalid_api_key"_s}}}});
         // Alone, the account's answer says what happened and what to do.
         ClientReply r = h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s));
         QVERIFY2(r.status >= 400, r.body.constData());
@@ -283,6 +283,137 @@ private Q_SLOTS:
             ++files;
         }
         QVERIFY(files > 0);
+    }
+
+    // Egress (docs/egress.md): the upstream is reachable only through the proxy, under a name
+    // only the proxy resolves.
+    void aProviderGoesOutThroughItsHttpConnectProxy()
+    {
+        start();
+        TestConnectProxy proxy;
+        proxy.setCredentials(u"alice"_s, u"s3cret-pw"_s);
+        proxy.mapHost(u"upstream.invalid"_s);
+        QString err;
+        const QString hidden = u"http://upstream.invalid:%1/v1"_s.arg(second->port());
+        QVERIFY2(h->addProvider(u"px"_s, u"custom"_s, hidden, u"key-px"_s, {u"m"_s},
+                                u"http://alice:s3cret-pw@127.0.0.1:%1"_s.arg(proxy.port()), &err),
+                 qPrintable(err));
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"m"_s)).status, 200);
+        QCOMPARE(proxy.targets, QStringList{u"upstream.invalid:%1"_s.arg(second->port())});
+        QCOMPARE(chatsAtSecond().last().header("authorization"), QByteArray("Bearer key-px"));
+        // Streaming too, through the same tunnel or a new one.
+        QJsonObject body = chat(u"m"_s);
+        body.insert(u"stream"_s, true);
+        second->replySse(
+            {{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"through"_s}}, u"stop"_s)},
+             {0, FakeUpstream::usageChunk(3, 1)},
+             {0, "[DONE]"}});
+        const ClientReply streamed = h->postJson(u"/v1/chat/completions"_s, body);
+        QCOMPARE(streamed.status, 200);
+        QVERIFY(streamed.body.contains("through"));
+        QVERIFY(streamed.body.contains("[DONE]"));
+        for (const QString &t : std::as_const(proxy.targets))
+            QCOMPARE(t, u"upstream.invalid:%1"_s.arg(second->port()));
+        // Shown redacted; the password is a secret.
+        const auto listed = h->runtime().providers().get(u"px"_s);
+        QVERIFY(listed.ok());
+        QVERIFY2(listed->proxy.contains(u"***"_s) && !listed->proxy.contains(u"s3cret"_s),
+                 qPrintable(listed->proxy));
+    }
+
+    void aProviderGoesOutThroughItsSocks5Proxy()
+    {
+        start();
+        TestSocks5Proxy proxy;
+        proxy.setCredentials(u"bob"_s, u"pw2"_s);
+        proxy.mapHost(u"upstream.invalid"_s);
+        QString err;
+        QVERIFY2(h->addProvider(u"sx"_s, u"custom"_s,
+                                u"http://upstream.invalid:%1/v1"_s.arg(second->port()), u"key-sx"_s,
+                                {u"m"_s}, u"socks5h://bob:pw2@127.0.0.1:%1"_s.arg(proxy.port()),
+                                &err),
+                 qPrintable(err));
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"m"_s)).status, 200);
+        const ClientReply a = h->postJson(u"/v1/messages"_s, anthropicMessage(u"m"_s));
+        QCOMPARE(a.status, 200);
+        QVERIFY(proxy.targets.contains(u"upstream.invalid:%1"_s.arg(second->port())));
+        QVERIFY(proxy.addressTypes.contains(3)); // the name went to the proxy unresolved
+    }
+
+    void aProxyRefusingTheCredentialsIsAClear502()
+    {
+        start();
+        TestConnectProxy proxy;
+        proxy.setCredentials(u"alice"_s, u"right"_s);
+        proxy.mapHost(u"upstream.invalid"_s);
+        QString err;
+        QVERIFY2(h->addProvider(u"px"_s, u"custom"_s,
+                                u"http://upstream.invalid:%1/v1"_s.arg(second->port()), u"key-px"_s,
+                                {u"m"_s}, u"http://alice:wrong-pw@127.0.0.1:%1"_s.arg(proxy.port()),
+                                &err),
+                 qPrintable(err));
+        const ClientReply r = h->postJson(u"/v1/chat/completions"_s, chat(u"m"_s));
+        QCOMPARE(r.status, 502);
+        const QString message = r.json()[u"error"_s][u"message"_s].toString();
+        QVERIFY2(message.contains(u"proxy"_s) && !message.contains(u"wrong-pw"_s),
+                 qPrintable(message));
+        QCOMPARE(chatsAtSecond().size(), 0);
+    }
+
+    void withoutItsOwnProxyAProviderTakesTheSystemProxy()
+    {
+        TestConnectProxy proxy;
+        proxy.mapHost(u"upstream.invalid"_s);
+        start({{u"HTTP_PROXY"_s, proxy.url()}, {u"NO_PROXY"_s, u"example.com"_s}});
+        QString err;
+        QVERIFY2(h->addProvider(u"sys"_s, u"custom"_s,
+                                u"http://upstream.invalid:%1/v1"_s.arg(second->port()),
+                                u"key-sys"_s, {u"m"_s}, {}, &err),
+                 qPrintable(err));
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"m"_s)).status, 200);
+        QCOMPARE(proxy.targets, QStringList{u"upstream.invalid:%1"_s.arg(second->port())});
+        // Loopback never takes the system proxy: the OAuth fake on 127.0.0.1 is reached directly.
+        QVERIFY2(h->addAccount(u"oauth1"_s, u"tok-oauth1"_s, {}, &err), qPrintable(err));
+        h->upstream().replyJson(200, completion(u"direct"_s));
+        QVERIFY(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s),
+                            {{"X-Qwen-Account", "oauth1"}})
+                    .status == 200);
+        QCOMPARE(proxy.targets.size(), 1);
+    }
+
+    void theQwenOAuthAccountsTakeTheQwenOAuthProvidersProxy()
+    {
+        start();
+        TestConnectProxy proxy;
+        QString err;
+        QVERIFY2(h->addAccount(u"oauth1"_s, u"tok-oauth1"_s, {}, &err), qPrintable(err));
+        QVERIFY2(h->addProvider(u"qwen-oauth"_s, u"qwen-oauth"_s, {}, {}, {}, proxy.url(), &err),
+                 qPrintable(err));
+        h->upstream().replyJson(200, completion(u"via proxy"_s));
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s)).status, 200);
+        QCOMPARE(proxy.targets, QStringList{u"127.0.0.1:%1"_s.arg(h->upstream().port())});
+        // It is no account and serves nothing by itself.
+        QVERIFY(!h->runtime().pool().contains(u"qwen-oauth"_s));
+    }
+
+    void theTokenRefreshTakesTheQwenOAuthProxyToo()
+    {
+        h = std::make_unique<ProxyHarness>();
+        second = std::make_unique<FakeUpstream>();
+        // qwen-code's own login, expired: the first request refreshes it.
+        h->writeQwenCredentials(u"old-token"_s, QDateTime::currentMSecsSinceEpoch() - 60000);
+        QString err;
+        QVERIFY2(h->start({}, &err), qPrintable(err));
+        TestConnectProxy proxy;
+        QVERIFY2(h->addProvider(u"qwen-oauth"_s, u"qwen-oauth"_s, {}, {}, {}, proxy.url(), &err),
+                 qPrintable(err));
+        h->upstream().serveTokenRefresh();
+        h->upstream().replyJson(200, completion(u"refreshed"_s));
+        QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s)).status, 200);
+        QCOMPARE(h->upstream().refreshCount(), 1);
+        // QNetworkAccessManager sends plain http through an HTTP proxy in absolute form.
+        QVERIFY2(proxy.absoluteRequests.join(u' ').contains(u"/api/v1/oauth2/token"_s),
+                 qPrintable(proxy.absoluteRequests.join(u' ')));
     }
 
     void providersAreRemovedWithTheirAccountAndKey()
