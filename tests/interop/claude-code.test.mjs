@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { qwenToolCallStream, textStream } from './fake-upstream.mjs';
-import { lastChatRequest, withProxy } from './harness.mjs';
+import { CODING_PLAN_KEY, lastChatRequest, withProxy } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.join(here, 'node_modules', '@anthropic-ai', 'claude-code');
@@ -189,4 +189,35 @@ describe('Claude Code CLI through qwen-proxy', () => {
       assert.equal(result.result, 'Hi!');
     },
   );
+});
+
+// Most users since the OAuth tier ended: one Coding Plan key, added with `qwen-proxy provider add`.
+describe('Claude Code CLI with only a Coding Plan key', () => {
+  const ctx = withProxy(() => null, { provider: { id: 'cp', preset: 'coding-plan-intl' } });
+
+  test('a Bash tool round trip reaches the plan with its key, model and DashScope headers', async () => {
+    ctx.upstream.enqueue(
+      {
+        sse: qwenToolCallStream({
+          model: QWEN,
+          callId: 'call_cp_bash_1',
+          name: 'Bash',
+          argFragments: ['{"command": "echo cp-', 'marker", "description": "Print a marker"}'],
+        }),
+      },
+      { sse: textStream({ model: QWEN, pieces: ['Printed ', 'cp-marker.'], prompt: 60, out: 6 }) },
+    );
+    const { code, result, why } = await runClaude(ctx.proxy, 'run echo', { args: ['--allowedTools', 'Bash'] });
+    assert.equal(result.is_error, false, why);
+    assert.equal(code, 0, why);
+    assert.equal(result.result, 'Printed cp-marker.');
+    const sent = lastChatRequest(ctx.upstream, CODING_PLAN_KEY);
+    assert.equal(sent.body.model, QWEN, "claude-* names get the plan's default model");
+    assert.equal(sent.headers['x-dashscope-cachecontrol'], 'enable');
+    assert.equal(sent.headers['x-dashscope-authtype'], undefined, 'a key is not an OAuth login');
+    const toolMsg = sent.body.messages.at(-1);
+    assert.equal(toolMsg.role, 'tool');
+    assert.equal(textOf(toolMsg.content).trim(), 'cp-marker');
+    assert.match(ctx.proxy.startupLine, /providers cp/);
+  });
 });

@@ -2,7 +2,7 @@
 // QWEN_HOME and data dir so no real credentials or settings are ever read, and loads the pinned
 // SDKs with a clear message when `npm ci` has not been run.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { startFakeUpstream } from './fake-upstream.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const UPSTREAM_KEY = 'sk-interop-upstream-key-123';
+// A Coding Plan key for the runs where the upstream is a stored provider, as most users have it.
+export const CODING_PLAN_KEY = 'sk-sp-interop-coding-plan-456';
 
 /** Imports an npm SDK from tests/interop/node_modules, failing loudly if it is not installed. */
 export async function loadSdk(name) {
@@ -39,10 +41,12 @@ const STARTUP_LINE =
 
 /**
  * Spawns `qwen-proxy serve --port 0` forwarding to `upstreamBaseUrl` with UPSTREAM_KEY and
- * resolves once its start-up line has been read. `stop()` sends SIGTERM and resolves with the
+ * resolves once its start-up line has been read. With `provider` ({id, preset}), the upstream is
+ * instead a provider added first the way a user adds one: `qwen-proxy provider add` with
+ * CODING_PLAN_KEY on standard input, and no OPENAI_* variables at all. `stop()` sends SIGTERM and resolves with the
  * exit code; `stderr()` returns everything it logged (for assertion messages).
  */
-export async function startProxy({ upstreamBaseUrl, env = {} }) {
+export async function startProxy({ upstreamBaseUrl, env = {}, provider = null }) {
   const bin = proxyBinary();
   const scratch = mkdtempSync(path.join(tmpdir(), 'qp-interop-'));
   const dirs = {
@@ -62,6 +66,20 @@ export async function startProxy({ upstreamBaseUrl, env = {} }) {
     ...env,
   };
   for (const d of Object.values(dirs)) mkdirSync(d); // the scratch folder is new: all empty
+  if (provider) {
+    delete childEnv.OPENAI_BASE_URL;
+    delete childEnv.OPENAI_API_KEY;
+    childEnv.QP_SECRET_STORE = 'file'; // no keychain in this throw-away HOME
+    const added = spawnSync(
+      bin,
+      ['provider', 'add', provider.id, '--preset', provider.preset, '--base-url', upstreamBaseUrl, '--data-dir', dirs.data],
+      { env: childEnv, input: `${CODING_PLAN_KEY}\n`, encoding: 'utf8', timeout: 20000 },
+    );
+    if (added.status !== 0) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`qwen-proxy provider add failed (${added.status}): ${added.stderr}`);
+    }
+  }
 
   const child = spawn(bin, ['serve', '--port', '0', '--data-dir', dirs.data], {
     env: childEnv,
@@ -124,11 +142,11 @@ export async function startProxy({ upstreamBaseUrl, env = {} }) {
  * Registers before/after hooks in the current describe(): a fake upstream, a proxy in front of
  * it and `makeClient(proxy)`'s SDK client, all on `ctx`. The proxy must stop cleanly on SIGTERM.
  */
-export function withProxy(makeClient) {
+export function withProxy(makeClient, { provider = null } = {}) {
   const ctx = {};
   before(async () => {
     ctx.upstream = await startFakeUpstream();
-    ctx.proxy = await startProxy({ upstreamBaseUrl: ctx.upstream.baseUrl });
+    ctx.proxy = await startProxy({ upstreamBaseUrl: ctx.upstream.baseUrl, provider });
     ctx.client = makeClient(ctx.proxy);
   });
   after(async () => {
@@ -144,10 +162,10 @@ export function withProxy(makeClient) {
 }
 
 /** The last chat request the upstream received; every forward must carry the upstream key. */
-export function lastChatRequest(upstream) {
+export function lastChatRequest(upstream, key = UPSTREAM_KEY) {
   const reqs = upstream.chatRequests();
   assert.ok(reqs.length > 0, 'the upstream received no chat request');
   const r = reqs.at(-1);
-  assert.equal(r.headers.authorization, `Bearer ${UPSTREAM_KEY}`);
+  assert.equal(r.headers.authorization, `Bearer ${key}`);
   return r;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { chunk, completion, textStream, usageChunk } from './fake-upstream.mjs';
-import { lastChatRequest, loadSdk, withProxy } from './harness.mjs';
+import { CODING_PLAN_KEY, lastChatRequest, loadSdk, withProxy } from './harness.mjs';
 
 const { default: OpenAI, APIError, RateLimitError } = await loadSdk('openai');
 
@@ -281,5 +281,27 @@ describe('openai SDK error mapping', () => {
     );
     assert.equal(ctx.upstream.pending(), 0);
     assert.equal(ctx.upstream.chatRequests().length, 2, 'the proxy retried a 429 on its own');
+  });
+});
+
+describe('openai SDK with only a Coding Plan key', () => {
+  const ctx = withProxy(makeClient, { provider: { id: 'cp', preset: 'coding-plan-intl' } });
+
+  test('streaming text and models.list come from the plan', async () => {
+    ctx.upstream.enqueue({ sse: textStream({ model: 'qwen3.7-plus', pieces: ['Hi ', 'there'], prompt: 5, out: 2 }) });
+    const stream = await ctx.client.chat.completions.create({
+      model: 'qwen3.7-plus',
+      messages: [{ role: 'user', content: 'Say hi' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Hi there');
+    const sent = lastChatRequest(ctx.upstream, CODING_PLAN_KEY).body;
+    assert.equal(sent.model, 'qwen3.7-plus', 'a model the plan serves passes as it is');
+    const ids = [];
+    for await (const m of ctx.client.models.list()) ids.push(m.id);
+    assert.ok(ids.includes('qwen3-coder-plus') && ids.includes('qwen3.7-plus'), ids.join(', '));
+    assert.ok(!ids.includes('coder-model'), 'the OAuth tier alias is not offered to a key user');
   });
 });
