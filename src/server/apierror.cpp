@@ -1,6 +1,7 @@
 #include "apierror.h"
 
 #include "logging/redact.h"
+#include "protocol/anthropicresponse.h"
 
 #include <QJsonDocument>
 
@@ -58,26 +59,7 @@ int httpStatusFor(const Error &e, Dialect d)
 
 QString anthropicErrorType(int status)
 {
-    switch (status) {
-    case 400:
-        return u"invalid_request_error"_s;
-    case 401:
-        return u"authentication_error"_s;
-    case 403:
-        return u"permission_error"_s;
-    case 404:
-        return u"not_found_error"_s;
-    case 409:
-        return u"invalid_request_error"_s;
-    case 413:
-        return u"request_too_large"_s;
-    case 429:
-        return u"rate_limit_error"_s;
-    case 529:
-        return u"overloaded_error"_s;
-    default:
-        return status >= 400 && status < 500 ? u"invalid_request_error"_s : u"api_error"_s;
-    }
+    return anthropic::errorTypeForStatus(status); // one mapping, shared with the translator
 }
 
 static QString openAIErrorType(const Error &e, int status)
