@@ -265,11 +265,20 @@ private Q_SLOTS:
     void theKeyIsInNoFileOrLog()
     {
         start({{u"LOG_LEVEL"_s, u"debug"_s}});
+        // Every category on, console still off: everything logged lands in the ring only.
+        QLoggingCategory::setFilterRules(u"qp.*=true"_s);
+        auto restore =
+            qScopeGuard([] { qp::LogHub::instance().setConsoleLevel(qp::LogHub::Level::Off); });
         addProvider(u"cp"_s, u"coding-plan-intl"_s, u"sk-sp-secretvalue123"_s);
         failWith.insert("sk-sp-secretvalue123", 401);
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"qwen3.7-plus"_s)).status, 401);
         const ClientReply health = h->get(u"/health"_s);
         QVERIFY(!health.body.contains("secretvalue123"));
+        // Every log line (console, debug file and the tray's log view all print these).
+        const QList<qp::LogEntry> logged = qp::LogHub::instance().recent(qp::LogHub::capacity);
+        QVERIFY(!logged.isEmpty());
+        for (const qp::LogEntry &e : logged)
+            QVERIFY2(!e.message.contains(u"secretvalue123"_s), qPrintable(e.message));
         h->stop();
         QDirIterator it(h->dataDir(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         int files = 0;
