@@ -4,6 +4,7 @@
 #include "auth/tokenmanager.h"
 #include "models/modelcatalog.h"
 #include "pool/accountpool.h"
+#include "providers/providerservice.h"
 #include "routing/upstreamrouter.h"
 #include "runtime.h"
 #include "usage/usagestore.h"
@@ -91,6 +92,23 @@ void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
         summary.insert(u"requests_today"_s, all.successes);
         summary.insert(u"tokens_today"_s, all.inputTokens + all.outputTokens);
     }
+    // Providers as configured (no secret: the proxy URL is the redacted one), and where the
+    // default route sends a Claude model, so a user sees at a glance what serves them.
+    QJsonArray providers;
+    if (const auto listed = m_runtime.providers().list())
+        for (const ProviderConfig &p : listed.value()) {
+            QJsonObject o{
+                {u"id"_s, p.id}, {u"kind"_s, providerKindName(p.kind)}, {u"preset"_s, p.preset}};
+            if (!p.baseUrl.isEmpty())
+                o.insert(u"base_url"_s, p.baseUrl);
+            if (!p.defaultModel().isEmpty())
+                o.insert(u"default_model"_s, p.defaultModel());
+            if (!p.proxy.isEmpty())
+                o.insert(u"proxy"_s, p.proxy);
+            if (p.fromEnvironment())
+                o.insert(u"source"_s, p.source);
+            providers.append(o);
+        }
     const QDateTime started = m_runtime.startedAt();
     w->sendJson(200, QJsonObject{
                          {u"status"_s, u"ok"_s},
@@ -99,6 +117,8 @@ void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
                          {u"upstream"_s, m_runtime.upstreamDescription()},
                          {u"summary"_s, summary},
                          {u"accounts"_s, accounts},
+                         {u"providers"_s, providers},
+                         {u"route"_s, m_runtime.router().describeRoute(u"claude-sonnet-4-5"_s)},
                          {u"warnings"_s, QJsonArray::fromStringList(m_runtime.warnings())},
                      });
 }

@@ -125,6 +125,15 @@ private Q_SLOTS:
         QCOMPARE(a.status, 200);
         QCOMPARE(a.json()[u"content"_s][0][u"text"_s].toString(), u"from sk-sp-one"_s);
         QCOMPARE(a.json()[u"type"_s].toString(), u"message"_s);
+
+        // /health shows the provider (no secret) and where Claude models go.
+        const QJsonObject health = h->get(u"/health"_s).json();
+        const QJsonObject cp = health.value(u"providers"_s).toArray().at(0).toObject();
+        QCOMPARE(cp.value(u"id"_s).toString(), u"cp"_s);
+        QCOMPARE(cp.value(u"preset"_s).toString(), u"coding-plan-intl"_s);
+        QCOMPARE(cp.value(u"default_model"_s).toString(), u"qwen3-coder-plus"_s);
+        QCOMPARE(health.value(u"route"_s).toString(), u"cp:qwen3-coder-plus"_s);
+        QVERIFY(!QJsonDocument(health).toJson().contains("sk-sp-one"));
     }
 
     void aLocalServerGetsNoQwenHeaders()
