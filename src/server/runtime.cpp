@@ -129,6 +129,8 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     limits.parser.maxHeaderBytes = s.integer(u"max_header_bytes");
     limits.idleTimeoutMs = int(s.integer(u"idle_connection_timeout_ms"));
     limits.maxConnections = int(s.integer(u"max_connections"));
+    limits.clientBacklogBytes = s.integer(u"client_backlog_bytes");
+    limits.clientStallTimeoutMs = int(s.integer(u"client_stall_timeout_ms"));
     rt->m_server = new http::HttpServer(limits, rt.get());
 
     RelayContext ctx;
@@ -137,6 +139,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     ctx.router = rt->m_router.get();
     ctx.pool = rt->m_pool;
     rt->m_metrics = std::make_unique<ProxyMetrics>();
+    ctx.metrics = rt->m_metrics.get();
     ctx.recordUsage = [usage = rt->m_usage.get(),
                        metrics = rt->m_metrics.get()](const UsageRecord &r) {
         usage->record(r);

@@ -202,6 +202,7 @@ private Q_SLOTS:
     void stopFromSlot_data();
     void stopFromSlot();
     void releasedResponseIsReadToItsEnd();
+    void pausedRequestReadsNothingUntilResumed();
     void releasedFromSlotWithWholeResponseBuffered();
     void releasedResponseThatNeverEndsIsClosed();
     void clientDestroyedWhileInFlight();
@@ -749,6 +750,40 @@ void TestHttpClient::unsupportedUrl()
     QTRY_VERIFY(rec.done());
     QCOMPARE(rec.events, QStringList{u"failed"_s});
     QCOMPARE(rec.failure, Failure::Protocol);
+}
+
+void TestHttpClient::pausedRequestReadsNothingUntilResumed()
+{
+    // Backpressure: a paused request hears nothing, not even the end of a response the server
+    // closed meanwhile; after resume() the rest and the end arrive in order.
+    RawServer server;
+    QPointer<QTcpSocket> peer;
+    server.respond = [&peer](const RawServer::Request &q) {
+        peer = q.socket;
+        q.socket->write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + QByteArray(16384, 'a'));
+    };
+    HttpClient client;
+    Recorder rec;
+    std::unique_ptr<HttpClientRequest> r(client.post(server.url(), {}, "{}"));
+    rec.attach(r.get());
+    bool pausedOnce = false;
+    QObject::connect(r.get(), &HttpClientRequest::bodyData, r.get(), [&] {
+        if (!std::exchange(pausedOnce, true))
+            r->pause();
+    });
+    QTRY_VERIFY(rec.bodyPieces >= 1);
+    QVERIFY(r->isPaused());
+    const qsizetype atPause = rec.body.size();
+    QVERIFY(peer);
+    peer->write(QByteArray(48 * 1024, 'b'));
+    peer->disconnectFromHost();
+    QTRY_COMPARE(server.disconnects, 1);
+    QCOMPARE(rec.body.size(), atPause);
+    QVERIFY(!rec.done());
+    r->resume();
+    QTRY_VERIFY(rec.done());
+    QCOMPARE(rec.events, (QStringList{u"sent"_s, u"head 200"_s, u"body"_s, u"finished"_s}));
+    QCOMPARE(rec.body, QByteArray(16384, 'a') + QByteArray(48 * 1024, 'b'));
 }
 
 void TestHttpClient::largeBody()

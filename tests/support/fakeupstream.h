@@ -51,6 +51,20 @@ public:
     void replyJson(int status, const QJsonObject &body, http::Headers headers = {});
     void replySse(QList<SseStep> steps, bool dropAtEnd = false);
     void replyHang(); // accept and never answer
+    // A large OpenAI SSE answer for /v1/chat/completions, written as fast as the proxy takes it
+    // and no faster: `chunks` content chunks of `chunkBytes` characters each (chunk i repeats
+    // the letter 'a' + i % 26), then finish, usage and [DONE]. It writes while its own writer
+    // is not congested (ResponseWriter's backlog bound) and waits for backlogDrained(), so the
+    // proxy's reading pace, not the fake's memory, sets the rate. bulk() reports its progress.
+    void replyBulkSse(int chunks, int chunkBytes);
+    static QByteArray bulkText(int chunks, int chunkBytes); // the content the client must see
+    struct Bulk {
+        qint64 sentBytes = 0;  // body bytes handed to the writer
+        qint64 totalBytes = 0; // the whole answer's body bytes
+        bool blocked = false;  // waiting for the proxy to take what was written
+        bool done = false;     // everything written
+    };
+    const Bulk &bulk() const { return m_bulk; }
     // The token endpoint (/api/v1/oauth2/token): answers a refresh with a new token.
     void serveTokenRefresh(int status = 200, int expiresInSec = 3600, int delayMs = 0);
     // Like Qwen: each refresh token works once; using an old one is 400 invalid_grant. Chat
@@ -81,6 +95,7 @@ private:
     int m_refreshes = 0;
     int m_abortedStreams = 0;
     int m_openStreams = 0;
+    Bulk m_bulk;
     QString m_access;
     QString m_refresh;
 };

@@ -134,6 +134,14 @@ QByteArray ProxyMetrics::render(const Gauges &gauges) const
                      Labels{{"account", k.first}, {"model", k.second}, {"type", type}}, n);
     }
 
+    w.family("qwen_proxy_upstream_paused_total", "counter",
+             u"Times a stream's upstream was paused because its client had more than "
+             u"CLIENT_BACKLOG_BYTES waiting."_s);
+    w.sample("qwen_proxy_upstream_paused_total", {}, qint64(m_upstreamPauses));
+    w.family("qwen_proxy_client_stalls_total", "counter",
+             u"Clients disconnected for taking nothing for CLIENT_STALL_TIMEOUT_MS."_s);
+    w.sample("qwen_proxy_client_stalls_total", {}, qint64(m_clientStalls));
+
     w.family("qwen_proxy_active_connections", "gauge", u"Client connections open now."_s);
     w.sample("qwen_proxy_active_connections", {}, qint64(gauges.activeConnections));
 

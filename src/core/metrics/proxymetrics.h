@@ -38,6 +38,12 @@ public:
 
     void observeHttp(int route, int method, int status, double seconds);
     void observeUsage(const UsageRecord &r);
+    // Backpressure (docs/backpressure.md): a stream's upstream paused because its client was
+    // behind; a client disconnected because it took nothing for the stall timeout.
+    void noteUpstreamPaused() { ++m_upstreamPauses; }
+    void noteClientStalled() { ++m_clientStalls; }
+    quint64 upstreamPauses() const { return m_upstreamPauses; }
+    quint64 clientStalls() const { return m_clientStalls; }
 
     struct Gauges {
         int activeConnections = 0;
@@ -80,6 +86,8 @@ private:
     QHash<quint32, metrics::Histogram> m_durations;
     QHash<ApiKey, quint64> m_api;
     QHash<TokenKey, Tokens> m_tokens;
+    quint64 m_upstreamPauses = 0;
+    quint64 m_clientStalls = 0;
 };
 
 } // namespace qp

@@ -55,6 +55,22 @@ void PooledCall::attempt()
         new ChatCall(m_client, m_tokens, m_config, m_lease.upstream, m_body, m_stream, this, this);
     m_call->setClientHeaders(m_clientHeaders);
     m_call->start();
+    if (m_paused && m_call)
+        m_call->pause();
+}
+
+void PooledCall::pause()
+{
+    m_paused = true;
+    if (m_call)
+        m_call->pause();
+}
+
+void PooledCall::resume()
+{
+    m_paused = false;
+    if (m_call)
+        m_call->resume();
 }
 
 void PooledCall::abort()

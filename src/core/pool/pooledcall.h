@@ -44,6 +44,9 @@ public:
     void start();
     void abort();
     void finish();
+    // Backpressure from the client side (ChatCall::pause), kept across attempts.
+    void pause();
+    void resume();
 
     const Lease &lease() const { return m_lease; }
     const QString &model() const { return m_model; }
@@ -84,6 +87,7 @@ private:
     int m_retriesHere = 0; // transient retries on the current account
     bool m_started = false;
     bool m_done = false;
+    bool m_paused = false;
     QString m_model;
     Fallback m_fallback;
     QByteArray m_body;

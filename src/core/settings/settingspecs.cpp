@@ -116,6 +116,14 @@ const QList<SettingSpec> &settingSpecs()
             range(1000, 3600000), u"Closes client connections idle this long"_s),
         num(u"max_connections"_s, 4096, u"MAX_CONNECTIONS"_s, {}, range(1, 1000000),
             u"Connection cap (also bounded by the open-file limit)"_s),
+        num(u"client_backlog_bytes"_s, 1024 * 1024, u"CLIENT_BACKLOG_BYTES"_s, {},
+            range(16 * 1024, qint64(1) << 31),
+            u"Bytes of a streamed answer that may wait for a slow client; above it the proxy "
+            "stops reading that upstream until the client has taken half of them"_s),
+        num(u"client_stall_timeout_ms"_s, 60000, u"CLIENT_STALL_TIMEOUT_MS"_s, {},
+            range(100, 3600000),
+            u"A client that takes nothing this long while over the backlog bound is "
+            "disconnected and its upstream request aborted"_s),
         str(u"cors_origins"_s, QString(), u"CORS_ORIGINS"_s, {}, {},
             u"Comma-separated allowed origins; empty = localhost origins only; * = any"_s),
         num(u"shutdown_grace_ms"_s, 10000, u"SHUTDOWN_GRACE_MS"_s, {}, range(0, 600000),

@@ -134,9 +134,12 @@ void ChatCall::send(const QUrl &base, const QByteArray &authorization)
     m_reply = m_client->post(m_url, headers, m_body, m_upstream.proxy);
     m_phase = "connect";
     m_phaseTimer.start(m_config.connectTimeoutMs);
+    if (m_paused)
+        m_reply->pause();
     connect(m_reply, &HttpClientRequest::requestSent, this, [this] {
         m_phase = "first byte";
-        m_phaseTimer.start(m_config.firstByteTimeoutMs);
+        if (!m_paused)
+            m_phaseTimer.start(m_config.firstByteTimeoutMs);
     });
     connect(m_reply, &HttpClientRequest::responseStarted, this, &ChatCall::onResponseStarted);
     connect(m_reply, &HttpClientRequest::bodyData, this, &ChatCall::onBodyData);
@@ -181,6 +184,37 @@ void ChatCall::finish()
     if (m_done)
         return;
     settle(true);
+}
+
+void ChatCall::pause()
+{
+    if (m_done || m_paused)
+        return;
+    m_paused = true;
+    m_phaseTimer.stop();
+    if (m_reply)
+        m_reply->pause();
+}
+
+void ChatCall::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    if (m_done)
+        return;
+    m_phaseTimer.start(phaseTimeoutMs()); // the upstream's silence is counted from now
+    if (m_reply)
+        m_reply->resume();
+}
+
+int ChatCall::phaseTimeoutMs() const
+{
+    if (qstrcmp(m_phase, "connect") == 0)
+        return m_config.connectTimeoutMs;
+    if (qstrcmp(m_phase, "first byte") == 0 || !m_stream)
+        return m_config.firstByteTimeoutMs;
+    return m_config.idleTimeoutMs;
 }
 
 void ChatCall::onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers)
@@ -240,7 +274,8 @@ void ChatCall::onBodyData(const QByteArray &bytes)
         }
     }
     if (m_stream && isSuccess() && !m_jsonToStream && !m_html) {
-        m_phaseTimer.start(m_config.idleTimeoutMs);
+        if (!m_paused)
+            m_phaseTimer.start(m_config.idleTimeoutMs);
         if (anthropic()) {
             deliverFrames(m_frames.feed(bytes));
             return;

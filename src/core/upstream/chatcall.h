@@ -68,6 +68,11 @@ public:
     // The sink has what it needs (an SSE stream's [DONE]): emit nothing more, but let the HTTP
     // response end so its connection can be reused.
     void finish();
+    // Backpressure: the client is behind, so stop reading the upstream until resume(). The
+    // phase timer (idle between chunks) is off meanwhile: the silence is ours, not the
+    // upstream's. The total timeout keeps running: it bounds the whole request.
+    void pause();
+    void resume();
     // Anthropic-compatible upstreams only: the client's headers to forward (anthropic-version,
     // anthropic-beta); anthropic-version defaults to 2023-06-01.
     void setClientHeaders(QList<QPair<QByteArray, QByteArray>> headers)
@@ -90,6 +95,7 @@ private:
     void onFinished();
     void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
+    int phaseTimeoutMs() const;
     void fail(const Error &e);
     void deliverFrames(const QList<SseFrame> &frames);
     bool anthropic() const { return m_upstream.api == Upstream::Api::AnthropicMessages; }
@@ -115,6 +121,7 @@ private:
     bool m_retriedAuth = false;
     bool m_started = false; // upstreamStarted() was reported
     bool m_done = false;
+    bool m_paused = false;
     bool m_jsonToStream = false;
     bool m_html = false;     // an HTML page where JSON/SSE was due: collected, then a block
     bool m_sniffing = false; // a stream without a known Content-Type: its first byte decides

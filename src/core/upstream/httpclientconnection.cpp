@@ -14,6 +14,10 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
+namespace {
+constexpr qint64 kReadBufferBytes = 256 * 1024;
+}
+
 HttpClientConnection::HttpClientConnection(HttpClient *client, QString key, bool tls,
                                            QObject *parent)
     : QObject(parent), m_client(client), m_key(std::move(key)), m_tls(tls)
@@ -51,6 +55,9 @@ void HttpClientConnection::open(const QString &host, quint16 port, const QSslCon
     // HttpProxy tunnels with CONNECT, plain and TLS alike; QSslSocket then runs TLS inside the
     // tunnel with the upstream's name (SNI, certificate check), not the proxy's.
     m_socket->setProxy(proxy);
+    // Bounded, so that not reading (a paused request) stops reading the kernel too: its
+    // receive window then throttles the upstream instead of Qt's buffer growing without end.
+    m_socket->setReadBufferSize(kReadBufferBytes);
     connect(m_socket, &QIODevice::readyRead, this, &HttpClientConnection::onReadyRead);
     connect(m_socket, &QIODevice::bytesWritten, this, &HttpClientConnection::onBytesWritten);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &HttpClientConnection::onError);
@@ -72,6 +79,8 @@ void HttpClientConnection::assign(HttpClientRequest *r)
     m_idleTimer.stop();
     m_req = r;
     r->m_conn = this;
+    m_paused = r->m_paused;
+    m_eofWhilePaused = false;
     if (m_connected)
         writeRequest();
 }
@@ -121,6 +130,8 @@ qint64 HttpClientConnection::pendingWrite() const
 
 void HttpClientConnection::onReadyRead()
 {
+    if (m_paused)
+        return; // left in the socket: its bounded buffer fills, then the kernel's window
     const QByteArray data = m_socket->readAll();
     if (m_closed)
         return;
@@ -154,6 +165,8 @@ void HttpClientConnection::process()
         }
     }
     while (m_req && !m_closed) {
+        if (m_paused)
+            return; // the rest stays in the parser until resumeReading()
         switch (m_parser.next()) {
         case HttpResponseParser::Event::NeedMore:
             return;
@@ -186,9 +199,37 @@ void HttpClientConnection::process()
     }
 }
 
+void HttpClientConnection::resumeReading()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    // Bytes already in the socket's buffer or the parser raise no readyRead of their own. Read
+    // them after this pass: resuming is asked for from deep inside the client side's signals.
+    runAfterPass(this, [this] {
+        if (!m_paused && !m_closed)
+            continueAfterPause();
+    });
+}
+
+void HttpClientConnection::continueAfterPause()
+{
+    QPointer<HttpClientConnection> self(this);
+    onReadyRead(); // also parses what was left in the parser
+    if (!self || m_closed || m_paused)
+        return;
+    if (std::exchange(m_eofWhilePaused, false))
+        handleEof();
+}
+
 void HttpClientConnection::releaseRequest(int drainMs)
 {
     m_req = nullptr;
+    m_paused = false;
+    if (m_eofWhilePaused && !m_closed) {
+        close(); // the server closed while we were not reading: nothing left to reuse
+        return;
+    }
     if (m_closed)
         return;
     if (!m_connected || std::exchange(m_awaitingSent, false) || drainMs <= 0) {
@@ -223,6 +264,7 @@ void HttpClientConnection::finishRequest()
 {
     HttpClientRequest *r = std::exchange(m_req, nullptr);
     r->m_conn = nullptr;
+    m_paused = false;
     poolOrClose(); // before finished(), so a request made from that slot can reuse it
     r->deliverFinished();
 }
@@ -243,6 +285,11 @@ void HttpClientConnection::handleEof()
 {
     if (m_closed)
         return;
+    if (m_paused) {
+        // What is still buffered belongs to the paused request: the end waits for it.
+        m_eofWhilePaused = true;
+        return;
+    }
     if (m_req) {
         const QByteArray rest = m_socket->readAll();
         if (!rest.isEmpty()) {
@@ -251,6 +298,10 @@ void HttpClientConnection::handleEof()
             process();
             if (!self || m_closed)
                 return;
+            if (m_paused) { // paused from inside process(): the end waits for the rest
+                m_eofWhilePaused = true;
+                return;
+            }
         }
     }
     if (!m_req) {
@@ -383,6 +434,7 @@ void HttpClientConnection::onDisconnected()
 void HttpClientConnection::dropRequest()
 {
     m_req = nullptr;
+    m_paused = false;
     close();
 }
 

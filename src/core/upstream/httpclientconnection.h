@@ -42,10 +42,15 @@ public:
     // Closes the socket without calling back into the client (which is being destroyed) and
     // returns the request that was in flight, if any.
     HttpClientRequest *shutdown();
+    // Backpressure for the assigned request (HttpClientRequest::pause): the socket is not read
+    // and nothing is parsed until resumeReading().
+    void pauseReading() { m_paused = m_req != nullptr; }
+    void resumeReading();
 
 private:
     void onConnected();
     void onReadyRead();
+    void continueAfterPause();
     void onBytesWritten();
     void onError(QAbstractSocket::SocketError error);
     void onDisconnected();
@@ -75,7 +80,9 @@ private:
     bool m_closed = false;
     bool m_awaitingSent = false;
     bool m_draining = false; // reading a released request's response to its end
-    int m_served = 0;        // complete responses on this connection
+    bool m_paused = false;   // the request paused reading (backpressure)
+    bool m_eofWhilePaused = false;
+    int m_served = 0; // complete responses on this connection
 };
 
 } // namespace qp

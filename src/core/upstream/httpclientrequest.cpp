@@ -40,6 +40,24 @@ void HttpClientRequest::release()
     detach();
 }
 
+void HttpClientRequest::pause()
+{
+    if (m_done || m_paused)
+        return;
+    m_paused = true;
+    if (m_conn)
+        m_conn->pauseReading();
+}
+
+void HttpClientRequest::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    if (m_conn && !m_done)
+        m_conn->resumeReading();
+}
+
 void HttpClientRequest::detach()
 {
     if (HttpClientConnection *c = std::exchange(m_conn, nullptr))

@@ -51,6 +51,12 @@ public:
     // and then serves other requests. For a caller that has all it needs before the response
     // ends (an SSE stream after [DONE]): reconnecting costs far more than reading a few bytes.
     void release();
+    // Backpressure: stop reading the response until resume(). Nothing more is emitted meanwhile;
+    // what the upstream sends waits in a bounded socket buffer and then in the kernel, whose
+    // receive window throttles the upstream (TCP flow control).
+    void pause();
+    void resume();
+    bool isPaused() const { return m_paused; }
 
 Q_SIGNALS:
     void requestSent();
@@ -89,6 +95,7 @@ private:
     bool m_sentEmitted = false;
     bool m_sentPending = false;
     bool m_done = false;
+    bool m_paused = false;
     bool m_failLater = false; // set when the client dies: failed(Aborted) is queued
     bool m_hasPendingFailure = false;
     Failure m_pendingFailure = Failure::Aborted;

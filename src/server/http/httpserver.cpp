@@ -271,6 +271,8 @@ void HttpConnection::dispatch()
     req.peer = m_socket->peerAddress();
     const bool keepAlive = req.keepAlive && !m_closeWhenIdle;
     auto *writer = new ResponseWriter(m_socket, keepAlive, req.method == "HEAD", {}, this);
+    writer->setBacklogLimits(m_server->m_limits.clientBacklogBytes,
+                             m_server->m_limits.clientStallTimeoutMs);
     m_writer = writer;
     connect(writer, &ResponseWriter::responseDone, this, &HttpConnection::onResponseDone);
     if (m_server->m_handler)

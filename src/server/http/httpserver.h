@@ -28,6 +28,11 @@ struct ServerLimits {
     int idleTimeoutMs = 120000;   // keep-alive connection with no request in progress
     int requestTimeoutMs = 60000; // first byte of a request to its last byte (slowloris)
     int maxConnections = 4096;
+    // Backpressure (ResponseWriter::setBacklogLimits): bytes a response may have waiting for
+    // its client before the producer is asked to pause, and how long a client may then take
+    // nothing before it is disconnected.
+    qint64 clientBacklogBytes = 1 << 20;
+    int clientStallTimeoutMs = 60000;
 };
 
 class HttpServer : public QObject

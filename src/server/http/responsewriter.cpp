@@ -1,6 +1,7 @@
 #include "http/responsewriter.h"
 
 #include "common/afterpass.h"
+#include "logging/logging.h"
 #include "net/socketio.h"
 
 #include <QJsonDocument>
@@ -159,6 +160,7 @@ void ResponseWriter::out(const QByteArray &bytes)
         return;
     }
     net::writeNow(m_socket, bytes);
+    checkBacklog();
 }
 
 void ResponseWriter::uncork()
@@ -174,6 +176,52 @@ void ResponseWriter::flushCorked()
     if (isOpen())
         net::writeNow(m_socket, m_corked);
     m_corked.clear();
+    checkBacklog();
+}
+
+void ResponseWriter::becomeCongested()
+{
+    m_congested = true;
+    // Qt reports each piece of its write buffer that reaches the kernel: that is how the
+    // backlog drains. Connected only while congested, so the usual write path pays nothing.
+    connect(m_socket, &QIODevice::bytesWritten, this, &ResponseWriter::onSocketBytesWritten,
+            Qt::UniqueConnection);
+    if (m_stallMs > 0) {
+        if (!m_stallTimer) {
+            m_stallTimer = new LazyTimer(this);
+            connect(m_stallTimer, &LazyTimer::timeout, this, &ResponseWriter::onStall);
+        }
+        m_stallTimer->start(m_stallMs);
+    }
+    Q_EMIT backlogHigh();
+}
+
+void ResponseWriter::onSocketBytesWritten()
+{
+    if (!m_congested)
+        return;
+    if (m_stallTimer)
+        m_stallTimer->start(m_stallMs); // the client took something: not stalled
+    if (backlog() > m_highWater / 2)
+        return;
+    m_congested = false;
+    if (m_stallTimer)
+        m_stallTimer->stop();
+    if (m_socket)
+        disconnect(m_socket, &QIODevice::bytesWritten, this, &ResponseWriter::onSocketBytesWritten);
+    Q_EMIT backlogDrained();
+}
+
+void ResponseWriter::onStall()
+{
+    if (!m_congested || !isOpen())
+        return;
+    m_stalled = true;
+    m_stalledBacklog = backlog();
+    qCDebug(lcServer) << "client took nothing for" << m_stallMs << "ms with" << backlog()
+                      << "bytes waiting; closing the connection";
+    // The connection hears of it (disconnected) and tells us: socketGone(), clientGone().
+    m_socket->abort();
 }
 
 void ResponseWriter::socketGone()

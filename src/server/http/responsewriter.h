@@ -3,6 +3,8 @@
 // piece. It outlives the socket safely: once the client is gone every write is a no-op and
 // clientGone() has told the relay to stop its upstream request.
 
+#include "common/lazytimer.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -11,6 +13,7 @@
 #include <QPair>
 #include <QPointer>
 #include <QTcpSocket>
+#include <limits>
 
 namespace qp::http {
 
@@ -40,6 +43,23 @@ public:
     bool finished() const { return m_finished; }
     int status() const { return m_status; }
     qint64 bytesWritten() const { return m_bodyBytes; }
+
+    // Backpressure toward a slow client (docs/backpressure.md). Output the client has not taken
+    // yet waits in the socket's write buffer; once more than `highWater` bytes wait, the writer
+    // is congested: backlogHigh() tells the producer (a relay pauses its upstream) and
+    // backlogDrained() follows when the backlog is down to half of it. A client that takes
+    // nothing for `stallMs` while congested is disconnected (clientGone(), stalled() is true).
+    // highWater <= 0 turns all of it off.
+    void setBacklogLimits(qint64 highWater, int stallMs)
+    {
+        m_highWater = highWater > 0 ? highWater : std::numeric_limits<qint64>::max();
+        m_stallMs = stallMs;
+    }
+    qint64 backlog() const { return (m_socket ? m_socket->bytesToWrite() : 0) + m_corked.size(); }
+    bool congested() const { return m_congested; }
+    bool stalled() const { return m_stalled; }
+    int stallTimeoutMs() const { return m_stallMs; }
+    qint64 stalledBacklog() const { return m_stalledBacklog; } // what waited when it stalled
 
     // Adds a header to whatever response is written next (CORS, Retry-After, ...).
     void addHeader(QByteArray name, QByteArray value)
@@ -83,8 +103,10 @@ public:
     qint64 elapsedNs() const { return m_observeClock.nsecsElapsed(); }
 
 Q_SIGNALS:
-    void clientGone();   // the socket closed before the response finished
-    void responseDone(); // the last byte of the response is queued
+    void clientGone();     // the socket closed before the response finished
+    void responseDone();   // the last byte of the response is queued
+    void backlogHigh();    // more than the high-water mark waits for the client
+    void backlogDrained(); // back under the low-water mark after backlogHigh()
 
 private:
     friend class HttpConnection;
@@ -94,6 +116,15 @@ private:
     void out(const QByteArray &bytes); // writes now, or collects while corked
     void flushCorked();
     void ended(bool clientGone);
+    // After each write to the socket: one compare unless the backlog is over the bound.
+    void checkBacklog()
+    {
+        if (!m_congested && m_socket && m_socket->bytesToWrite() > m_highWater)
+            becomeCongested();
+    }
+    void becomeCongested();
+    void onSocketBytesWritten();
+    void onStall();
 
     QPointer<QTcpSocket> m_socket;
     bool m_keepAlive;
@@ -110,6 +141,12 @@ private:
     ResponseObserver *m_observer = nullptr;
     int m_observeTag = 0;
     QElapsedTimer m_observeClock;
+    qint64 m_highWater = std::numeric_limits<qint64>::max();
+    int m_stallMs = 60000;
+    bool m_congested = false;
+    bool m_stalled = false;
+    qint64 m_stalledBacklog = 0;
+    LazyTimer *m_stallTimer = nullptr; // made on the first congestion only
 };
 
 QByteArray reasonPhrase(int status);

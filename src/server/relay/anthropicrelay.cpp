@@ -10,6 +10,11 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
+namespace {
+// Upstream events kept while the input token count is computed (AnthropicRelay::m_pending).
+constexpr qint64 kPendingBound = 256 * 1024;
+} // namespace
+
 AnthropicRelay::AnthropicRelay(const RelayContext &ctx, http::ResponseWriter *writer,
                                const http::HttpRequest &req, RouteTarget target, bool stream,
                                bool thinkingEnabled, QObject *parent)
@@ -70,10 +75,15 @@ void AnthropicRelay::flushPending()
     write(m_translator.begin());
     m_ping.start(m_pingMs);
     const auto pending = std::exchange(m_pending, {});
+    m_pendingBytes = 0;
     for (const QByteArray &e : pending)
         upstreamEvent(e);
     if (m_pendingEnd)
         upstreamEnded();
+    // Unless the client is behind now, and the writer's backlogDrained() resumes it.
+    if (std::exchange(m_pausedForPending, false) && !m_completed && m_call && m_writer &&
+        !m_writer->congested())
+        m_call->resume();
 }
 
 void AnthropicRelay::upstreamEvent(const QByteArray &data)
@@ -82,6 +92,12 @@ void AnthropicRelay::upstreamEvent(const QByteArray &data)
         return;
     if (!m_headersSent) {
         m_pending.append(data);
+        m_pendingBytes += data.size();
+        // Held in memory until the input token count is in: as bounded as the client's backlog.
+        if (!m_pausedForPending && m_call && m_pendingBytes > kPendingBound) {
+            m_pausedForPending = true;
+            m_call->pause();
+        }
         return;
     }
     m_ping.start(m_pingMs); // silence is measured from the last upstream event

@@ -49,7 +49,9 @@ private:
     bool m_upstreamStarted = false;
     QList<QByteArray> m_pending; // upstream events that arrived before the token count
     bool m_pendingEnd = false;
-    QJsonObject m_passUsage; // passthrough: message_start's usage, updated by message_delta
+    qint64 m_pendingBytes = 0;
+    bool m_pausedForPending = false; // the upstream waits until the token count is in
+    QJsonObject m_passUsage;         // passthrough: message_start's usage, updated by message_delta
 };
 
 } // namespace qp

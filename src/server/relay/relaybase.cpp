@@ -2,6 +2,7 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "metrics/proxymetrics.h"
 #include "upstream/errorclass.h"
 #include "upstream/quirks.h"
 
@@ -52,7 +53,31 @@ void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool st
                 return PooledCall::NextTarget{m_target.lease, m_target.model, m_target.pick};
             });
     m_call->setClientHeaders(m_clientHeaders);
+    if (stream && m_writer) {
+        // A stream can be far larger than what a slow client takes: read the upstream only as
+        // fast as the client reads us (docs/backpressure.md). A whole answer is bounded by the
+        // upstream's size limit and written at once.
+        connect(m_writer, &http::ResponseWriter::backlogHigh, this,
+                &RelayBase::onClientBacklogHigh);
+        connect(m_writer, &http::ResponseWriter::backlogDrained, this,
+                &RelayBase::onClientBacklogDrained);
+    }
     m_call->start();
+}
+
+void RelayBase::onClientBacklogHigh()
+{
+    if (m_completed || !m_call)
+        return;
+    m_call->pause();
+    if (m_ctx.metrics)
+        m_ctx.metrics->noteUpstreamPaused();
+}
+
+void RelayBase::onClientBacklogDrained()
+{
+    if (!m_completed && m_call)
+        m_call->resume();
 }
 
 void RelayBase::onClientGone()
@@ -61,7 +86,15 @@ void RelayBase::onClientGone()
         return;
     if (m_call)
         m_call->abort(); // stop paying for tokens nobody reads
-    qCInfo(lcRelay) << "client closed the connection; upstream request aborted";
+    if (m_writer && m_writer->stalled() && m_ctx.metrics)
+        m_ctx.metrics->noteClientStalled();
+    if (m_writer && m_writer->stalled())
+        qCWarning(lcRelay).noquote()
+            << u"client took nothing for %1 ms with %2 KiB waiting; connection closed and "
+               "upstream request aborted"_s.arg(m_writer->stallTimeoutMs())
+                   .arg(m_writer->stalledBacklog() / 1024);
+    else
+        qCInfo(lcRelay) << "client closed the connection; upstream request aborted";
     complete(499, Usage(), nullptr);
 }
 

@@ -67,6 +67,9 @@ protected:
 
 private:
     void onClientGone();
+    // Backpressure: the client's backlog passed the bound / drained (ResponseWriter).
+    void onClientBacklogHigh();
+    void onClientBacklogDrained();
 };
 
 } // namespace qp

@@ -9,6 +9,7 @@
 namespace qp {
 class AccountPool;
 class HttpClient;
+class ProxyMetrics;
 class TokenManager;
 class UpstreamRouter;
 
@@ -25,5 +26,7 @@ struct RelayContext {
     std::function<void(const UsageRecord &)> recordUsage;
     // Wall-clock time for usage records (a fake clock in tests).
     std::function<qint64()> nowMs;
+    // Counters the relays feed directly (backpressure); may be null.
+    ProxyMetrics *metrics = nullptr;
 };
 } // namespace qp
