@@ -2,7 +2,7 @@
 
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
-#include "accounts/storedcredentialsource.h"
+#include "accountsync.h"
 #include "apiroutes.h"
 #include "auth/oauthendpoints.h"
 #include "auth/pendinglogins.h"
@@ -262,155 +262,37 @@ std::optional<Error> Runtime::setupAccounts()
     m_providers = new ProviderService(m_providerStore.get(), m_store.get(), m_secrets, m_client,
                                       chatCallConfig(m_settings), this);
     m_providers->setEnvironmentProviders(m_router->environmentProviders());
-    connect(m_providers, &ProviderService::providersChanged, this, &Runtime::reloadAccounts);
     m_pending = new PendingLogins(m_accounts, this);
-    connect(m_accounts, &AccountService::accountsChanged, this, &Runtime::reloadAccounts);
-    reloadAccounts();
-    // `qwen-proxy auth add` in another process writes the same database: notice it without a
-    // restart. The same file takes usage every second, so compare what matters about the
-    // accounts (a few rows) rather than the file's time; secrets are read only on a change.
-    auto *watch = new QTimer(this);
-    watch->setInterval(3000);
-    auto fingerprint = [store = m_store.get(), providers = m_providerStore.get()] {
-        QString f;
-        if (const auto list = providers->list())
-            for (const ProviderConfig &p : list.value())
-                f += p.id + u'|' + p.baseUrl + u'|' + p.models.join(u',') + u'|' + p.proxy + u'\n';
-        if (const auto accounts = store->list())
-            for (const Account &a : accounts.value())
-                f += a.id + u'|' + a.provider + u'|' + accountStatusToString(a.status) + u'|' +
-                     a.resourceUrl + u'|' + QString::number(a.createdAt.toMSecsSinceEpoch()) +
-                     u'|' + a.quotaPlan + u'|' + QString::number(a.maxConcurrent) + u'|' +
-                     QString::number(a.maxPerMinute) + (a.isDefault ? u"*\n"_s : u"\n"_s);
-        return f;
-    };
-    connect(watch, &QTimer::timeout, this, [this, fingerprint, last = fingerprint()]() mutable {
-        QString now = fingerprint();
-        if (now != last) {
-            last = std::move(now);
-            reloadAccounts();
-        }
-    });
-    watch->start();
+
+    AccountSync::Deps deps;
+    deps.accounts = m_accounts;
+    deps.store = m_store.get();
+    deps.providerStore = m_providerStore.get();
+    deps.providers = m_providers;
+    deps.tokens = m_tokens;
+    deps.router = m_router.get();
+    deps.pool = m_pool;
+    deps.usage = m_usage.get();
+    deps.clock = m_clock;
+    deps.authNetwork = m_authNam;
+    deps.env = m_env;
+    m_sync = new AccountSync(deps, AccountSync::Config::fromSettings(m_settings), this);
+    connect(m_providers, &ProviderService::providersChanged, m_sync,
+            [sync = m_sync] { sync->reload(); });
+    connect(m_accounts, &AccountService::accountsChanged, m_sync,
+            [sync = m_sync] { sync->reload(); });
+    // The first list is in place before the server listens, so no request finds an empty pool
+    // (and the CLI's verbs see every account). Later reloads never wait.
+    waitFor<bool>([&](std::function<void(bool)> done) { m_sync->reload([done] { done(true); }); },
+                  false);
+    // `qwen-proxy auth add` or `provider add` in another process: noticed within seconds.
+    m_sync->startWatching(3000);
     return std::nullopt;
 }
 
-void Runtime::reloadAccounts()
+void Runtime::reloadAccounts(std::function<void()> done)
 {
-    QList<PoolAccountSpec> specs;
-    auto specFor = [](const QString &id) {
-        PoolAccountSpec spec;
-        spec.id = id;
-        spec.provider = QLatin1String(Account::kProviderQwenOAuth);
-        spec.upstream.accountId = id;
-        spec.upstream.name = u"qwen-oauth:"_s + id;
-        spec.upstream.auth = Upstream::Auth::QwenOAuth;
-        spec.upstream.qwenQuirks = true;
-        return spec;
-    };
-    const auto listed = m_accounts->list();
-    if (listed) {
-        for (const Account &a : listed.value()) {
-            if (a.provider != QLatin1String(Account::kProviderQwenOAuth))
-                continue; // a provider's account: below
-            auto source = waitFor<Result<std::shared_ptr<StoredCredentialSource>>>(
-                [&](auto done) { m_accounts->credentialSource(a.id, done); },
-                Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
-            if (!source) {
-                qCWarning(lcAuth) << "account" << a.id
-                                  << "has no usable credentials:" << source.error().message;
-                continue;
-            }
-            if (!m_tokens->hasAccount(a.id))
-                m_tokens->addAccount(a.id, source.value());
-            PoolAccountSpec spec = specFor(a.id);
-            // What the store knows about an account outranks a guess: a parked or disabled
-            // account stays out of rotation after a restart.
-            spec.initialState = accountStateFor(a.status);
-            spec.stateReason = a.statusReason;
-            if (auto plan = QuotaPlan::fromSpec(a.quotaPlan))
-                spec.plan = plan.value();
-            else
-                qCWarning(lcPool) << "account" << a.id
-                                  << "has an unreadable quota plan:" << plan.error().message;
-            spec.maxConcurrent = a.maxConcurrent;
-            spec.maxPerMinute = a.maxPerMinute;
-            specs.append(spec);
-        }
-    }
-    // qwen-code's own login, shared with the qwen CLI (lock-file protocol), as account "default"
-    // unless a stored account already has that name.
-    const bool hasDefault = std::any_of(
-        specs.begin(), specs.end(), [](const PoolAccountSpec &p) { return p.id == u"default"; });
-    if (m_settings.boolean(u"qwen_code_auth_use") && !hasDefault) {
-        auto shared = std::make_shared<SharedFileSource>(
-            SharedFileSource::defaultQwenHome(m_settings.string(u"qwen_home")));
-        if (shared->exists()) {
-            if (!m_tokens->hasAccount(u"default"_s))
-                m_tokens->addAccount(u"default"_s, shared);
-            specs.prepend(specFor(u"default"_s));
-        }
-    }
-    QStringList ids;
-    for (const auto &spec : std::as_const(specs))
-        ids.append(spec.id);
-    for (const QString &known : m_tokens->accountIds())
-        if (!ids.contains(known))
-            m_tokens->removeAccount(known);
-    // Stored providers: one account each, of the same id, its key in the secret store.
-    QList<ProviderConfig> providers;
-    QList<PoolAccountSpec> providerSpecs;
-    QNetworkProxy oauthProxy(QNetworkProxy::DefaultProxy);
-    if (const auto stored = m_providerStore->list()) {
-        for (const ProviderConfig &p : stored.value()) {
-            if (p.kind == ProviderKind::QwenOAuth) {
-                // Not an account: the egress proxy of every Qwen OAuth account, login and
-                // token refresh.
-                auto secret = waitFor<Result<ProviderSecret>>(
-                    [&](auto done) { m_providers->secret(p.id, done); },
-                    Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
-                if (secret && !secret->proxyUrl.isEmpty())
-                    if (auto proxy = parseProxyUrl(secret->proxyUrl))
-                        oauthProxy = proxy.value();
-                continue;
-            }
-            auto account = m_store->get(p.id);
-            if (!account) {
-                qCWarning(lcPool) << "provider" << p.id << "has no account row; skipped";
-                continue;
-            }
-            auto secret = waitFor<Result<ProviderSecret>>(
-                [&](auto done) { m_providers->secret(p.id, done); },
-                Error::make(Error::Kind::Internal, u"secret store did not answer"_s));
-            if (!secret) {
-                qCWarning(lcPool) << "provider" << p.id
-                                  << "has no usable key:" << secret.error().message;
-                continue;
-            }
-            PoolAccountSpec spec;
-            spec.id = p.id;
-            spec.provider = p.id;
-            spec.upstream = upstreamFor(p, secret.value());
-            spec.initialState = accountStateFor(account->status);
-            spec.stateReason = account->statusReason;
-            if (auto plan = QuotaPlan::fromSpec(account->quotaPlan))
-                spec.plan = plan.value();
-            spec.maxConcurrent = account->maxConcurrent;
-            spec.maxPerMinute = account->maxPerMinute;
-            providers.append(p);
-            providerSpecs.append(spec);
-        }
-    }
-    for (PoolAccountSpec &spec : specs)
-        spec.upstream.proxy = oauthProxy;
-    applyEgress(m_authNam, oauthProxy, m_env);
-    m_router->setAccounts(specs, providers, providerSpecs);
-    QHash<QString, QString> plans;
-    for (const auto &spec : std::as_const(specs))
-        plans.insert(spec.id, spec.plan.toSpec());
-    for (const auto &spec : std::as_const(providerSpecs))
-        plans.insert(spec.id, spec.plan.toSpec());
-    restoreQuota(plans);
+    m_sync->reload(std::move(done));
 }
 
 void Runtime::onPoolEvent(const PoolEvent &e)
@@ -426,23 +308,6 @@ void Runtime::onPoolEvent(const PoolEvent &e)
     if (!m_warnings.contains(warning)) {
         m_warnings.append(warning);
         qCWarning(lcPool).noquote() << warning;
-    }
-}
-
-void Runtime::restoreQuota(const QHash<QString, QString> &plans)
-{
-    // Accounts new to the pool get their recent quota use back from the store (windows survive
-    // restarts); the longest window is 30 days, the store keeps 32. So do accounts whose plan
-    // changed: a meter keeps only the minutes its windows reach, so after a 5h plan a week plan
-    // would start from 5 hours of history while the store still holds the week.
-    const qint64 since = m_clock->nowMs() - 32LL * 24 * 3600 * 1000;
-    for (const QString &id : m_pool->accountIds()) {
-        const QString plan = plans.value(id);
-        if (auto it = m_quotaRestored.constFind(id); it != m_quotaRestored.cend() && *it == plan)
-            continue;
-        m_quotaRestored.insert(id, plan);
-        if (auto buckets = m_usage->quotaBuckets(id, since))
-            m_pool->restoreQuota(id, buckets.value());
     }
 }
 

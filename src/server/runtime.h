@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QSet>
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -17,6 +18,7 @@ class QNetworkAccessManager;
 namespace qp {
 
 class AccountService;
+class AccountSync;
 class AccountStore;
 class UsageStore;
 class PendingLogins;
@@ -71,9 +73,10 @@ public:
     PendingLogins &pendingLogins() { return *m_pending; }
     UsageStore &usage() { return *m_usage; }
     ProxyMetrics &metrics() { return *m_metrics; }
-    // Re-reads the account list (after a login, removal or default change) into the token
-    // manager and the router. Loads secrets; never refreshes a token.
-    void reloadAccounts();
+    // Re-reads the accounts and providers (after a login, removal or default change) into the
+    // token manager, the pool and the router (accountsync.h). Asynchronous: `done` runs once a
+    // reload that started after this call is applied. Loads secrets; never refreshes a token.
+    void reloadAccounts(std::function<void()> done = {});
     QString dataDir() const { return m_dataDir; }
     quint16 port() const;
     QString openAIBaseUrl() const;
@@ -87,8 +90,6 @@ private:
     Runtime() = default;
     std::optional<Error> setupAccounts();
     void onPoolEvent(const PoolEvent &e);
-    // `plans`: each account's plan as a spec; an account whose plan changed is restored again.
-    void restoreQuota(const QHash<QString, QString> &plans);
 
     Settings m_settings;
     QString m_dataDir;
@@ -107,9 +108,9 @@ private:
     std::unique_ptr<AccountStore> m_store;
     std::unique_ptr<ProviderStore> m_providerStore;
     ProviderService *m_providers = nullptr;
+    AccountSync *m_sync = nullptr;
     std::unique_ptr<UsageStore> m_usage;
     std::unique_ptr<ProxyMetrics> m_metrics;
-    QHash<QString, QString> m_quotaRestored; // account -> the plan its meter was restored under
     SecretStore *m_secrets = nullptr;
     AccountService *m_accounts = nullptr;
     PendingLogins *m_pending = nullptr;

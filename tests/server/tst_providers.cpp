@@ -443,6 +443,7 @@ private Q_SLOTS:
         h->runtime().providers().remove(u"cp"_s, [&](std::optional<qp::Error> e) { out = e; });
         QTRY_VERIFY(out.has_value());
         QVERIFY(!out->has_value());
+        h->waitForReload();
         QVERIFY(!h->runtime().pool().contains(u"cp"_s));
         QVERIFY(!h->runtime().accounts().store()->contains(u"cp"_s));
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"m"_s)).status, 503);

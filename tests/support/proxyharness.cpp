@@ -101,8 +101,20 @@ bool ProxyHarness::addAccount(const QString &id, const QString &accessToken,
             return false;
         }
     }
-    m_runtime->reloadAccounts();
+    waitForReload();
     return true;
+}
+
+void ProxyHarness::waitForReload()
+{
+    bool done = false;
+    QEventLoop loop;
+    m_runtime->reloadAccounts([&] {
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
 }
 
 bool ProxyHarness::addProvider(const QString &id, const QString &preset, const QString &baseUrl,
@@ -129,6 +141,7 @@ bool ProxyHarness::addProvider(const QString &id, const QString &preset, const Q
             *error = out->error().message;
         return false;
     }
+    waitForReload(); // the pool has it when this returns
     return true;
 }
 

@@ -59,6 +59,9 @@ public:
                      const QString &apiKey, const QStringList &models = {},
                      const QString &proxyUrl = {}, QString *error = nullptr);
 
+    // Until the runtime has re-read its accounts and providers (reloads are asynchronous).
+    void waitForReload();
+
     QUrl url(const QString &path) const;
     ClientReply post(const QString &path, const QByteArray &body,
                      const QList<QPair<QByteArray, QByteArray>> &headers = {},
