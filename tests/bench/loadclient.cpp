@@ -431,4 +431,28 @@ std::string chatRequest(uint16_t port, bool stream, int eventIntervalMs, int eve
            std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+std::string messagesRequest(uint16_t port, bool stream, int eventIntervalMs, int events)
+{
+    // As chatRequest, in Anthropic's shape: a top-level system prompt and one user turn, with a
+    // Claude model name the proxy maps to the upstream's model as it does for Claude Code.
+    std::string body = R"({"model":"claude-sonnet-4-5","stream":)";
+    body += stream ? "true" : "false";
+    body += R"(,"max_tokens":256,"system":"You are a helpful coding assistant. )";
+    std::string filler;
+    const std::string lorem = "Answer precisely and keep code idiomatic. ";
+    while (filler.size() < 1500)
+        filler += lorem;
+    body += filler;
+    body += R"(","messages":[{"role":"user","content":"bench_ms=)" +
+            std::to_string(eventIntervalMs) + " bench_n=" + std::to_string(events) +
+            R"( Please write a function that )";
+    while (body.size() < 2040)
+        body += 'x';
+    body += R"("}]})";
+    return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+           "\r\nContent-Type: application/json\r\nx-api-key: bench\r\n"
+           "anthropic-version: 2023-06-01\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 } // namespace bench

@@ -41,4 +41,9 @@ LoadResult runLoad(const LoadSpec &spec);
 // POST /v1/chat/completions with a ~2 KB JSON body, "stream" and the upstream pace markers set.
 std::string chatRequest(uint16_t port, bool stream, int eventIntervalMs, int events);
 
+// POST /v1/messages with an Anthropic body of the same size and markers: the proxy translates it
+// to the OpenAI request the fake upstream answers, and the answer back to Anthropic JSON or SSE
+// (the text deltas keep the upstream's "ts=<ns>;" stamps).
+std::string messagesRequest(uint16_t port, bool stream, int eventIntervalMs, int events);
+
 } // namespace bench
