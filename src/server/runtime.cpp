@@ -39,20 +39,6 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
-namespace {
-ChatCallConfig chatCallConfig(const Settings &s)
-{
-    ChatCallConfig c;
-    c.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
-    c.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
-    c.idleTimeoutMs = int(s.integer(u"upstream_idle_timeout_ms"));
-    c.totalTimeoutMs = int(s.integer(u"upstream_total_timeout_ms"));
-    c.qwenCodeVersion = s.string(u"qwen_code_version");
-    c.qwenFallbackBaseUrl = s.string(u"qwen_base_url");
-    return c;
-}
-} // namespace
-
 Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
 {
     std::unique_ptr<Runtime> rt(new Runtime);
@@ -102,14 +88,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
         rt->m_warnings.append(w);
     applyEgress(rt->m_authNam, QNetworkProxy(QNetworkProxy::DefaultProxy), options.env);
 
-    QString tokenEndpoint = s.string(u"qwen_token_endpoint");
-    if (tokenEndpoint.isEmpty())
-        tokenEndpoint = s.string(u"qwen_oauth_base_url") + u"/api/v1/oauth2/token"_s;
-    rt->m_tokens =
-        new TokenManager(rt->m_authNam,
-                         TokenManager::Config{QUrl(tokenEndpoint), s.string(u"qwen_client_id"),
-                                              s.integer(u"token_refresh_buffer_ms"), 30000},
-                         rt.get());
+    rt->m_tokens = new TokenManager(rt->m_authNam, TokenManager::Config::fromSettings(s), rt.get());
     if (auto e = rt->setupAccounts())
         return *e;
     {
@@ -124,14 +103,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
         }
     }
 
-    http::ServerLimits limits;
-    limits.parser.maxBodyBytes = s.integer(u"max_body_bytes");
-    limits.parser.maxHeaderBytes = s.integer(u"max_header_bytes");
-    limits.idleTimeoutMs = int(s.integer(u"idle_connection_timeout_ms"));
-    limits.maxConnections = int(s.integer(u"max_connections"));
-    limits.clientBacklogBytes = s.integer(u"client_backlog_bytes");
-    limits.clientStallTimeoutMs = int(s.integer(u"client_stall_timeout_ms"));
-    rt->m_server = new http::HttpServer(limits, rt.get());
+    rt->m_server = new http::HttpServer(http::ServerLimits::fromSettings(s), rt.get());
 
     RelayContext ctx;
     ctx.client = rt->m_client;
@@ -153,7 +125,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
     ctx.nowMs = [clock = rt->m_clock] { return clock->nowMs(); };
-    ctx.callConfig = chatCallConfig(s);
+    ctx.callConfig = ChatCallConfig::fromSettings(s);
     {
         // Test hook (not a user setting): the ping interval of Anthropic streams.
         bool ok = false;
@@ -212,11 +184,8 @@ std::optional<Error> Runtime::setupAccounts()
     if (!store)
         return store.error();
     m_store = std::move(store.value());
-    UsageStoreOptions usageOptions;
-    usageOptions.logSuccessesPerSecond = int(m_settings.integer(u"request_log_per_second"));
-    usageOptions.retentionDays = int(m_settings.integer(u"request_log_days"));
-    usageOptions.maxRows = int(m_settings.integer(u"request_log_rows"));
-    auto usage = SqliteUsageStore::open(dbPath, *m_clock, usageOptions);
+    auto usage =
+        SqliteUsageStore::open(dbPath, *m_clock, UsageStoreOptions::fromSettings(m_settings));
     if (!usage)
         return usage.error();
     m_usage = std::move(usage.value());
@@ -246,21 +215,14 @@ std::optional<Error> Runtime::setupAccounts()
             m_warnings.append(choice.warning);
     }
 
-    QString oauthBase = m_settings.string(u"qwen_oauth_base_url");
-    OAuthConfig oauth = OAuthConfig::fromBase(QUrl(oauthBase), m_settings.string(u"qwen_client_id"),
-                                              m_settings.string(u"qwen_scope"));
-    const QString dce = m_settings.string(u"qwen_device_code_endpoint");
-    const QString te = m_settings.string(u"qwen_token_endpoint");
-    if (!dce.isEmpty() || !te.isEmpty())
-        oauth = oauth.withEndpoints(dce.isEmpty() ? oauth.deviceCodeEndpoint : QUrl(dce),
-                                    te.isEmpty() ? oauth.tokenEndpoint : QUrl(te));
-    m_accounts = new AccountService(m_store.get(), m_secrets, m_authNam, oauth, this);
+    m_accounts = new AccountService(m_store.get(), m_secrets, m_authNam,
+                                    OAuthConfig::fromSettings(m_settings), this);
     auto providerStore = ProviderStore::open(dbPath);
     if (!providerStore)
         return providerStore.error();
     m_providerStore = std::move(providerStore.value());
     m_providers = new ProviderService(m_providerStore.get(), m_store.get(), m_secrets, m_client,
-                                      chatCallConfig(m_settings), this);
+                                      ChatCallConfig::fromSettings(m_settings), this);
     m_providers->setEnvironmentProviders(m_router->environmentProviders());
     m_pending = new PendingLogins(m_accounts, this);
 

@@ -8,6 +8,8 @@
 
 namespace qp {
 
+class Settings;
+
 struct OAuthConfig {
     static constexpr const char *kDefaultBase = "https://chat.qwen.ai";
     static constexpr const char *kDefaultClientId = "f0304373b74a44d2b584a3fb70ca9e56";
@@ -23,6 +25,8 @@ struct OAuthConfig {
 
     // Both endpoints below `oauthBase` (a path in the base is kept: "http://h/prefix" gives
     // "http://h/prefix/api/v1/oauth2/token"). Empty clientId/scope mean qwen-code's defaults.
+    // QWEN_OAUTH_BASE_URL, QWEN_CLIENT_ID, QWEN_SCOPE and the two endpoint overrides.
+    static OAuthConfig fromSettings(const Settings &s);
     static OAuthConfig fromBase(const QUrl &oauthBase, const QString &clientId = {},
                                 const QString &scope = {})
     {

@@ -2,6 +2,7 @@
 
 #include "logging/logging.h"
 #include "logging/redact.h"
+#include "settings/settings.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -13,11 +14,22 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
+TokenManager::Config TokenManager::Config::fromSettings(const Settings &s)
+{
+    Config c;
+    c.tokenEndpoint = QUrl(s.string(u"qwen_token_endpoint"));
+    if (c.tokenEndpoint.isEmpty())
+        c.tokenEndpoint =
+            QUrl(s.string(u"qwen_oauth_base_url") + QStringLiteral("/api/v1/oauth2/token"));
+    c.clientId = s.string(u"qwen_client_id");
+    c.refreshBufferMs = s.integer(u"token_refresh_buffer_ms");
+    return c;
+}
+
 TokenManager::TokenManager(QNetworkAccessManager *nam, Config config, QObject *parent)
     : QObject(parent), m_nam(nam), m_config(std::move(config)),
       m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
-{
-}
+{}
 
 void TokenManager::addAccount(const QString &id, std::shared_ptr<CredentialSource> source)
 {
@@ -138,7 +150,8 @@ void TokenManager::postRefresh(const QString &id, const QwenCredentials &current
     ++m_refreshCount;
     qCInfo(lcAuth) << "refreshing the access token of account" << id;
     QNetworkRequest req(m_config.tokenEndpoint);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    req.setHeader(QNetworkRequest::ContentTypeHeader,
+                  QByteArrayLiteral("application/x-www-form-urlencoded"));
     req.setRawHeader("Accept", "application/json");
     req.setTransferTimeout(m_config.requestTimeoutMs);
     QUrlQuery form;

@@ -15,6 +15,8 @@
 
 namespace qp {
 
+class Settings;
+
 class TokenManager : public QObject
 {
     Q_OBJECT
@@ -24,6 +26,7 @@ public:
         QString clientId;
         qint64 refreshBufferMs = 30000;
         int requestTimeoutMs = 30000;
+        static Config fromSettings(const Settings &s);
     };
     using Callback = std::function<void(const Result<QwenCredentials> &)>;
     using Clock = std::function<qint64()>;

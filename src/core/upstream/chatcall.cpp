@@ -3,6 +3,7 @@
 #include "auth/tokenmanager.h"
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "settings/settings.h"
 #include "upstream/httpclient.h"
 #include "upstream/httpclientrequest.h"
 #include "upstream/quirks.h"
@@ -37,6 +38,18 @@ ChatCall::ChatCall(HttpClient *client, TokenManager *tokens, ChatCallConfig conf
 {
     connect(&m_phaseTimer, &LazyTimer::timeout, this, [this] { onTimeout(m_phase); });
     connect(&m_totalTimer, &LazyTimer::timeout, this, [this] { onTimeout("total"); });
+}
+
+ChatCallConfig ChatCallConfig::fromSettings(const Settings &s)
+{
+    ChatCallConfig c;
+    c.connectTimeoutMs = int(s.integer(u"upstream_connect_timeout_ms"));
+    c.firstByteTimeoutMs = int(s.integer(u"upstream_first_byte_timeout_ms"));
+    c.idleTimeoutMs = int(s.integer(u"upstream_idle_timeout_ms"));
+    c.totalTimeoutMs = int(s.integer(u"upstream_total_timeout_ms"));
+    c.qwenCodeVersion = s.string(u"qwen_code_version");
+    c.qwenFallbackBaseUrl = s.string(u"qwen_base_url");
+    return c;
 }
 
 ChatCall::~ChatCall()

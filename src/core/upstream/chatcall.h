@@ -19,6 +19,7 @@
 namespace qp {
 
 class HttpClient;
+class Settings;
 class HttpClientRequest;
 class TokenManager;
 
@@ -52,6 +53,8 @@ struct ChatCallConfig {
     int totalTimeoutMs = 900000;
     QString qwenCodeVersion = QStringLiteral("0.14.3");
     QString qwenFallbackBaseUrl; // QWEN_BASE_URL when credentials carry no resource_url
+
+    static ChatCallConfig fromSettings(const Settings &s);
 };
 
 class ChatCall : public QObject

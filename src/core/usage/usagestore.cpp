@@ -1,6 +1,17 @@
 #include "usage/usagestore.h"
 
+#include "settings/settings.h"
+
 namespace qp {
+
+UsageStoreOptions UsageStoreOptions::fromSettings(const Settings &s)
+{
+    UsageStoreOptions o;
+    o.logSuccessesPerSecond = int(s.integer(u"request_log_per_second"));
+    o.retentionDays = int(s.integer(u"request_log_days"));
+    o.maxRows = int(s.integer(u"request_log_rows"));
+    return o;
+}
 
 void UsageTotals::add(const UsageRecord &r)
 {

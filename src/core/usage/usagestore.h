@@ -18,6 +18,8 @@
 
 namespace qp {
 
+class Settings;
+
 // Counters for a set of finished requests. Requests the client abandoned (status 499) are neither
 // successes nor errors: requests - successes - errors of them.
 struct UsageTotals {
@@ -59,6 +61,8 @@ struct UsageStoreOptions {
     int logSuccessesPerSecond = 100;
     // A month of quota windows, plus a day so a monthly window never reads a pruned minute.
     int quotaBucketDays = 32;
+
+    static UsageStoreOptions fromSettings(const Settings &s);
 };
 
 class UsageStore

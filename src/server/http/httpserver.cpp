@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/socketio.h"
+#include "settings/settings.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
@@ -12,6 +13,18 @@
 using namespace Qt::StringLiterals;
 
 namespace qp::http {
+
+ServerLimits ServerLimits::fromSettings(const Settings &s)
+{
+    ServerLimits l;
+    l.parser.maxBodyBytes = s.integer(u"max_body_bytes");
+    l.parser.maxHeaderBytes = s.integer(u"max_header_bytes");
+    l.idleTimeoutMs = int(s.integer(u"idle_connection_timeout_ms"));
+    l.maxConnections = int(s.integer(u"max_connections"));
+    l.clientBacklogBytes = s.integer(u"client_backlog_bytes");
+    l.clientStallTimeoutMs = int(s.integer(u"client_stall_timeout_ms"));
+    return l;
+}
 
 // QTcpServer that hands raw descriptors to HttpServer, so every socket gets TCP_NODELAY and the
 // connection cap is enforced before Qt allocates anything for it.

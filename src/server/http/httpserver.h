@@ -19,6 +19,10 @@
 #include <QTimer>
 #include <functional>
 
+namespace qp {
+class Settings;
+}
+
 namespace qp::http {
 
 class HttpConnection;
@@ -33,6 +37,8 @@ struct ServerLimits {
     // nothing before it is disconnected.
     qint64 clientBacklogBytes = 1 << 20;
     int clientStallTimeoutMs = 60000;
+
+    static ServerLimits fromSettings(const Settings &s);
 };
 
 class HttpServer : public QObject
