@@ -103,20 +103,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
         }
     }
 
-    rt->m_server = new http::HttpServer(http::ServerLimits::fromSettings(s), rt.get());
-
-    RelayContext ctx;
-    ctx.client = rt->m_client;
-    ctx.tokens = rt->m_tokens;
-    ctx.router = rt->m_router.get();
-    ctx.pool = rt->m_pool;
     rt->m_metrics = std::make_unique<ProxyMetrics>();
-    ctx.metrics = rt->m_metrics.get();
-    ctx.recordUsage = [usage = rt->m_usage.get(),
-                       metrics = rt->m_metrics.get()](const UsageRecord &r) {
-        usage->record(r);
-        metrics->observeUsage(r);
-    };
     // The end of the OAuth tier, explained where the user looks (console, /health, the tray)
     // the first time an account meets it; the account stays parked across restarts.
     connect(rt->m_pool, &AccountPool::event, rt.get(),
@@ -124,24 +111,6 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     // Quota use survives restarts: the pool's minute buckets go to the same store.
     connect(rt->m_pool, &AccountPool::quotaUsed, rt.get(),
             [usage = rt->m_usage.get()](const QuotaBucket &b) { usage->addQuotaUse(b); });
-    ctx.nowMs = [clock = rt->m_clock] { return clock->nowMs(); };
-    ctx.callConfig = ChatCallConfig::fromSettings(s);
-    {
-        // Test hook (not a user setting): the ping interval of Anthropic streams.
-        bool ok = false;
-        const int ping = options.env.value(u"QP_ANTHROPIC_PING_MS"_s).toInt(&ok);
-        if (ok && ping > 0)
-            ctx.anthropicPingMs = ping;
-    }
-    rt->m_routes = new ApiRoutes(*rt, ctx, rt.get());
-    Runtime *raw = rt.get();
-    rt->m_server->setHandler([raw](http::HttpRequest &&req, http::ResponseWriter *w) {
-        raw->m_routes->handle(std::move(req), w);
-    });
-    rt->m_server->setErrorResponder(
-        [raw](int status, const QString &msg, const QByteArray &path, http::ResponseWriter *w) {
-            raw->m_routes->frameError(status, msg, path, w);
-        });
     return rt;
 }
 
@@ -273,8 +242,44 @@ void Runtime::onPoolEvent(const PoolEvent &e)
     }
 }
 
+void Runtime::buildServer()
+{
+    // Only a serving process needs the listener and the relays: the CLI's verbs never build them.
+    const Settings &s = m_settings;
+    m_server = new http::HttpServer(http::ServerLimits::fromSettings(s), this);
+    RelayContext ctx;
+    ctx.client = m_client;
+    ctx.tokens = m_tokens;
+    ctx.router = m_router.get();
+    ctx.pool = m_pool;
+    ctx.metrics = m_metrics.get();
+    ctx.recordUsage = [usage = m_usage.get(), metrics = m_metrics.get()](const UsageRecord &r) {
+        usage->record(r);
+        metrics->observeUsage(r);
+    };
+    ctx.nowMs = [clock = m_clock] { return clock->nowMs(); };
+    ctx.callConfig = ChatCallConfig::fromSettings(s);
+    {
+        // Test hook (not a user setting): the ping interval of Anthropic streams.
+        bool ok = false;
+        const int ping = m_env.value(u"QP_ANTHROPIC_PING_MS"_s).toInt(&ok);
+        if (ok && ping > 0)
+            ctx.anthropicPingMs = ping;
+    }
+    m_routes = new ApiRoutes(*this, ctx, this);
+    m_server->setHandler([this](http::HttpRequest &&req, http::ResponseWriter *w) {
+        m_routes->handle(std::move(req), w);
+    });
+    m_server->setErrorResponder(
+        [this](int status, const QString &msg, const QByteArray &path, http::ResponseWriter *w) {
+            m_routes->frameError(status, msg, path, w);
+        });
+}
+
 std::optional<Error> Runtime::start()
 {
+    if (!m_server)
+        buildServer();
     tuneMallocForServer();
     QString error;
     if (!m_server->listen(m_settings.string(u"host"), quint16(m_settings.integer(u"port")), &error))
@@ -284,6 +289,10 @@ std::optional<Error> Runtime::start()
 
 void Runtime::shutdown(int graceMs, std::function<void()> done)
 {
+    if (!m_server) { // never served: nothing to drain
+        QTimer::singleShot(0, this, done);
+        return;
+    }
     m_server->stopListening();
     m_server->closeIdleConnections();
     auto fired = std::make_shared<bool>(false);
@@ -320,7 +329,7 @@ void Runtime::shutdown(int graceMs, std::function<void()> done)
 
 quint16 Runtime::port() const
 {
-    return m_server->port();
+    return m_server ? m_server->port() : 0;
 }
 
 QString Runtime::openAIBaseUrl() const

@@ -89,6 +89,7 @@ public:
 private:
     Runtime() = default;
     std::optional<Error> setupAccounts();
+    void buildServer();
     void onPoolEvent(const PoolEvent &e);
 
     Settings m_settings;
