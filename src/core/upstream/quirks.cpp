@@ -108,7 +108,9 @@ QuirkSet quirksFor(const Upstream &upstream, const QString &model, const ModelCa
     for (const QuirkRow &row : quirkTable()) {
         if (!(row.profiles & bit))
             continue;
-        const bool byGlob = globMatches(QString::fromLatin1(row.modelGlob), model);
+        // Most rows apply to every model: no pattern to build on this per-request path.
+        const bool byGlob = (row.modelGlob[0] == '*' && row.modelGlob[1] == '\0') ||
+                            globMatches(QString::fromLatin1(row.modelGlob), model);
         const bool byCatalog = row.alsoCatalogThinkers && info && info->thinksByDefault;
         if (byGlob || byCatalog)
             set.active.append(row.quirk);
