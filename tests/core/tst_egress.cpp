@@ -3,16 +3,14 @@
 // Targets are named "upstream.invalid", a name that never resolves: only the proxy maps it to
 // 127.0.0.1, so an answer proves the request went through the proxy.
 #include "testproxies.h"
+#include "testtls.h"
 #include "upstream/chatcall.h"
 #include "upstream/egress.h"
 #include "upstream/httpclient.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSslKey>
-#include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -28,17 +26,9 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 namespace {
 
-QByteArray readFixture(const char *name)
-{
-    QFile f(QStringLiteral(QP_TEST_DATA_DIR "/tls/") + QLatin1String(name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing test fixture %s", name);
-    return f.readAll();
-}
-
 QSslCertificate upstreamCertificate()
 {
-    return QSslCertificate(readFixture("upstream-invalid.crt"), QSsl::Pem);
+    return tlsCertificate("upstream-invalid.crt");
 }
 
 QSslConfiguration trustingClientTls()
@@ -61,19 +51,9 @@ public:
 
     explicit Target(bool tls)
     {
-        if (tls) {
-            auto *ssl = new QSslServer(this);
-            QSslConfiguration c = QSslConfiguration::defaultConfiguration();
-            c.setLocalCertificate(upstreamCertificate());
-            c.setPrivateKey(QSslKey(readFixture("upstream-invalid.key"), QSsl::Rsa, QSsl::Pem));
-            c.setPeerVerifyMode(QSslSocket::VerifyNone);
-            ssl->setSslConfiguration(c);
-            m_server = ssl;
-        } else {
-            m_server = new QTcpServer(this);
-        }
-        if (!m_server->listen(QHostAddress::LocalHost))
-            qFatal("target cannot listen");
+        m_server = listenOnLoopback(
+            this, tls ? std::optional(serverTls("upstream-invalid.crt", "upstream-invalid.key"))
+                      : std::nullopt);
         connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
             while (QTcpSocket *s = m_server->nextPendingConnection())
                 serve(s);

@@ -1,6 +1,7 @@
 // HttpClient against our own HTTP server (FakeUpstream) and against a raw TCP server that sends
 // exactly the bytes a test scripts, for framing edge cases and broken upstreams.
 #include "fakeupstream.h"
+#include "testtls.h"
 #include "upstream/httpclient.h"
 
 #include <QElapsedTimer>
@@ -95,25 +96,11 @@ public:
     // With `tls`, a QSslServer using tests/data/tls and offering h2 and http/1.1 by ALPN.
     explicit RawServer(bool tls = false)
     {
-        if (tls) {
-            auto *ssl = new QSslServer(this);
-            ssl->setSslConfiguration(serverTls());
-            m_server = ssl;
-        } else {
-            m_server = new QTcpServer(this);
-        }
-        if (!m_server->listen(QHostAddress::LocalHost))
-            qFatal("raw server cannot listen");
+        m_server = listenOnLoopback(this, tls ? std::optional(serverTls()) : std::nullopt);
         // A TLS connection becomes pending only after its handshake.
         connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &RawServer::onConnection);
     }
-    static QSslCertificate certificate()
-    {
-        QFile f(QStringLiteral(QP_TEST_DATA_DIR "/tls/localhost.crt"));
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing test certificate");
-        return QSslCertificate(f.readAll(), QSsl::Pem);
-    }
+    static QSslCertificate certificate() { return tlsCertificate("localhost.crt"); }
     QUrl url(const QString &path = u"/v1/x"_s, const QString &scheme = u"http"_s) const
     {
         return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(scheme).arg(m_server->serverPort()).arg(path));
@@ -156,13 +143,7 @@ private:
     }
     static QSslConfiguration serverTls()
     {
-        QFile keyFile(QStringLiteral(QP_TEST_DATA_DIR "/tls/localhost.key"));
-        if (!keyFile.open(QIODevice::ReadOnly))
-            qFatal("missing test key");
-        QSslConfiguration c = QSslConfiguration::defaultConfiguration();
-        c.setLocalCertificate(certificate());
-        c.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa, QSsl::Pem));
-        c.setPeerVerifyMode(QSslSocket::VerifyNone);
+        QSslConfiguration c = qp::test::serverTls("localhost.crt", "localhost.key");
         c.setAllowedNextProtocols({QByteArrayLiteral("h2"), QByteArrayLiteral("http/1.1")});
         return c;
     }

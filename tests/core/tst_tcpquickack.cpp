@@ -9,13 +9,11 @@
 // with a plain QTcpSocket (no quick ACK) first checks that this kernel sets the trap at all; if
 // it does not, the test cannot tell anything and skips. Linux only: elsewhere it skips.
 #include "net/tcptuning.h"
+#include "testtls.h"
 #include "upstream/httpclient.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
-#include <QSslKey>
-#include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -26,18 +24,11 @@
 
 using namespace Qt::StringLiterals;
 using namespace qp;
+using namespace qp::test;
 
 namespace {
 
 const QByteArray kBody = R"({"ok":true})";
-
-QByteArray testFile(const char *name)
-{
-    QFile f(QStringLiteral(QP_TEST_DATA_DIR "/tls/") + QLatin1StringView(name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing %s", name);
-    return f.readAll();
-}
 
 // Answers each request like Python's http.server: the status line and headers in one send(),
 // then the body in a second one, on a socket with Nagle on (no TCP_NODELAY). With `tls`, each
@@ -49,19 +40,8 @@ public:
 
     explicit SplitWriteUpstream(bool tls = false) : m_tls(tls)
     {
-        if (tls) {
-            auto *ssl = new QSslServer(this);
-            QSslConfiguration c = QSslConfiguration::defaultConfiguration();
-            c.setLocalCertificate(certificate());
-            c.setPrivateKey(QSslKey(testFile("localhost.key"), QSsl::Rsa, QSsl::Pem));
-            c.setPeerVerifyMode(QSslSocket::VerifyNone);
-            ssl->setSslConfiguration(c);
-            m_server = ssl;
-        } else {
-            m_server = new QTcpServer(this);
-        }
-        if (!m_server->listen(QHostAddress::LocalHost))
-            qFatal("cannot listen");
+        m_server = listenOnLoopback(
+            this, tls ? std::optional(serverTls("localhost.crt", "localhost.key")) : std::nullopt);
         // A TLS connection becomes pending only after its handshake.
         connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
             while (QTcpSocket *s = m_server->nextPendingConnection()) {
@@ -81,10 +61,7 @@ public:
             }
         });
     }
-    static QSslCertificate certificate()
-    {
-        return QSslCertificate(testFile("localhost.crt"), QSsl::Pem);
-    }
+    static QSslCertificate certificate() { return tlsCertificate("localhost.crt"); }
     quint16 port() const { return m_server->serverPort(); }
     QUrl url() const
     {
