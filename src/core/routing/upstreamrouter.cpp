@@ -1,7 +1,6 @@
 #include "routing/upstreamrouter.h"
 
 #include "logging/logging.h"
-#include "logging/redact.h"
 #include "settings/settings.h"
 
 using namespace Qt::StringLiterals;
@@ -9,18 +8,14 @@ using namespace Qt::StringLiterals;
 namespace qp {
 
 namespace {
-Upstream apiKeyUpstream(const QString &providerId, const QString &name, const QString &url,
-                        const QString &key)
+// An upstream of a provider the environment defines: the same value a stored provider gets,
+// under the name the original proxy's logs used ("openai (host)").
+Upstream apiKeyUpstream(const ProviderConfig &config, const QString &name, const QString &key)
 {
-    Upstream u;
-    u.providerId = providerId;
-    u.preset = u"custom"_s;
-    u.name = name + u" ("_s + QUrl(url).host() + u")"_s;
-    u.baseUrl = QUrl(url);
-    u.auth = key.isEmpty() ? Upstream::Auth::None : Upstream::Auth::ApiKey;
-    u.apiKey = key;
-    u.passThroughUnknownModels = true;
-    registerSecret(key);
+    ProviderSecret secret;
+    secret.apiKey = key;
+    Upstream u = upstreamFor(config, secret);
+    u.name = name + u" ("_s + u.baseUrl.host() + u")"_s;
     return u;
 }
 
@@ -45,7 +40,12 @@ UpstreamRouter::UpstreamRouter(const Settings &s, const ModelCatalog &catalog, A
         QStringList keys = s.string(u"upstream_api_key").split(u',', Qt::SkipEmptyParts);
         if (keys.isEmpty())
             keys.append(QString());
-        m_main = apiKeyUpstream(apiKeyId, u"openai"_s, url, keys.first());
+        m_mainConfig.id = apiKeyId;
+        m_mainConfig.preset = u"custom"_s;
+        m_mainConfig.baseUrl = url;
+        m_mainConfig.models = {catalog.defaultModel()};
+        m_mainConfig.source = u"OPENAI_BASE_URL"_s;
+        m_main = apiKeyUpstream(m_mainConfig, u"openai"_s, keys.first());
         for (qsizetype i = 0; i < keys.size(); ++i) {
             PoolAccountSpec spec;
             spec.id = apiKeyId;
@@ -53,30 +53,24 @@ UpstreamRouter::UpstreamRouter(const Settings &s, const ModelCatalog &catalog, A
                 spec.id += u'-' + QString::number(i + 1);
             spec.provider = apiKeyId;
             spec.upstream = apiKeyUpstream(
-                apiKeyId, keys.size() == 1 ? u"openai"_s : u"openai key %1"_s.arg(i + 1), url,
+                m_mainConfig, keys.size() == 1 ? u"openai"_s : u"openai key %1"_s.arg(i + 1),
                 keys.at(i));
             spec.plan = plan;
             m_mainAccounts.append(spec);
         }
-        m_mainConfig.id = apiKeyId;
-        m_mainConfig.preset = u"custom"_s;
-        m_mainConfig.baseUrl = url;
-        m_mainConfig.models = {catalog.defaultModel()};
-        m_mainConfig.source = u"OPENAI_BASE_URL"_s;
     }
     m_haikuModel = s.string(u"haiku_model_name");
     const QString haikuUrl = s.string(u"haiku_base_url");
     if (!haikuUrl.isEmpty()) {
         const QString key = s.string(u"haiku_api_key").isEmpty() ? s.string(u"upstream_api_key")
                                                                  : s.string(u"haiku_api_key");
-        m_haiku = apiKeyUpstream(QLatin1String(kHaikuProviderId), u"haiku"_s, haikuUrl,
-                                 key.section(u',', 0, 0));
         m_haikuConfig.id = QLatin1String(kHaikuProviderId);
         m_haikuConfig.preset = u"custom"_s;
         m_haikuConfig.baseUrl = haikuUrl;
         if (!m_haikuModel.isEmpty())
             m_haikuConfig.models = {m_haikuModel};
         m_haikuConfig.source = u"HAIKU_BASE_URL"_s;
+        m_haiku = apiKeyUpstream(m_haikuConfig, u"haiku"_s, key.section(u',', 0, 0));
     }
     // Settings validate the spec at load.
     if (auto rules = parseRoutes(s.string(u"routes")))
@@ -368,7 +362,7 @@ Upstream UpstreamRouter::sampleUpstream(const ProviderEntry &p) const
     Upstream u;
     u.providerId = p.config.id;
     u.auth = p.mapping == ProviderEntry::Mapping::QwenOAuth ? Upstream::Auth::QwenOAuth
-                                                             : Upstream::Auth::ApiKey;
+                                                            : Upstream::Auth::ApiKey;
     u.qwenQuirks = p.mapping == ProviderEntry::Mapping::QwenOAuth ||
                    (p.config.presetInfo() && p.config.presetInfo()->qwenFlavour);
     u.passThroughUnknownModels = p.mapping != ProviderEntry::Mapping::QwenOAuth;
