@@ -4,6 +4,7 @@
 #include "auth/tokenmanager.h"
 #include "authcommands.h"
 #include "cliargs.h"
+#include "cliruntime.h"
 #include "console.h"
 #include "pool/accountpool.h"
 #include "pool/quotaplan.h"
@@ -13,7 +14,6 @@
 #include "usage/usagestore.h"
 
 #include <QDateTime>
-#include <QEventLoop>
 
 using namespace Qt::StringLiterals;
 
@@ -142,16 +142,10 @@ int authRemove(Runtime &rt, const QString &id)
                      u"does not store; set QWEN_CODE_AUTH_USE=false to stop using it."_s.arg(id));
         return Failure;
     }
-    std::optional<std::optional<Error>> result;
-    QEventLoop loop;
-    rt.accounts().remove(id, [&](std::optional<Error> e) {
-        result = e;
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    if (*result) {
-        console::err(u"qwen-proxy auth: "_s + (*result)->message);
+    const auto result = awaitAnswer<std::optional<Error>>(
+        [&](auto done) { rt.accounts().remove(id, std::move(done)); });
+    if (result) {
+        console::err(u"qwen-proxy auth: "_s + result->message);
         return Failure;
     }
     console::out(u"Removed account \"%1\" and its tokens."_s.arg(id));

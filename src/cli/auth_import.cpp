@@ -2,11 +2,11 @@
 // oauth_creds_<id>.json into the account store, one report line per file.
 #include "authcommands.h"
 #include "cliargs.h"
+#include "cliruntime.h"
 #include "console.h"
 #include "runtime.h"
 
 #include <QDir>
-#include <QEventLoop>
 
 using namespace Qt::StringLiterals;
 
@@ -15,18 +15,12 @@ namespace qp::cli {
 int authImport(Runtime &rt, const QString &qwenDir, bool replaceExisting)
 {
     console::out(u"Importing Qwen logins from %1"_s.arg(QDir::toNativeSeparators(qwenDir)));
-    std::optional<QList<ImportReportEntry>> report;
-    QEventLoop loop;
-    rt.accounts().importFrom(qwenDir, replaceExisting, [&](QList<ImportReportEntry> r) {
-        report = std::move(r);
-        loop.quit();
-    });
-    if (!report)
-        loop.exec();
+    const auto report = awaitAnswer<QList<ImportReportEntry>>(
+        [&](auto done) { rt.accounts().importFrom(qwenDir, replaceExisting, std::move(done)); });
 
     using Outcome = ImportReportEntry::Outcome;
     int imported = 0, skipped = 0, failed = 0;
-    for (const ImportReportEntry &e : *report) {
+    for (const ImportReportEntry &e : report) {
         console::out(u"  "_s + e.toLine());
         switch (e.outcome) {
         case Outcome::Imported:
@@ -42,7 +36,7 @@ int authImport(Runtime &rt, const QString &qwenDir, bool replaceExisting)
             break;
         }
     }
-    if (report->isEmpty()) {
+    if (report.isEmpty()) {
         console::err(u"qwen-proxy auth: no oauth_creds.json or oauth_creds_<id>.json in %1"_s.arg(
             QDir::toNativeSeparators(qwenDir)));
         return Failure;

@@ -11,7 +11,6 @@
 #include "runtime.h"
 #include "secretprompt.h"
 
-#include <QEventLoop>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -54,19 +53,6 @@ int usageError(const QString &message, const QString &usage = {})
         console::err(u"Usage: "_s + usage);
     console::err(u"Try 'qwen-proxy help'."_s);
     return Usage;
-}
-
-template <typename T> T wait(std::function<void(std::function<void(T)>)> start)
-{
-    std::optional<T> out;
-    QEventLoop loop;
-    start([&](T v) {
-        out = std::move(v);
-        loop.quit();
-    });
-    if (!out)
-        loop.exec();
-    return std::move(*out);
 }
 
 QString pad(const QString &s, int width)
@@ -117,8 +103,8 @@ int add(Runtime &rt, const ParsedArgs &p)
             r.proxyUrl = proxy.toString();
         }
     }
-    auto added =
-        wait<Result<ProviderConfig>>([&](auto done) { rt.providers().add(r, std::move(done)); });
+    auto added = awaitAnswer<Result<ProviderConfig>>(
+        [&](auto done) { rt.providers().add(r, std::move(done)); });
     if (!added) {
         console::err(u"qwen-proxy provider: "_s + added.error().message);
         return added.error().kind == Error::Kind::InvalidRequest ? Usage : Failure;
@@ -175,8 +161,8 @@ int presets()
 
 int remove(Runtime &rt, const QString &id)
 {
-    auto e =
-        wait<std::optional<Error>>([&](auto done) { rt.providers().remove(id, std::move(done)); });
+    auto e = awaitAnswer<std::optional<Error>>(
+        [&](auto done) { rt.providers().remove(id, std::move(done)); });
     if (e) {
         console::err(u"qwen-proxy provider: "_s + e->message);
         return e->kind == Error::Kind::NotFound || e->kind == Error::Kind::InvalidRequest ? Usage
@@ -188,7 +174,7 @@ int remove(Runtime &rt, const QString &id)
 
 int test(Runtime &rt, const QString &id, const QString &model)
 {
-    const auto r = wait<ProviderTestResult>(
+    const auto r = awaitAnswer<ProviderTestResult>(
         [&](auto done) { rt.providers().test(id, model, std::move(done)); });
     if (!r.ok) {
         console::err(u"%1: FAILED after %2 ms (model %3): %4"_s.arg(id)
@@ -204,8 +190,8 @@ int test(Runtime &rt, const QString &id, const QString &model)
 
 int models(Runtime &rt, const QString &id)
 {
-    auto r =
-        wait<Result<QStringList>>([&](auto done) { rt.providers().models(id, std::move(done)); });
+    auto r = awaitAnswer<Result<QStringList>>(
+        [&](auto done) { rt.providers().models(id, std::move(done)); });
     if (!r) {
         console::err(u"%1: %2"_s.arg(id, r.error().message));
         return Failure;
