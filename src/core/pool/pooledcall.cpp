@@ -12,11 +12,19 @@ namespace qp {
 
 PooledCall::PooledCall(AccountPool *pool, HttpClient *client, TokenManager *tokens,
                        ChatCallConfig config, PickRequest request, Lease first, QString model,
-                       BodyFor bodyFor, bool stream, ChatSink *sink, QObject *parent)
+                       QByteArray firstBody, BodyFor bodyFor, bool stream, ChatSink *sink,
+                       QObject *parent)
     : QObject(parent), m_pool(pool), m_client(client), m_tokens(tokens),
       m_config(std::move(config)), m_request(std::move(request)), m_lease(std::move(first)),
-      m_bodyFor(std::move(bodyFor)), m_stream(stream), m_sink(sink), m_model(std::move(model))
+      m_bodyFor(std::move(bodyFor)), m_stream(stream), m_sink(sink), m_model(std::move(model)),
+      m_body(std::move(firstBody)), m_bodyKey(bodyKey(m_lease.upstream, m_model))
 {}
+
+QString PooledCall::bodyKey(const Upstream &u, const QString &model)
+{
+    // The body depends only on the kind of upstream and the model.
+    return QString::number(int(u.api)) + QString::number(int(profileOf(u))) + model;
+}
 
 PooledCall::~PooledCall()
 {
@@ -41,12 +49,10 @@ void PooledCall::attempt()
     if (m_done)
         return;
     ++m_attempts;
-    // The body depends only on the kind of upstream and the model: prepare it again only when
-    // those change.
-    const Upstream &u = m_lease.upstream;
-    const QString key = QString::number(int(u.api)) + QString::number(int(profileOf(u))) + m_model;
-    if (m_body.isEmpty() || m_bodyKey != key) {
-        m_body = m_bodyFor(u, m_model);
+    // Prepare the body again only for an upstream of another kind or another model.
+    const QString key = bodyKey(m_lease.upstream, m_model);
+    if (key != m_bodyKey && m_bodyFor) {
+        m_body = m_bodyFor(m_lease.upstream, m_model);
         m_bodyKey = key;
     }
     if (m_call)

@@ -35,9 +35,11 @@ public:
     using Fallback = std::function<Result<NextTarget>(const Error &why, const PickRequest &tried)>;
 
     // `pool` may be null: then the first lease's upstream is used alone (a fixed route).
+    // `firstBody` is the body for `first` and `model`; `bodyFor` (optional) prepares another one
+    // when a rotation or fallback reaches an upstream of another kind or model.
     PooledCall(AccountPool *pool, HttpClient *client, TokenManager *tokens, ChatCallConfig config,
-               PickRequest request, Lease first, QString model, BodyFor bodyFor, bool stream,
-               ChatSink *sink, QObject *parent = nullptr);
+               PickRequest request, Lease first, QString model, QByteArray firstBody,
+               BodyFor bodyFor, bool stream, ChatSink *sink, QObject *parent = nullptr);
     void setFallback(Fallback f) { m_fallback = std::move(f); }
     ~PooledCall() override; // releases the lease still held
 
@@ -71,6 +73,7 @@ private:
     void attempt();
     void rotate(const Error &error);
     void releaseLease();
+    static QString bodyKey(const Upstream &u, const QString &model);
 
     QPointer<AccountPool> m_pool;
     HttpClient *m_client;
@@ -91,7 +94,7 @@ private:
     QString m_model;
     Fallback m_fallback;
     QByteArray m_body;
-    QString m_bodyKey; // what m_body was prepared for: upstream kind and model
+    QString m_bodyKey; // what m_body was prepared for: upstream kind and model (bodyKey())
     QList<QPair<QByteArray, QByteArray>> m_clientHeaders;
 };
 

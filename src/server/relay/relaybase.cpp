@@ -4,7 +4,6 @@
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
 #include "upstream/errorclass.h"
-#include "upstream/quirks.h"
 
 using namespace Qt::StringLiterals;
 
@@ -32,18 +31,9 @@ RelayBase::~RelayBase() = default;
 void RelayBase::start(QByteArray firstBody, PooledCall::BodyFor bodyFor, bool stream)
 {
     m_stream = stream;
-    const Upstream &u0 = m_target.lease.upstream;
-    auto kindOf = [](const Upstream &u, const QString &model) -> QString {
-        return QString::number(int(u.api)) + QString::number(int(profileOf(u))) + model;
-    };
-    auto forUpstream = [first = std::move(firstBody), firstKind = kindOf(u0, m_target.model),
-                        kindOf,
-                        rebuild = std::move(bodyFor)](const Upstream &u, const QString &model) {
-        return kindOf(u, model) == firstKind || !rebuild ? first : rebuild(u, model);
-    };
     m_call = new PooledCall(m_target.pooled ? m_ctx.pool : nullptr, m_ctx.client, m_ctx.tokens,
                             m_ctx.callConfig, m_target.pick, m_target.lease, m_target.model,
-                            std::move(forUpstream), stream, this, this);
+                            std::move(firstBody), std::move(bodyFor), stream, this, this);
     if (m_target.pooled && m_ctx.router && m_target.steps.size() > 1)
         m_call->setFallback(
             [this](const Error &why, const PickRequest &tried) -> Result<PooledCall::NextTarget> {
