@@ -22,21 +22,6 @@ QByteArray tokenOf(const QString &account)
     return "tok-" + account.toUtf8();
 }
 
-QJsonObject completion(const QString &text, int prompt = 10, int completionTokens = 5)
-{
-    return QJsonObject{
-        {u"id"_s, u"chatcmpl-p"_s},
-        {u"object"_s, u"chat.completion"_s},
-        {u"model"_s, u"qwen3-coder-plus"_s},
-        {u"choices"_s,
-         QJsonArray{QJsonObject{
-             {u"index"_s, 0},
-             {u"finish_reason"_s, u"stop"_s},
-             {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, text}}}}}},
-        {u"usage"_s,
-         QJsonObject{{u"prompt_tokens"_s, prompt}, {u"completion_tokens"_s, completionTokens}}}};
-}
-
 QJsonObject openAIBody(const QString &firstUser = u"hello"_s, bool stream = false)
 {
     QJsonObject b{{u"model"_s, u"qwen3-coder-plus"_s},
@@ -89,7 +74,7 @@ class TestPool : public QObject
             const bool stream =
                 QJsonDocument::fromJson(req.body).object().value(u"stream"_s).toBool();
             if (!stream) {
-                w->sendJson(200, completion(u"from "_s + QString::fromUtf8(token)));
+                w->sendJson(200, FakeUpstream::completion(u"from "_s + QString::fromUtf8(token)));
                 return;
             }
             h->upstream().runSse(
@@ -188,7 +173,7 @@ private Q_SLOTS:
         h->upstream().on("/v1/chat/completions",
                          [this](const qp::http::HttpRequest &req, qp::http::ResponseWriter *w) {
                              served.append(QString::fromUtf8(req.header("authorization").mid(11)));
-                             w->sendJson(200, completion(u"x"_s));
+                             w->sendJson(200, FakeUpstream::completion(u"x"_s));
                          });
         // b is used first (DEFAULT_ACCOUNT), an hour later a; then b's window renews first.
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, openAIBody(u"1"_s)).status, 200);
@@ -453,7 +438,7 @@ private Q_SLOTS:
                 w->sendJson(429, err(u"Requests rate limit exceeded"_s, u"Throttling.RateQuota"_s),
                             {{"Retry-After", "0"}});
             else
-                w->sendJson(200, completion(u"second try"_s));
+                w->sendJson(200, FakeUpstream::completion(u"second try"_s));
         };
         const auto r = h->postJson(u"/v1/chat/completions"_s, openAIBody());
         QCOMPARE(r.status, 200);

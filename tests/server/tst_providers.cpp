@@ -18,20 +18,6 @@ using namespace Qt::StringLiterals;
 using namespace qp::test;
 
 namespace {
-QJsonObject completion(const QString &text)
-{
-    return QJsonObject{
-        {u"id"_s, u"chatcmpl-p"_s},
-        {u"object"_s, u"chat.completion"_s},
-        {u"model"_s, u"m"_s},
-        {u"choices"_s,
-         QJsonArray{QJsonObject{
-             {u"index"_s, 0},
-             {u"finish_reason"_s, u"stop"_s},
-             {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, text}}}}}},
-        {u"usage"_s, QJsonObject{{u"prompt_tokens"_s, 10}, {u"completion_tokens"_s, 5}}}};
-}
-
 QJsonObject quotaError()
 {
     return QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, u"Free allocated quota exceeded."_s},
@@ -70,15 +56,15 @@ class TestProviders : public QObject
         QString err;
         QVERIFY2(h->start(env, &err), qPrintable(err));
         // Keys are "sk-sp-<name>" or "<name>"; the answer names the key that was used.
-        second->on("/v1/chat/completions",
-                   [this](const qp::http::HttpRequest &req, qp::http::ResponseWriter *w) {
-                       const QByteArray key = req.header("authorization").mid(7);
-                       if (const int status = failWith.value(key); status > 0) {
-                           w->sendJson(status, quotaError());
-                           return;
-                       }
-                       w->sendJson(200, completion(u"from "_s + QString::fromUtf8(key)));
-                   });
+        second->on("/v1/chat/completions", [this](const qp::http::HttpRequest &req,
+                                                  qp::http::ResponseWriter *w) {
+            const QByteArray key = req.header("authorization").mid(7);
+            if (const int status = failWith.value(key); status > 0) {
+                w->sendJson(status, quotaError());
+                return;
+            }
+            w->sendJson(200, FakeUpstream::completion(u"from "_s + QString::fromUtf8(key)));
+        });
     }
     void addProvider(const QString &id, const QString &preset, const QString &key,
                      const QStringList &models = {}, const QString &base = {})
@@ -392,7 +378,7 @@ private Q_SLOTS:
         QCOMPARE(proxy.targets, QStringList{u"upstream.invalid:%1"_s.arg(second->port())});
         // Loopback never takes the system proxy: the OAuth fake on 127.0.0.1 is reached directly.
         QVERIFY2(h->addAccount(u"oauth1"_s, u"tok-oauth1"_s, {}, &err), qPrintable(err));
-        h->upstream().replyJson(200, completion(u"direct"_s));
+        h->upstream().replyJson(200, FakeUpstream::completion(u"direct"_s));
         QVERIFY(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s),
                             {{"X-Qwen-Account", "oauth1"}})
                     .status == 200);
@@ -407,7 +393,7 @@ private Q_SLOTS:
         QVERIFY2(h->addAccount(u"oauth1"_s, u"tok-oauth1"_s, {}, &err), qPrintable(err));
         QVERIFY2(h->addProvider(u"qwen-oauth"_s, u"qwen-oauth"_s, {}, {}, {}, proxy.url(), &err),
                  qPrintable(err));
-        h->upstream().replyJson(200, completion(u"via proxy"_s));
+        h->upstream().replyJson(200, FakeUpstream::completion(u"via proxy"_s));
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s)).status, 200);
         QCOMPARE(proxy.targets, QStringList{u"127.0.0.1:%1"_s.arg(h->upstream().port())});
         // It is no account and serves nothing by itself.
@@ -426,7 +412,7 @@ private Q_SLOTS:
         QVERIFY2(h->addProvider(u"qwen-oauth"_s, u"qwen-oauth"_s, {}, {}, {}, proxy.url(), &err),
                  qPrintable(err));
         h->upstream().serveTokenRefresh();
-        h->upstream().replyJson(200, completion(u"refreshed"_s));
+        h->upstream().replyJson(200, FakeUpstream::completion(u"refreshed"_s));
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, chat(u"claude-sonnet-4-5"_s)).status, 200);
         QCOMPARE(h->upstream().refreshCount(), 1);
         // QNetworkAccessManager sends plain http through an HTTP proxy in absolute form.

@@ -285,6 +285,21 @@ QByteArray FakeUpstream::chunk(const QJsonObject &delta, const QJsonValue &finis
     return QJsonDocument(c).toJson(QJsonDocument::Compact);
 }
 
+QJsonObject FakeUpstream::completion(const QString &text, int prompt, int completionTokens)
+{
+    return QJsonObject{
+        {u"id"_s, u"chatcmpl-p"_s},
+        {u"object"_s, u"chat.completion"_s},
+        {u"model"_s, u"qwen3-coder-plus"_s},
+        {u"choices"_s,
+         QJsonArray{QJsonObject{
+             {u"index"_s, 0},
+             {u"finish_reason"_s, u"stop"_s},
+             {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, text}}}}}},
+        {u"usage"_s,
+         QJsonObject{{u"prompt_tokens"_s, prompt}, {u"completion_tokens"_s, completionTokens}}}};
+}
+
 QByteArray FakeUpstream::usageChunk(int prompt, int completion, int cached)
 {
     const QJsonObject c{{u"id"_s, u"chatcmpl-fake"_s},

@@ -87,6 +87,8 @@ public:
     static QByteArray chunk(const QJsonObject &delta, const QJsonValue &finish = QJsonValue::Null,
                             const QString &model = QStringLiteral("qwen3-coder-plus"));
     static QByteArray usageChunk(int prompt, int completion, int cached = 0);
+    // A whole non-streaming chat completion answering `text`.
+    static QJsonObject completion(const QString &text, int prompt = 10, int completionTokens = 5);
 
 private:
     http::HttpServer m_server;
