@@ -1,31 +1,21 @@
 // qwen-proxy serve: the headless server.
 #include "cliargs.h"
 #include "commands.h"
+#include "engine.h"
+#include "interruptwatcher.h"
 #include "logging/logging.h"
-#include "runtime.h"
 #include "settings/settings.h"
 
 #include <QCoreApplication>
-#include <QSocketNotifier>
 #include <QTextStream>
 #include <csignal>
 #include <cstdio>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace qp::cli {
 
 namespace {
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char c = 1;
-    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
-}
-
 void printErr(const QString &s)
 {
     const QByteArray b = s.toLocal8Bit() + '\n';
@@ -62,53 +52,48 @@ int runServe(const QStringList &args)
         Settings::parse(*Settings::spec(u"debug_log"), opts.env.value(u"DEBUG_LOG"_s))
             .value_or(false)
             .toBool()));
-    auto created = Runtime::create(opts);
-    if (!created) {
-        printErr(u"qwen-proxy: "_s + created.error().message);
-        return Failure;
-    }
-    std::unique_ptr<Runtime> rt = std::move(created.value());
-    const Settings &s = rt->settings();
-    LogHub::instance().install(LogHub::parseLevel(s.string(u"log_level"), s.boolean(u"debug_log")),
-                               rt->dataDir() + u"/logs"_s, int(s.integer(u"log_file_limit")));
-    if (auto e = rt->start()) {
+    // The same engine as the tray app: the runtime on its own thread (docs/engine-thread.md).
+    Engine engine(Engine::Options{opts, {}});
+    if (auto e = engine.prepare()) {
         printErr(u"qwen-proxy: "_s + e->message);
         return Failure;
     }
+    const Settings &s = engine.settings();
+    LogHub::instance().install(LogHub::parseLevel(s.string(u"log_level"), s.boolean(u"debug_log")),
+                               engine.dataDir() + u"/logs"_s, int(s.integer(u"log_file_limit")));
 
-    // SIGINT/SIGTERM: a self-pipe turns the signal into an event-loop event (no work in the
-    // handler itself), then a graceful shutdown.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, rt.get());
-        QObject::connect(notifier, &QSocketNotifier::activated, rt.get(), [&rt, notifier] {
-            char c;
-            [[maybe_unused]] auto n = ::read(g_signalPipe[0], &c, 1);
-            notifier->setEnabled(false);
-            qCInfo(lcServer) << "shutting down";
-            rt->shutdown(int(rt->settings().integer(u"shutdown_grace_ms")),
-                         [] { QCoreApplication::exit(0); });
-        });
-        struct sigaction sa {
-        };
-        sa.sa_handler = onSignal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESTART;
-        sigaction(SIGINT, &sa, nullptr);
-        sigaction(SIGTERM, &sa, nullptr);
-    }
+    int rc = Ok;
+    QObject::connect(&engine, &Engine::stateChanged, &engine, [&](Engine::State state) {
+        if (state == Engine::State::Failed) {
+            printErr(u"qwen-proxy: "_s + engine.errorMessage());
+            rc = Failure;
+            engine.shutdown(0, [] { QCoreApplication::exit(Failure); });
+        } else if (state == Engine::State::Serving) {
+            // One line, on stdout, that scripts and humans can both use.
+            const Engine::Endpoints ep = engine.endpoints();
+            std::printf("Qwen Proxy %s listening: OpenAI base URL %s  Anthropic base URL %s  "
+                        "upstream: %s\n",
+                        QP_VERSION, qPrintable(ep.openAIBaseUrl), qPrintable(ep.anthropicBaseUrl),
+                        qPrintable(ep.upstream));
+            std::fflush(stdout);
+            for (const QString &w : ep.warnings)
+                printErr(u"warning: "_s + w);
+        }
+    });
+    // SIGINT/SIGTERM/SIGHUP (Ctrl-C on Windows): a graceful shutdown from the event loop.
+    InterruptWatcher interrupts([&engine] {
+        if (engine.state() == Engine::State::Stopping)
+            return;
+        qCInfo(lcServer) << "shutting down";
+        engine.shutdown(int(engine.settings().integer(u"shutdown_grace_ms")),
+                        [] { QCoreApplication::exit(0); });
+    });
+#ifdef SIGPIPE
     std::signal(SIGPIPE, SIG_IGN);
-
-    // One line, on stdout, that scripts and humans can both use.
-    std::printf(
-        "Qwen Proxy %s listening: OpenAI base URL %s  Anthropic base URL %s  upstream: %s\n",
-        QP_VERSION, qPrintable(rt->openAIBaseUrl()), qPrintable(rt->anthropicBaseUrl()),
-        qPrintable(rt->upstreamDescription()));
-    std::fflush(stdout);
-    for (const QString &w : rt->warnings())
-        printErr(u"warning: "_s + w);
-    const int rc = QCoreApplication::exec();
-    rt.reset();
-    return rc;
+#endif
+    engine.start();
+    const int exitCode = QCoreApplication::exec();
+    return rc == Failure ? Failure : exitCode;
 }
 
 } // namespace qp::cli

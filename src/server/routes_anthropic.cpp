@@ -1,5 +1,6 @@
 // POST /v1/messages, /anthropic/v1/messages and their count_tokens (qwen-protocol.md §D).
 #include "apiroutes.h"
+#include "common/returnaddress.h"
 #include "logging/logging.h"
 #include "models/modelcatalog.h"
 #include "protocol/anthropicrequest.h"
@@ -11,9 +12,7 @@
 #include "tokenizer/tokencount.h"
 #include "upstream/quirks.h"
 
-#include <QCoreApplication>
 #include <QJsonDocument>
-#include <QPointer>
 #include <QThreadPool>
 
 using namespace Qt::StringLiterals;
@@ -22,18 +21,16 @@ namespace qp {
 
 namespace {
 // Counting a long prompt takes milliseconds of CPU: never on the event loop that relays every
-// other stream (bench-anchors.md). The result is delivered back on the main thread.
+// other stream (bench-anchors.md). The result comes back on the receiver's own thread (the engine
+// thread), and not at all once the receiver is gone.
 template <typename Receiver, typename Fn>
 void countOffLoop(Receiver *receiver, QJsonObject body, Fn onCounted)
 {
-    QPointer<Receiver> guard(receiver);
-    QThreadPool::globalInstance()->start([guard, body = std::move(body), onCounted] {
-        const int n = countAnthropicInputTokens(body);
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [guard, n, onCounted] {
-            if (guard)
-                onCounted(guard.data(), n);
+    QThreadPool::globalInstance()->start(
+        [home = ReturnAddress(receiver), receiver, body = std::move(body), onCounted] {
+            const int n = countAnthropicInputTokens(body);
+            home.post([receiver, n, onCounted] { onCounted(receiver, n); });
         });
-    });
 }
 
 // For an Anthropic-compatible upstream: the client's own bytes, only the model changed when the
@@ -80,8 +77,9 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
          catalog = &m_runtime.catalog()](const Upstream &u, const QString &model) -> QByteArray {
         if (u.api == Upstream::Api::AnthropicMessages)
             return passthroughBody(original, clientModel, model);
-        return QJsonDocument(prepareChatBody(translatedBody,
-                                             ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
+        return QJsonDocument(
+                   prepareChatBody(translatedBody,
+                                   ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
             .toJson(QJsonDocument::Compact);
     };
     QByteArray wire;

@@ -18,6 +18,7 @@
 #include "providers/providerservice.h"
 #include "providers/providerstore.h"
 #include "routing/upstreamrouter.h"
+#include "secrets/crossthreadsecretstore.h"
 #include "secrets/filesecretstore.h"
 #include "secrets/keychainsecretstore.h"
 #include "secrets/memorysecretstore.h"
@@ -39,34 +40,50 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
-Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
+Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
 {
-    std::unique_ptr<Runtime> rt(new Runtime);
-    rt->m_startedAt = QDateTime::currentDateTimeUtc();
-    rt->m_dataDir = options.dataDir.isEmpty()
+    RuntimeSetup setup;
+    setup.dataDir = options.dataDir.isEmpty()
                         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                         : options.dataDir;
-    if (rt->m_dataDir.isEmpty())
-        rt->m_dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
-    if (!QDir().mkpath(rt->m_dataDir))
+    if (setup.dataDir.isEmpty())
+        setup.dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
+    if (!QDir().mkpath(setup.dataDir))
         return Error::make(Error::Kind::Internal,
-                           u"cannot create data dir %1"_s.arg(rt->m_dataDir));
+                           u"cannot create data dir %1"_s.arg(setup.dataDir));
     // The data dir holds tokens and usage: private to the user.
-    QFile::setPermissions(rt->m_dataDir,
+    QFile::setPermissions(setup.dataDir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
     QString configFile = options.configFile;
     if (configFile.isEmpty()) {
         if (!options.dataDir.isEmpty()) {
-            configFile = QDir(rt->m_dataDir).filePath(u"config.json"_s);
+            configFile = QDir(setup.dataDir).filePath(u"config.json"_s);
         } else {
             const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
             QDir().mkpath(dir);
             configFile = QDir(dir).filePath(u"config.json"_s);
         }
     }
-    if (auto e = rt->m_settings.load(configFile, options.env, options.cli))
+    if (auto e = setup.settings.load(configFile, options.env, options.cli))
         return *e;
+    return setup;
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
+{
+    auto setup = RuntimeSetup::load(options);
+    if (!setup)
+        return setup.error();
+    return create(options, std::move(setup.value()));
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options, RuntimeSetup setup)
+{
+    std::unique_ptr<Runtime> rt(new Runtime);
+    rt->m_startedAt = QDateTime::currentDateTimeUtc();
+    rt->m_dataDir = setup.dataDir;
+    rt->m_settings = std::move(setup.settings);
 
     const Settings &s = rt->m_settings;
     rt->m_catalog =
@@ -89,7 +106,7 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options)
     applyEgress(rt->m_authNam, QNetworkProxy(QNetworkProxy::DefaultProxy), options.env);
 
     rt->m_tokens = new TokenManager(rt->m_authNam, TokenManager::Config::fromSettings(s), rt.get());
-    if (auto e = rt->setupAccounts())
+    if (auto e = rt->setupAccounts(options))
         return *e;
     {
         // Test hook (not a user setting): a faster device-flow poll than Qwen's 2 s.
@@ -146,7 +163,7 @@ T waitFor(std::function<void(std::function<void(T)>)> start, T fallback, int tim
 }
 } // namespace
 
-std::optional<Error> Runtime::setupAccounts()
+std::optional<Error> Runtime::setupAccounts(const RuntimeOptions &options)
 {
     const QString dbPath = QDir(m_dataDir).filePath(AccountStore::defaultFileName());
     auto store = AccountStore::open(dbPath);
@@ -163,7 +180,10 @@ std::optional<Error> Runtime::setupAccounts()
     // file in the data dir with a warning shown once (console, /health, UI).
     const QString mode = m_settings.string(u"secret_store");
     const QString fallback = QDir(m_dataDir).filePath(FileSecretStore::defaultFileName());
-    if (mode == u"memory") {
+    if (options.secretStore) {
+        m_secrets = new CrossThreadSecretStore(options.secretStore, this);
+        m_warnings.append(options.secretStoreWarnings);
+    } else if (mode == u"memory") {
         m_secrets = new MemorySecretStore(this);
     } else if (mode == u"file") {
         m_secrets = new FileSecretStore(fallback, this);
@@ -213,9 +233,11 @@ std::optional<Error> Runtime::setupAccounts()
     connect(m_accounts, &AccountService::accountsChanged, m_sync,
             [sync = m_sync] { sync->reload(); });
     // The first list is in place before the server listens, so no request finds an empty pool
-    // (and the CLI's verbs see every account). Later reloads never wait.
-    waitFor<bool>([&](std::function<void(bool)> done) { m_sync->reload([done] { done(true); }); },
-                  false);
+    // (and the CLI's verbs see every account). Later reloads never wait; the engine does not
+    // wait here either: it starts listening from the first reload's answer.
+    if (options.waitForAccounts)
+        waitFor<bool>(
+            [&](std::function<void(bool)> done) { m_sync->reload([done] { done(true); }); }, false);
     // `qwen-proxy auth add` or `provider add` in another process: noticed within seconds.
     m_sync->startWatching(3000);
     return std::nullopt;

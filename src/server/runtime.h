@@ -45,6 +45,21 @@ struct RuntimeOptions {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     QHash<QString, QString> cli; // flag name (without --) -> value
     Clock *clock = nullptr;      // wall-clock time for windows and days; null: the system clock
+    // The engine's keychain store, living on the GUI thread (docs/engine-thread.md): used through
+    // a CrossThreadSecretStore, never owned. Null: the runtime chooses a store itself (CLI verbs).
+    SecretStore *secretStore = nullptr;
+    QStringList secretStoreWarnings; // what choosing `secretStore` had to say (file fallback...)
+    // Wait in create() until the first account list is loaded (a bounded local loop: fine before
+    // anything is served). The engine loads asynchronously instead (reloadAccounts).
+    bool waitForAccounts = true;
+};
+
+// Where the runtime keeps its files and what its settings say, known before any service exists
+// (the engine reads the secret-store mode and the log level from it on the GUI thread).
+struct RuntimeSetup {
+    Settings settings;
+    QString dataDir;
+    static Result<RuntimeSetup> load(const RuntimeOptions &options);
 };
 
 class Runtime : public QObject
@@ -52,6 +67,8 @@ class Runtime : public QObject
     Q_OBJECT
 public:
     static Result<std::unique_ptr<Runtime>> create(const RuntimeOptions &options);
+    static Result<std::unique_ptr<Runtime>> create(const RuntimeOptions &options,
+                                                   RuntimeSetup setup);
     ~Runtime() override;
 
     // Binds the listener. Errors name the port ("port 8765 is already in use on 127.0.0.1").
@@ -88,7 +105,7 @@ public:
 
 private:
     Runtime() = default;
-    std::optional<Error> setupAccounts();
+    std::optional<Error> setupAccounts(const RuntimeOptions &options);
     void buildServer();
     void onPoolEvent(const PoolEvent &e);
 

@@ -1,0 +1,246 @@
+#include "engine.h"
+
+#include "logging/logging.h"
+#include "secrets/filesecretstore.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/secretstoreprobe.h"
+
+#include <QDir>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+Engine::Engine(Options options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
+
+Engine::~Engine()
+{
+    if (!m_thread)
+        return;
+    // No grace here (shutdown() is the graceful path): the runtime goes on its own thread, then
+    // the thread is joined, so nothing of it outlives this object.
+    disconnect(m_thread.get(), nullptr, this, nullptr);
+    if (m_anchor) {
+        QMetaObject::invokeMethod(
+            m_anchor, [this] { teardownRuntime(); }, Qt::QueuedConnection);
+        m_anchor = nullptr;
+    }
+    m_thread->wait();
+    m_anchorObject.reset();
+}
+
+std::optional<Error> Engine::prepare()
+{
+    auto setup = RuntimeSetup::load(m_options.runtime);
+    if (!setup)
+        return setup.error();
+    m_setup = std::move(setup.value());
+    m_prepared = true;
+    return std::nullopt;
+}
+
+void Engine::setState(State s)
+{
+    if (m_state == s)
+        return;
+    m_state = s;
+    Q_EMIT stateChanged(s);
+}
+
+void Engine::fail(const QString &message)
+{
+    m_error = message;
+    setState(State::Failed);
+    if (!m_thread)
+        return;
+    // A failed start leaves nothing running: the thread ends; the state stays Failed.
+    QMetaObject::invokeMethod(
+        m_anchor, [this] { teardownRuntime(); }, Qt::QueuedConnection);
+    m_anchor = nullptr;
+}
+
+void Engine::start()
+{
+    if (m_state != State::Idle)
+        return;
+    if (!m_prepared) {
+        if (auto e = prepare()) {
+            fail(e->message);
+            return;
+        }
+    }
+    // "memory" and "file" stores need no GLib: the runtime makes them on its own thread.
+    const QString mode = m_setup.settings.string(u"secret_store");
+    if (mode == u"memory" || mode == u"file") {
+        startThread();
+        return;
+    }
+    setState(State::UnlockingSecrets);
+    SecretStoreChooser choose = m_options.chooseSecretStore;
+    if (!choose) {
+        choose = [](const RuntimeSetup &setup, std::function<void(SecretStoreChoice)> done) {
+            SecretStoreProbe::chooseDefault(
+                KeychainSecretStore::defaultService(),
+                QDir(setup.dataDir).filePath(FileSecretStore::defaultFileName()), false,
+                std::move(done));
+        };
+    }
+    choose(m_setup, [this, self = QPointer<Engine>(this)](SecretStoreChoice choice) {
+        if (!self) {
+            delete choice.store;
+            return;
+        }
+        if (!choice.store) { // the probe never answered: the 0600 file, said once
+            const QString file = QDir(m_setup.dataDir).filePath(FileSecretStore::defaultFileName());
+            choice.store = new FileSecretStore(file);
+            choice.usingFallback = true;
+            if (choice.warning.isEmpty())
+                choice.warning = u"the keychain did not answer; tokens are kept in %1"_s.arg(file);
+        }
+        choice.store->setParent(this);
+        m_secrets = choice.store;
+        if (choice.usingFallback && !choice.warning.isEmpty())
+            m_secretWarnings.append(choice.warning);
+        if (m_state == State::Stopping) { // shut down while unlocking: never started
+            setState(State::Stopped);
+            if (auto done = std::exchange(m_onStopped, {}))
+                done();
+            return;
+        }
+        startThread();
+    });
+}
+
+void Engine::startThread()
+{
+    setState(State::Starting);
+    // Worker threads get Qt's UNIX dispatcher instead of GLib's (the GUI thread keeps GLib for the
+    // keychain and the platform). Qt reads this when each thread makes its dispatcher; every Qt
+    // worker thread of this process is fine without GLib.
+    qputenv("QT_NO_THREADED_GLIB", "1");
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(u"qp-engine"_s);
+    m_anchorObject = std::make_unique<QObject>();
+    m_anchorObject->moveToThread(m_thread.get());
+    m_anchor = m_anchorObject.get();
+    connect(m_thread.get(), &QThread::finished, this, [this] {
+        m_thread->wait();
+        m_anchorObject.reset(); // its thread is gone: deleting it here is safe
+        m_thread.reset();
+        if (m_state != State::Failed)
+            setState(State::Stopped);
+        if (auto done = std::exchange(m_onStopped, {}))
+            done();
+    });
+    m_thread->start();
+    QMetaObject::invokeMethod(
+        m_anchor, [this] { buildRuntime(); }, Qt::QueuedConnection);
+}
+
+void Engine::buildRuntime()
+{
+    RuntimeOptions options = m_options.runtime;
+    options.secretStore = m_secrets;
+    options.secretStoreWarnings = m_secretWarnings;
+    options.waitForAccounts = false;
+    auto failHere = [this](const QString &message) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, message] {
+                if (m_state == State::Starting)
+                    fail(message);
+            },
+            Qt::QueuedConnection);
+    };
+    auto created = Runtime::create(options, m_setup);
+    if (!created) {
+        failHere(created.error().message);
+        return;
+    }
+    m_runtime = std::move(created.value());
+    // Listen once the first account list is in place, so no request finds an empty pool.
+    m_runtime->reloadAccounts([this, failHere] {
+        if (auto e = m_runtime->start()) {
+            failHere(e->message);
+            return;
+        }
+        Endpoints ep;
+        ep.port = m_runtime->port();
+        ep.openAIBaseUrl = m_runtime->openAIBaseUrl();
+        ep.anthropicBaseUrl = m_runtime->anthropicBaseUrl();
+        ep.upstream = m_runtime->upstreamDescription();
+        ep.warnings = m_runtime->warnings();
+        QMetaObject::invokeMethod(
+            this,
+            [this, ep] {
+                if (m_state != State::Starting)
+                    return;
+                m_endpoints = ep;
+                setState(State::Serving);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Engine::teardownRuntime()
+{
+    m_runtime.reset();
+    QThread::currentThread()->quit();
+}
+
+void Engine::shutdown(int graceMs, std::function<void()> done)
+{
+    if (m_state == State::Stopping) {
+        // Already on its way: the newest `done` is called (the first caller's is replaced only
+        // if it had none).
+        if (done && !m_onStopped)
+            m_onStopped = std::move(done);
+        return;
+    }
+    if (!m_thread) { // never started, failed before the thread, or already stopped
+        if (m_state == State::UnlockingSecrets) {
+            m_onStopped = std::move(done);
+            setState(State::Stopping);
+            return;
+        }
+        if (done)
+            QMetaObject::invokeMethod(this, std::move(done), Qt::QueuedConnection);
+        return;
+    }
+    m_onStopped = std::move(done);
+    if (m_state != State::Failed)
+        setState(State::Stopping);
+    if (!m_anchor) // failed: teardown already queued
+        return;
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [this, graceMs] {
+            if (!m_runtime) {
+                teardownRuntime();
+                return;
+            }
+            // Later, not inside the callback: it may run from a signal of the server that the
+            // teardown deletes.
+            m_runtime->shutdown(graceMs, [this] {
+                QMetaObject::invokeMethod(
+                    m_anchorObject.get(), [this] { teardownRuntime(); }, Qt::QueuedConnection);
+            });
+        },
+        Qt::QueuedConnection);
+    m_anchor = nullptr;
+}
+
+void Engine::postToRuntime(std::function<void(Runtime &)> work)
+{
+    if (!m_anchor)
+        return;
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [this, work = std::move(work)] {
+            if (m_runtime)
+                work(*m_runtime);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace qp

@@ -1,0 +1,261 @@
+// The engine on its own thread (docs/engine-thread.md): it serves from a thread with Qt's UNIX
+// dispatcher, start-up never blocks the thread that made it (a slow keychain shows as
+// UnlockingSecrets), secrets cross back to that thread, a busy caller thread delays no streamed
+// event, and shutdown with open streams is clean (also under ASan).
+#include "engine.h"
+#include "offthread.h"
+#include "providers/providerservice.h"
+#include "secrets/memorysecretstore.h"
+#include "secrets/secretstoreprobe.h"
+
+#include <QAbstractEventDispatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace qp;
+using namespace qp::test;
+
+namespace {
+
+QByteArray streamBody()
+{
+    return QJsonDocument(
+               QJsonObject{{u"model"_s, u"qwen3-coder-plus"_s},
+                           {u"stream"_s, true},
+                           {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
+                                                                  {u"content"_s, u"count"_s}}}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+// `n` content events `gapMs` apart, then the finish and [DONE].
+QList<SseStep> slowSteps(int n, int gapMs)
+{
+    QList<SseStep> steps;
+    for (int i = 0; i < n; ++i)
+        steps.append({gapMs, FakeUpstream::chunk(QJsonObject{{u"content"_s, QString::number(i)}})});
+    steps.append({0, FakeUpstream::chunk(QJsonObject{}, u"stop"_s)});
+    steps.append({0, "[DONE]"});
+    return steps;
+}
+
+struct EngineFixture {
+    QTemporaryDir dir;
+    UpstreamThread upstream;
+    std::unique_ptr<Engine> engine;
+
+    Engine::Options options(const QString &secretStore = u"file"_s) const
+    {
+        Engine::Options o;
+        o.runtime.dataDir = dir.filePath(u"data"_s);
+        o.runtime.env = QProcessEnvironment();
+        o.runtime.env.insert(u"PORT"_s, u"0"_s);
+        o.runtime.env.insert(u"OPENAI_BASE_URL"_s, upstream.baseUrl());
+        o.runtime.env.insert(u"OPENAI_API_KEY"_s, u"sk-test-engine"_s);
+        o.runtime.env.insert(u"QP_SECRET_STORE"_s, secretStore);
+        return o;
+    }
+    bool startServing(Engine::Options o)
+    {
+        engine = std::make_unique<Engine>(std::move(o));
+        engine->start();
+        return QTest::qWaitFor([&] { return engine->state() == Engine::State::Serving; }, 15000);
+    }
+};
+
+} // namespace
+
+class TestEngine : public QObject
+{
+    Q_OBJECT
+private slots:
+    void servesFromItsOwnThreadWithoutGlib();
+    void startUpNeverBlocksAndUnlocksSecretsHere();
+    void busyCallerThreadDelaysNoEvent();
+    void shutdownWithOpenStreamsEndsThemAndJoins();
+    void destroyedWhileStreamingIsClean();
+    void portInUseFailsWithTheReason();
+};
+
+void TestEngine::servesFromItsOwnThreadWithoutGlib()
+{
+    EngineFixture f;
+    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(3, 0)); });
+    QVERIFY(f.startServing(f.options()));
+    QVERIFY(f.engine->engineThread());
+    QVERIFY(f.engine->engineThread() != QThread::currentThread());
+
+    struct Seen {
+        QThread *thread = nullptr;
+        QByteArray dispatcher;
+    };
+    std::optional<Seen> seen;
+    f.engine->call(
+        [](Runtime &) {
+            return Seen{QThread::currentThread(),
+                        QAbstractEventDispatcher::instance()->metaObject()->className()};
+        },
+        this, [&](Seen s) { seen = s; });
+    QTRY_VERIFY(seen.has_value());
+    QCOMPARE(seen->thread, f.engine->engineThread());
+#if defined(Q_OS_LINUX)
+    // The point of the thread: not GLib's per-socket bookkeeping (the caller keeps GLib).
+    QCOMPARE(seen->dispatcher, QByteArray("QEventDispatcherUNIX"));
+#endif
+
+    StreamingClient client(f.engine->endpoints().port, "/v1/chat/completions", streamBody());
+    client.start();
+    QVERIFY(client.wait(10000));
+    QVERIFY(client.sawDone());
+    QCOMPARE(client.eventsSoFar(), 4); // three contents and the finish
+}
+
+void TestEngine::startUpNeverBlocksAndUnlocksSecretsHere()
+{
+    EngineFixture f;
+    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(1, 0)); });
+    // A keychain that answers only when the test says so (a locked desktop keyring).
+    std::function<void(SecretStoreChoice)> answer;
+    auto *keychain = new MemorySecretStore; // the caller's thread, as QtKeychain must be
+    Engine::Options o = f.options(u"auto"_s);
+    o.chooseSecretStore = [&](const RuntimeSetup &, std::function<void(SecretStoreChoice)> done) {
+        answer = std::move(done);
+    };
+    f.engine = std::make_unique<Engine>(std::move(o));
+    QSignalSpy states(f.engine.get(), &Engine::stateChanged);
+    f.engine->start(); // returns at once
+    QCOMPARE(f.engine->state(), Engine::State::UnlockingSecrets);
+    QVERIFY(answer);
+    QVERIFY(!f.engine->engineThread()); // nothing runs before secrets are known
+
+    answer(SecretStoreChoice{keychain, false, {}});
+    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::Serving, 15000);
+    QCOMPARE(states.first().first().value<Engine::State>(), Engine::State::UnlockingSecrets);
+    QVERIFY(keychain->thread() == QThread::currentThread());
+
+    // A provider added through the engine keeps its key in the store on this thread, reached
+    // from the engine thread through the cross-thread store.
+    std::optional<QString> added;
+    f.engine->call(
+        [&added, this](Runtime &rt) {
+            AddProviderRequest req;
+            req.id = u"cp"_s;
+            req.preset = u"custom"_s;
+            req.baseUrl = u"http://127.0.0.1:9/v1"_s;
+            req.models = {u"m1"_s};
+            req.apiKey = u"sk-engine-secret"_s;
+            rt.providers().add(req, [&added, this](Result<ProviderConfig> r) {
+                const QString outcome = r ? u"ok"_s : r.error().message;
+                QMetaObject::invokeMethod(
+                    this, [&added, outcome] { added = outcome; }, Qt::QueuedConnection);
+            });
+            return true;
+        },
+        this, [](bool) {});
+    QTRY_VERIFY_WITH_TIMEOUT(added.has_value(), 10000);
+    QCOMPARE(*added, u"ok"_s);
+    std::optional<QByteArray> stored;
+    keychain->read(u"account/cp"_s, [&](Result<QByteArray> r) { stored = r ? *r : "missing"; });
+    QTRY_VERIFY(stored.has_value());
+    QVERIFY2(stored->contains("sk-engine-secret"), stored->constData());
+}
+
+void TestEngine::busyCallerThreadDelaysNoEvent()
+{
+    EngineFixture f;
+    // 30 events 100 ms apart: a 3 s stream.
+    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(30, 100)); });
+    QVERIFY(f.startServing(f.options()));
+
+    StreamingClient client(f.engine->endpoints().port, "/v1/chat/completions", streamBody());
+    client.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client.eventsSoFar() >= 2, 5000);
+    // The caller's thread (the GUI thread in the tray app) is busy for 2 s.
+    QThread::msleep(2000);
+    QVERIFY(client.wait(10000));
+    QVERIFY(client.sawDone());
+    const QList<qint64> t = client.eventTimesMs();
+    QCOMPARE(t.size(), 31);
+    qint64 worstGap = 0;
+    for (qsizetype i = 1; i < t.size() - 1; ++i)
+        worstGap = std::max(worstGap, t.at(i) - t.at(i - 1));
+    // With the relay on the busy thread, one gap would be about 2000 ms.
+    QVERIFY2(worstGap < 600, qPrintable(u"worst gap between events: %1 ms"_s.arg(worstGap)));
+}
+
+void TestEngine::shutdownWithOpenStreamsEndsThemAndJoins()
+{
+    EngineFixture f;
+    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(200, 50)); }); // 10 s
+    QVERIFY(f.startServing(f.options()));
+    std::vector<std::unique_ptr<StreamingClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<StreamingClient>(f.engine->endpoints().port,
+                                                            "/v1/chat/completions", streamBody()));
+        clients.back()->start();
+    }
+    for (auto &c : clients)
+        QTRY_VERIFY_WITH_TIMEOUT(c->eventsSoFar() >= 1, 5000);
+
+    bool done = false;
+    QElapsedTimer took;
+    took.start();
+    f.engine->shutdown(300, [&] { done = true; });
+    QCOMPARE(f.engine->state(), Engine::State::Stopping);
+    QTRY_VERIFY_WITH_TIMEOUT(done, 8000);
+    QCOMPARE(f.engine->state(), Engine::State::Stopped);
+    QVERIFY(!f.engine->engineThread()); // joined
+    // The grace was 300 ms; the streams had 10 s to go: they were ended, not waited for.
+    QVERIFY2(took.elapsed() < 5000, qPrintable(QString::number(took.elapsed())));
+    for (auto &c : clients) {
+        QVERIFY(c->wait(5000));
+        QVERIFY(!c->sawDone());
+        QVERIFY(c->closedByServer());
+    }
+    // Calls after the stop are dropped, never run on a gone runtime.
+    bool ran = false;
+    f.engine->call([](Runtime &) { return 1; }, this, [&](int) { ran = true; });
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    QVERIFY(!ran);
+}
+
+void TestEngine::destroyedWhileStreamingIsClean()
+{
+    EngineFixture f;
+    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(200, 50)); });
+    QVERIFY(f.startServing(f.options()));
+    StreamingClient client(f.engine->endpoints().port, "/v1/chat/completions", streamBody());
+    client.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client.eventsSoFar() >= 1, 5000);
+    QThread *thread = f.engine->engineThread();
+    QVERIFY(thread);
+    f.engine.reset(); // no grace: the runtime goes on its thread, which is joined
+    QVERIFY(client.wait(5000));
+    QVERIFY(client.closedByServer());
+}
+
+void TestEngine::portInUseFailsWithTheReason()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost));
+    EngineFixture f;
+    Engine::Options o = f.options();
+    o.runtime.env.insert(u"PORT"_s, QString::number(taken.serverPort()));
+    f.engine = std::make_unique<Engine>(std::move(o));
+    f.engine->start();
+    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::Failed, 15000);
+    QVERIFY2(f.engine->errorMessage().contains(QString::number(taken.serverPort())),
+             qPrintable(f.engine->errorMessage()));
+    QTRY_VERIFY(!f.engine->engineThread()); // nothing keeps running after a failed start
+    bool done = false;
+    f.engine->shutdown(0, [&] { done = true; });
+    QTRY_VERIFY(done);
+}
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
