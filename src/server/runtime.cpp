@@ -315,38 +315,7 @@ void Runtime::shutdown(int graceMs, std::function<void()> done)
         QTimer::singleShot(0, this, done);
         return;
     }
-    m_server->stopListening();
-    m_server->closeIdleConnections();
-    auto fired = std::make_shared<bool>(false);
-    // Last step: every connection closed gracefully, so the final bytes of each response are
-    // on the wire before the process exits (a bounded wait: a client may not read).
-    auto closeAll = [this, fired, done] {
-        if (*fired)
-            return;
-        *fired = true;
-        m_server->closeIdleConnections();
-        if (m_server->connectionCount() == 0) {
-            QTimer::singleShot(0, this, done);
-            return;
-        }
-        auto once = std::make_shared<bool>(false);
-        auto finish = [once, done] {
-            if (!*once) {
-                *once = true;
-                done();
-            }
-        };
-        connect(m_server, &http::HttpServer::allConnectionsClosed, this, finish);
-        QTimer::singleShot(2000, this, finish);
-    };
-    if (m_server->busyCount() == 0) {
-        closeAll();
-        return;
-    }
-    qCInfo(lcServer) << "waiting up to" << graceMs << "ms for" << m_server->busyCount()
-                     << "open responses";
-    connect(m_server, &http::HttpServer::becameIdle, this, closeAll);
-    QTimer::singleShot(graceMs, this, closeAll);
+    m_server->drain(graceMs, std::move(done));
 }
 
 quint16 Runtime::port() const

@@ -10,9 +10,6 @@
 #include <QStandardPaths>
 #include <QUuid>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 using namespace Qt::StringLiterals;
 
 namespace qp {
@@ -40,7 +37,10 @@ QString SharedFileSource::defaultQwenHome(const QString &qwenHomeSetting)
     return QDir(home).filePath(u".qwen"_s);
 }
 
-bool SharedFileSource::exists() const { return QFileInfo::exists(m_path); }
+bool SharedFileSource::exists() const
+{
+    return QFileInfo::exists(m_path);
+}
 
 Result<QwenCredentials> SharedFileSource::load()
 {
@@ -59,13 +59,14 @@ Result<QwenCredentials> SharedFileSource::load()
 bool SharedFileSource::tryLockOnce()
 {
     QDir().mkpath(m_dir);
-    const QByteArray native = QFile::encodeName(m_lockPath);
-    // O_EXCL is the whole protocol: exactly one process creates the lock file.
-    const int fd = ::open(native.constData(), O_CREAT | O_EXCL | O_WRONLY, 0600);
-    if (fd >= 0) {
+    // Exclusive creation is the whole protocol: exactly one process creates the lock file
+    // (NewOnly is O_EXCL on POSIX and CREATE_NEW on Windows; the permissions apply at creation).
+    QFile lock(m_lockPath);
+    if (lock.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                  QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         m_lockToken = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        [[maybe_unused]] auto w = ::write(fd, m_lockToken.constData(), size_t(m_lockToken.size()));
-        ::close(fd);
+        lock.write(m_lockToken);
+        lock.close();
         return true;
     }
     // A lock older than LOCK_TIMEOUT_MS belongs to a crashed process: move it aside atomically
@@ -73,7 +74,8 @@ bool SharedFileSource::tryLockOnce()
     const QFileInfo info(m_lockPath);
     if (info.exists() &&
         info.lastModified().msecsTo(QDateTime::currentDateTime()) > m_timing.staleAfterMs) {
-        const QString stale = m_lockPath + u".stale."_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString stale =
+            m_lockPath + u".stale."_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
         if (QFile::rename(m_lockPath, stale)) {
             QFile::remove(stale);
             qCInfo(lcAuth) << "removed a stale lock" << m_lockPath;
@@ -95,9 +97,10 @@ void SharedFileSource::attempt(int n, int waitMs, std::function<void(std::option
         return;
     }
     if (n + 1 >= m_timing.attempts) {
-        done(Error::make(Error::Kind::UpstreamAuth,
-                         u"Failed to acquire file lock for token refresh: timeout exceeded (%1)"_s.arg(
-                             m_lockPath)));
+        done(Error::make(
+            Error::Kind::UpstreamAuth,
+            u"Failed to acquire file lock for token refresh: timeout exceeded (%1)"_s.arg(
+                m_lockPath)));
         return;
     }
     // Wait without blocking the event loop: other streams keep flowing meanwhile.
@@ -125,8 +128,8 @@ void SharedFileSource::unlockAfterRefresh()
 std::optional<Error> SharedFileSource::save(const QwenCredentials &creds)
 {
     QDir().mkpath(m_dir);
-    QFile::setPermissions(m_dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                     QFileDevice::ExeOwner);
+    QFile::setPermissions(m_dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly))
         return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));

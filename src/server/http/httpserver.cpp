@@ -2,13 +2,13 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "net/descriptors.h"
 #include "net/socketio.h"
 #include "settings/settings.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
-#include <sys/resource.h>
-#include <unistd.h>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -44,10 +44,8 @@ namespace {
 int effectiveConnectionCap(int configured)
 {
     // At the fd limit Qt 6.4 retries accept() in a tight loop (qt64-notes.md §9): stay below it.
-    struct rlimit rl {
-    };
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-        const long fdCap = long(rl.rlim_cur) - 64;
+    if (const long limit = net::openDescriptorLimit(); limit > 0) {
+        const long fdCap = limit - 64;
         if (fdCap > 0 && fdCap < configured)
             return int(fdCap);
     }
@@ -137,10 +135,45 @@ void HttpServer::closeIdleConnections()
         c->closeWhenIdle();
 }
 
+void HttpServer::drain(int graceMs, std::function<void()> done)
+{
+    stopListening();
+    closeIdleConnections();
+    auto fired = std::make_shared<bool>(false);
+    // Last step: every connection closed gracefully, so the final bytes of each response are
+    // on the wire before the process exits (a bounded wait: a client may not read).
+    auto closeAll = [this, fired, done] {
+        if (*fired)
+            return;
+        *fired = true;
+        closeIdleConnections();
+        if (connectionCount() == 0) {
+            QTimer::singleShot(0, this, done);
+            return;
+        }
+        auto once = std::make_shared<bool>(false);
+        auto finish = [once, done] {
+            if (!*once) {
+                *once = true;
+                done();
+            }
+        };
+        connect(this, &HttpServer::allConnectionsClosed, this, finish);
+        QTimer::singleShot(2000, this, finish);
+    };
+    if (busyCount() == 0) {
+        closeAll();
+        return;
+    }
+    qCInfo(lcServer) << "waiting up to" << graceMs << "ms for" << busyCount() << "open responses";
+    connect(this, &HttpServer::becameIdle, this, closeAll);
+    QTimer::singleShot(graceMs, this, closeAll);
+}
+
 void HttpServer::accept(qintptr descriptor, QTcpServer *from)
 {
     if (m_connections.size() >= m_limits.maxConnections) {
-        ::close(int(descriptor));
+        net::closeDescriptor(descriptor);
         if (!m_paused) {
             m_paused = true;
             for (QTcpServer *l : std::as_const(m_listeners))
@@ -153,7 +186,7 @@ void HttpServer::accept(qintptr descriptor, QTcpServer *from)
     auto *socket = new QTcpSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
-        ::close(int(descriptor));
+        net::closeDescriptor(descriptor);
         return;
     }
     // Without it, SSE over keep-alive stalls ~40 ms per event (Nagle + delayed ACK, §4).

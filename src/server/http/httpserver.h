@@ -67,6 +67,10 @@ public:
     int busyCount() const;                           // connections with a response in progress
     // Closes every idle connection now; busy ones close when their response ends.
     void closeIdleConnections();
+    // The graceful stop: stops accepting, lets responses in progress finish for up to `graceMs`,
+    // then closes every connection (a bounded 2 s more for the last bytes to leave) and calls
+    // `done` from the event loop, never inside this call.
+    void drain(int graceMs, std::function<void()> done);
 
 Q_SIGNALS:
     void becameIdle(); // the last response in progress finished
