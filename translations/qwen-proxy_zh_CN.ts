@@ -343,11 +343,11 @@ Anthropic 基础 URL：%2
     </message>
     <message>
         <source>frees up in %1</source>
-        <translation>%1 后释放</translation>
+        <translation>%1后释放</translation>
     </message>
     <message>
         <source>resets in %1</source>
-        <translation>%1 后重置</translation>
+        <translation>%1后重置</translation>
     </message>
     <message>
         <source>ready</source>
@@ -355,7 +355,7 @@ Anthropic 基础 URL：%2
     </message>
     <message>
         <source>%1 limit reached, frees up in %2</source>
-        <translation>已达 %1 上限，%2 后释放</translation>
+        <translation>已达 %1 上限，%2后释放</translation>
     </message>
     <message>
         <source>%1 limit reached</source>
@@ -363,7 +363,7 @@ Anthropic 基础 URL：%2
     </message>
     <message>
         <source>cooling down, back in %1</source>
-        <translation>冷却中，%1 后恢复</translation>
+        <translation>冷却中，%1后恢复</translation>
     </message>
     <message>
         <source>cooling down</source>

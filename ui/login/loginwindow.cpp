@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPainterPath>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QUrl>
@@ -59,6 +60,16 @@ QPixmap resultBadge(bool success, qreal dpr)
     return pm;
 }
 
+// Fusion's buttons hug their text; CJK fonts then touch the frame. Room for the longest label the
+// button shows, so "Copy code" -> "Copied" does not resize it either.
+void fitText(QPushButton *b, const QStringList &texts)
+{
+    int widest = 0;
+    for (const QString &t : texts)
+        widest = std::max(widest, b->fontMetrics().horizontalAdvance(t));
+    b->setMinimumWidth(widest + 2 * b->fontMetrics().averageCharWidth() + 16);
+}
+
 QLabel *wrapped(QWidget *parent)
 {
     auto *l = new QLabel(parent);
@@ -88,11 +99,21 @@ void LoginWindow::buildRequestingPage()
 {
     auto *page = new QWidget(m_pages);
     auto *v = new QVBoxLayout(page);
-    v->setContentsMargins(24, 24, 24, 20);
+    v->setContentsMargins(24, 20, 24, 20);
+    v->setSpacing(12);
+    m_requestingTitle = new QLabel(page);
+    m_requestingTitle->setFont(scaled(font(), 1.35, true));
+    v->addWidget(m_requestingTitle);
+    v->addStretch();
     m_requestingLabel = wrapped(page);
     m_requestingLabel->setAlignment(Qt::AlignCenter);
-    v->addStretch();
     v->addWidget(m_requestingLabel);
+    // Moving, so a slow network does not look like a frozen window.
+    auto *busy = new QProgressBar(page);
+    busy->setRange(0, 0);
+    busy->setTextVisible(false);
+    busy->setFixedWidth(240);
+    v->addWidget(busy, 0, Qt::AlignHCenter);
     v->addStretch();
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
@@ -213,6 +234,7 @@ void LoginWindow::buildResultPage()
 void LoginWindow::retranslate()
 {
     setWindowTitle(tr("Log in with Qwen"));
+    m_requestingTitle->setText(tr("Log in with Qwen"));
     m_requestingLabel->setText(tr("Asking Qwen for a login code…"));
     m_requestingCancel->setText(tr("Cancel"));
     m_codeTitle->setText(tr("Log in with Qwen"));
@@ -224,6 +246,10 @@ void LoginWindow::retranslate()
     m_cancel->setText(tr("Cancel"));
     m_retry->setText(tr("Try again"));
     m_addProvider->setText(tr("Add an API key…"));
+    fitText(m_copy, {tr("Copy code"), tr("Copied")});
+    for (QPushButton *b : {m_open, m_cancel, m_requestingCancel, m_retry, m_addProvider})
+        fitText(b, {b->text()});
+    fitText(m_done, {tr("Done"), tr("Close")});
     // The problem's words were made in the old language: make them again.
     if (m_stage == Stage::Failed && m_error)
         m_problem = LoginMessages::describe(*m_error);
@@ -261,6 +287,7 @@ void LoginWindow::setStage(Stage stage)
         m_retry->hide();
         m_addProvider->hide();
         m_done->setText(tr("Done"));
+        m_done->setDefault(true);
         m_pages->setCurrentIndex(2);
         break;
     case Stage::Failed:
@@ -273,6 +300,10 @@ void LoginWindow::setStage(Stage stage)
         m_retry->setVisible(m_problem.canRetry);
         m_addProvider->setVisible(m_problem.kind == LoginProblem::Kind::Discontinued);
         m_done->setText(tr("Close"));
+        // Enter does what most people want next: try again, or add a key when that cannot work.
+        m_retry->setDefault(m_problem.canRetry);
+        m_addProvider->setDefault(!m_problem.canRetry);
+        m_done->setDefault(false);
         m_pages->setCurrentIndex(2);
         break;
     }

@@ -82,6 +82,7 @@ private:
 
     QStackedWidget *m_pages;
     // Requesting
+    QLabel *m_requestingTitle;
     QLabel *m_requestingLabel;
     QPushButton *m_requestingCancel;
     // Waiting
