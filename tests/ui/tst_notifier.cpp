@@ -1,7 +1,9 @@
 // Notifier: pool events -> notifications, each once per occurrence, re-armed by the snapshots that
 // show the condition is over, and rate-limited on a fake clock.
 #include "tray/notifier.h"
+#include "tray/notifiertray.h"
 
+#include <QSignalSpy>
 #include <QTranslator>
 #include <QtTest>
 
@@ -116,6 +118,50 @@ private slots:
         n.onSnapshots({account(u"work"_s, AccountState::Healthy,
                                {window(QuotaLimit::Kind::Rolling5h, 1200, 1200, reset)})});
         QVERIFY(n.onPoolEvent(poolEvent(Type::WindowFull, u"work"_s)));
+    }
+
+    void windowEventBeforeItsSnapshotWaitsForIt()
+    {
+        // The engine sends events and snapshots separately: the 80 % event may arrive while the
+        // latest snapshot still shows 79 %, and a week window already told about is not the one.
+        FakeClock clock(kStart);
+        Notifier n(clock);
+        const qint64 reset = kStart + 30 * kMin;
+        n.onSnapshots({account(u"work"_s, AccountState::Healthy,
+                               {window(QuotaLimit::Kind::Rolling5h, 900, 1200, reset),
+                                window(QuotaLimit::Kind::Week, 8000, 9000, reset)})});
+        QVERIFY(n.onPoolEvent(poolEvent(Type::WindowWarning, u"work"_s))); // the week's
+        QVERIFY(!n.onPoolEvent(poolEvent(Type::WindowWarning, u"work"_s)));
+        const auto later =
+            n.onSnapshots({account(u"work"_s, AccountState::Healthy,
+                                   {window(QuotaLimit::Kind::Rolling5h, 960, 1200, reset),
+                                    window(QuotaLimit::Kind::Week, 8060, 9000, reset)})});
+        QCOMPARE(later.size(), 1);
+        QCOMPARE(later[0].key, u"warn:work:5h"_s);
+        QCOMPARE(later[0].body, u"5 h: 960 / 1,200 requests · frees up in 30 min"_s);
+
+        // An event whose window no snapshot ever shows is still told, in the pool's words.
+        const auto unknown = n.onPoolEvent(
+            poolEvent(Type::WindowFull, u"other"_s, u"account other has used its 5h window"_s));
+        QVERIFY(!unknown);
+        const auto told = n.onSnapshots({});
+        QCOMPARE(told.size(), 1);
+        QCOMPARE(told[0].key, u"full:other"_s);
+        QCOMPARE(told[0].title, u"other reached a quota limit"_s);
+    }
+
+    void adapterShowsWhatThePolicyLets()
+    {
+        // Without a tray icon (none available, or in tests) the adapter still reports.
+        FakeClock clock(kStart);
+        TrayNotifier adapter(clock, nullptr);
+        QSignalSpy shown(&adapter, &TrayNotifier::shown);
+        adapter.onPoolEvent(poolEvent(Type::NeedsLogin, u"home"_s));
+        adapter.onPoolEvent(poolEvent(Type::NeedsLogin, u"home"_s));
+        adapter.onServerFailed(u"port 8765 is already in use"_s);
+        QCOMPARE(shown.size(), 2);
+        QCOMPARE(shown[0][0].value<Notification>().title, u"home needs a new login"_s);
+        QCOMPARE(shown[1][0].value<Notification>().severity, Notification::Severity::Critical);
     }
 
     void needsLoginUntilLoggedIn()

@@ -3,6 +3,9 @@
 #include "displayformat.h"
 #include "tray/traystatus.h"
 
+#include <algorithm>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace qp {
@@ -23,19 +26,63 @@ Notifier::Notifier(Clock &clock) : Notifier(clock, Limits{}) {}
 
 Notifier::Notifier(Clock &clock, Limits limits) : m_clock(clock), m_limits(limits) {}
 
-const QuotaMeter::WindowUse *Notifier::crossedWindow(const QString &accountId,
-                                                     double threshold) const
+const QuotaMeter::WindowUse *Notifier::crossedWindow(const QString &accountId, double threshold,
+                                                     const char16_t *keyPrefix) const
 {
-    // The event does not say which window crossed; the latest snapshot does: the fullest window
-    // past the threshold.
+    // The event does not say which window crossed; the latest snapshot does.
     const auto it = m_last.constFind(accountId);
     if (it == m_last.constEnd())
         return nullptr;
     const QuotaMeter::WindowUse *best = nullptr;
     for (const auto &w : it->windows)
-        if (w.usedFraction >= threshold && (!best || w.usedFraction > best->usedFraction))
+        if (w.usedFraction >= threshold && !m_fired.contains(windowKey(keyPrefix, accountId, &w)) &&
+            (!best || w.usedFraction > best->usedFraction))
             best = &w;
     return best;
+}
+
+std::optional<Notification> Notifier::windowEvent(const PoolEvent &e, bool resolveLater)
+{
+    const qint64 now = m_clock.nowMs();
+    const bool full = e.type == PoolEvent::Type::WindowFull;
+    const QuotaMeter::WindowUse *w =
+        crossedWindow(e.accountId, full ? 1.0 : kWarnFraction, full ? u"full" : u"warn");
+    if (!w && resolveLater) {
+        // The snapshot may predate the event: decide with the next one.
+        m_pendingWindowEvents.append(e);
+        return std::nullopt;
+    }
+    if (!w) {
+        // Every window past the threshold was told already (80 % and 100 % crossed by one
+        // request come as two events): this one repeats them.
+        const auto last = m_last.constFind(e.accountId);
+        if (last != m_last.constEnd() &&
+            std::any_of(last->windows.begin(), last->windows.end(), [&](const auto &x) {
+                return x.usedFraction >= (full ? 1.0 : kWarnFraction);
+            }))
+            return std::nullopt;
+    }
+    Notification n;
+    n.severity = Notification::Severity::Warning;
+    if (full) {
+        n.key = windowKey(u"full", e.accountId, w);
+        // Full implies past 80 %: a warning arriving late must not follow it.
+        m_fired.insert(windowKey(u"warn", e.accountId, w));
+        n.title = w ? tr("%1 reached its %2 limit")
+                          .arg(e.accountId, TrayStatus::windowLabel(w->limit.kind))
+                    : tr("%1 reached a quota limit").arg(e.accountId);
+        n.body = tr("Requests go to the other accounts until it frees up.");
+        if (w)
+            n.body += u'\n' + TrayStatus::windowLine(*w, now, QLocale());
+    } else {
+        n.key = windowKey(u"warn", e.accountId, w);
+        n.title = tr("%1 used 80 % of a quota window").arg(e.accountId);
+        n.body = w ? TrayStatus::windowLine(*w, now, QLocale()) : e.message;
+    }
+    if (m_fired.contains(n.key))
+        return std::nullopt;
+    m_fired.insert(n.key);
+    return emitIfAllowed(n);
 }
 
 std::optional<Notification> Notifier::onPoolEvent(const PoolEvent &e)
@@ -46,28 +93,9 @@ std::optional<Notification> Notifier::onPoolEvent(const PoolEvent &e)
     const QString reason = known && !last->reason.isEmpty() ? last->reason : e.message;
     Notification n;
     switch (e.type) {
-    case PoolEvent::Type::WindowWarning: {
-        const QuotaMeter::WindowUse *w = crossedWindow(e.accountId, kWarnFraction);
-        n.key = windowKey(u"warn", e.accountId, w);
-        n.severity = Notification::Severity::Warning;
-        n.title = tr("%1 used 80 % of a quota window").arg(e.accountId);
-        n.body = w ? TrayStatus::windowLine(*w, now, QLocale()) : e.message;
-        break;
-    }
-    case PoolEvent::Type::WindowFull: {
-        const QuotaMeter::WindowUse *w = crossedWindow(e.accountId, 1.0);
-        n.key = windowKey(u"full", e.accountId, w);
-        // Full implies past 80 %: a warning arriving late must not follow it.
-        m_fired.insert(windowKey(u"warn", e.accountId, w));
-        n.severity = Notification::Severity::Warning;
-        n.title = w ? tr("%1 reached its %2 limit")
-                          .arg(e.accountId, TrayStatus::windowLabel(w->limit.kind))
-                    : tr("%1 reached a quota limit").arg(e.accountId);
-        n.body = tr("Requests go to the other accounts until it frees up.");
-        if (w)
-            n.body += u'\n' + TrayStatus::windowLine(*w, now, QLocale());
-        break;
-    }
+    case PoolEvent::Type::WindowWarning:
+    case PoolEvent::Type::WindowFull:
+        return windowEvent(e, true);
     case PoolEvent::Type::Cooled: {
         // The pool rotated away from the account. Failures in a row can cool it again and again,
         // so this one is limited in time per account rather than re-armed.
@@ -142,6 +170,16 @@ QList<Notification> Notifier::onSnapshots(const QList<AccountSnapshot> &accounts
             if (w.usedFraction < kWarnFraction)
                 m_fired.remove(windowKey(u"warn", a.id, &w));
         }
+        // Keys told without a window name re-arm once no window is past their threshold.
+        const auto fullest =
+            std::max_element(a.windows.begin(), a.windows.end(), [](const auto &x, const auto &y) {
+                return x.usedFraction < y.usedFraction;
+            });
+        const double top = fullest == a.windows.end() ? 0.0 : fullest->usedFraction;
+        if (top < 1.0)
+            m_fired.remove(windowKey(u"full", a.id, nullptr));
+        if (top < kWarnFraction)
+            m_fired.remove(windowKey(u"warn", a.id, nullptr));
         if (a.state != AccountState::NeedsLogin)
             m_fired.remove(u"login:"_s + a.id);
         if (a.state != AccountState::Parked)
@@ -152,6 +190,12 @@ QList<Notification> Notifier::onSnapshots(const QList<AccountSnapshot> &accounts
     m_last.clear();
     for (const AccountSnapshot &a : accounts)
         m_last.insert(a.id, a);
+    // Events that waited for these snapshots; a window still not shown is told without its name
+    // rather than never.
+    const QList<PoolEvent> pending = std::exchange(m_pendingWindowEvents, {});
+    for (const PoolEvent &e : pending)
+        if (auto n = windowEvent(e, false))
+            out.append(*n);
     return out;
 }
 

@@ -63,15 +63,22 @@ public:
 
 private:
     std::optional<Notification> emitIfAllowed(Notification n);
-    const QuotaMeter::WindowUse *crossedWindow(const QString &accountId, double threshold) const;
+    // The window an 80 % / 100 % event is about: the fullest one past the threshold in the
+    // latest snapshot that was not told yet; null when the snapshot does not show it (yet).
+    const QuotaMeter::WindowUse *crossedWindow(const QString &accountId, double threshold,
+                                               const char16_t *keyPrefix) const;
+    std::optional<Notification> windowEvent(const PoolEvent &e, bool resolveLater);
 
     Clock &m_clock;
     Limits m_limits;
     QHash<QString, AccountSnapshot> m_last; // by id
     QSet<QString> m_fired;                  // keys told and not re-armed yet
     QHash<QString, qint64> m_cooledAt;      // account id -> when "switched away" was told
-    std::deque<qint64> m_shownAt;           // recent non-critical notifications
-    int m_suppressed = 0;                   // not shown since the last one that was
+    // Window events that came before the snapshot showing their window (the event and the
+    // snapshot travel separately from the engine): resolved by the next onSnapshots().
+    QList<PoolEvent> m_pendingWindowEvents;
+    std::deque<qint64> m_shownAt; // recent non-critical notifications
+    int m_suppressed = 0;         // not shown since the last one that was
 };
 
 } // namespace qp
