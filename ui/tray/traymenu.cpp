@@ -109,8 +109,10 @@ void TrayMenu::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslate();
-    else if (event->type() == QEvent::PaletteChange)
+    else if (event->type() == QEvent::PaletteChange) {
         setView(m_view);
+        emit paletteChanged();
+    }
     QMenu::changeEvent(event);
 }
 

@@ -33,6 +33,8 @@ signals:
     void pauseRequested();
     void resumeRequested();
     void quitRequested();
+    // The palette changed (the desktop switched between light and dark).
+    void paletteChanged();
 
 protected:
     void changeEvent(QEvent *event) override;
