@@ -3,6 +3,7 @@
 #include "login/loginmessages.h"
 #include "login/loginwindow.h"
 #include "login/qrcodewidget.h"
+#include "qrdecode.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -10,51 +11,17 @@
 #include <QTranslator>
 #include <QtTest>
 
-#ifdef QP_HAVE_ZBAR
-#include <zbar.h>
-#endif
-
 Q_DECLARE_METATYPE(qp::Error)
 
 using namespace qp;
 using namespace Qt::StringLiterals;
+using qp::test::decodeQr;
 
 namespace {
 
 constexpr qint64 kNow = 1796637600000;
 const QString kUrl = u"https://chat.qwen.ai/authorize?user_code=QP7K-2M9X&client=qwen-code"_s;
 const QString kCode = u"QP7K-2M9X"_s;
-
-// Every QR code zbar finds in the image, as text.
-QStringList decodeQr(const QImage &image)
-{
-    QStringList found;
-#ifdef QP_HAVE_ZBAR
-    using namespace zbar; // zbar.h puts its C API in a namespace when compiled as C++
-    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
-    QByteArray raw;
-    raw.reserve(gray.width() * gray.height());
-    for (int y = 0; y < gray.height(); ++y) // rows may be padded in the QImage
-        raw.append(reinterpret_cast<const char *>(gray.constScanLine(y)), gray.width());
-    zbar_image_scanner_t *scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_t *zimage = zbar_image_create();
-    zbar_image_set_format(zimage, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(zimage, unsigned(gray.width()), unsigned(gray.height()));
-    zbar_image_set_data(zimage, raw.constData(), unsigned(raw.size()), nullptr);
-    if (zbar_scan_image(scanner, zimage) > 0) {
-        for (const zbar_symbol_t *s = zbar_image_first_symbol(zimage); s; s = zbar_symbol_next(s))
-            if (zbar_symbol_get_type(s) == ZBAR_QRCODE)
-                found << QString::fromUtf8(zbar_symbol_get_data(s));
-    }
-    zbar_image_destroy(zimage);
-    zbar_image_scanner_destroy(scanner);
-#else
-    Q_UNUSED(image);
-#endif
-    return found;
-}
 
 QPushButton *button(QWidget *w, const QString &text)
 {
@@ -99,10 +66,8 @@ private slots:
 
     void qrCodeDecodesToTheVerificationUrl()
     {
-#ifndef QP_HAVE_ZBAR
-        QSKIP("zbar is not installed (Debian: libzbar-dev, scripts/setup-deps.sh --test): the QR "
-              "code is not decoded");
-#endif
+        if (!test::haveZbar())
+            QSKIP(test::kNoZbar);
         showCode();
         QCOMPARE(m_window->stage(), LoginWindow::Stage::Waiting);
         QVERIFY(m_window->qrCode()->moduleCount() > 20);
