@@ -204,6 +204,25 @@ private slots:
         QCOMPARE(line.windows[0].usedFraction, 2200.0 / 6000.0);
     }
 
+    void manyAccountsShowTheirFullestWindowOnly()
+    {
+        const QList<QuotaMeter::WindowUse> windows = {
+            window(QuotaLimit::Kind::Rolling5h, 300, 1200, kHour),
+            window(QuotaLimit::Kind::Week, 8000, 9000, kHour),
+            window(QuotaLimit::Kind::Month, 9000, 18000, kHour),
+        };
+        QList<AccountSnapshot> accounts;
+        for (int i = 0; i < TrayStatus::kAllWindowsUpTo; ++i)
+            accounts << account(u"a%1"_s.arg(i), AccountState::Healthy, windows);
+        QCOMPARE(compute(input(accounts)).accounts[0].windows.size(), 3);
+        accounts << account(u"one-more"_s, AccountState::Healthy, windows);
+        const TrayView v = compute(input(accounts));
+        for (const AccountLine &line : v.accounts) {
+            QCOMPARE(line.windows.size(), 1);
+            QVERIFY(line.windows[0].text.startsWith(u"7 days: 8,000 / 9,000"_s));
+        }
+    }
+
     void tokenWindows()
     {
         QuotaMeter::WindowUse w;

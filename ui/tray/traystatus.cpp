@@ -168,6 +168,14 @@ TrayView TrayStatus::compute(const TrayInput &in, const QLocale &locale)
             leftSum += 1.0 - fullest;
             ++metered;
         }
+        // With many accounts every window would make the menu taller than a laptop screen: each
+        // account keeps the window closest to its limit, the one that decides when it stops.
+        if (in.accounts.size() > kAllWindowsUpTo && line.windows.size() > 1) {
+            const auto tightest = std::max_element(
+                line.windows.begin(), line.windows.end(),
+                [](const auto &x, const auto &y) { return x.usedFraction < y.usedFraction; });
+            line.windows = {*tightest};
+        }
         v.accounts.append(line);
     }
     if (metered > 0)

@@ -51,7 +51,7 @@ struct AccountLine {
     AccountState state = AccountState::Healthy;
     bool usable = false;
     bool isDefault = false;
-    QList<QuotaWindowLine> windows;
+    QList<QuotaWindowLine> windows; // all of them, or the fullest with many accounts
 };
 
 struct TrayView {
@@ -76,6 +76,10 @@ class TrayStatus
 {
     Q_DECLARE_TR_FUNCTIONS(qp::TrayStatus)
 public:
+    // Up to this many accounts the menu lists every quota window; beyond, only each account's
+    // fullest one.
+    static constexpr int kAllWindowsUpTo = 4;
+
     static TrayView compute(const TrayInput &input, const QLocale &locale = QLocale());
 
     // An account can take a request now: healthy and no window at its limit.
