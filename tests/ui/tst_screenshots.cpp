@@ -31,14 +31,14 @@ private slots:
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
 
         QStringList expected;
-        for (const QString theme : {u"light"_s, u"dark"_s})
+        for (const QString &theme : {u"light"_s, u"dark"_s})
             expected << theme + u"-tray-icons.png"_s << theme + u"-tray-icons-zoom.png"_s;
-        for (const QString lang : {u"en"_s, u"zh_CN"_s})
-            for (const QString theme : {u"light"_s, u"dark"_s}) {
+        for (const QString &lang : {u"en"_s, u"zh_CN"_s})
+            for (const QString &theme : {u"light"_s, u"dark"_s}) {
                 const QString prefix = lang + u'-' + theme + u'-';
                 expected << prefix + u"tray-menu.png"_s;
-                for (const QString state : {u"requesting"_s, u"code"_s, u"success"_s, u"expired"_s,
-                                            u"denied"_s, u"network"_s, u"discontinued"_s})
+                for (const QString &state : {u"requesting"_s, u"code"_s, u"success"_s, u"expired"_s,
+                                             u"denied"_s, u"network"_s, u"discontinued"_s})
                     expected << prefix + u"login-"_s + state + u".png"_s;
             }
         const QStringList printed =
