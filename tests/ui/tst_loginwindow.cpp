@@ -133,11 +133,16 @@ private slots:
         m_window->close();
         QCOMPARE(cancel.size(), 3);
         QCOMPARE(done.size(), 0);
+        // Escape closes like a dialog, and so cancels.
+        showCode();
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QCOMPARE(cancel.size(), 4);
+        QVERIFY(!m_window->isVisible());
         // After the end, closing is only "done".
         m_window->showSucceeded(u"account-2"_s);
         m_window->show();
         m_window->close();
-        QCOMPARE(cancel.size(), 3);
+        QCOMPARE(cancel.size(), 4);
         QCOMPARE(done.size(), 1);
     }
 

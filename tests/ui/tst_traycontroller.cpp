@@ -132,6 +132,8 @@ private slots:
         emit tray.trayIcon()->activated(QSystemTrayIcon::Trigger);
         emit tray.trayIcon()->activated(QSystemTrayIcon::Context); // that one opens the menu
         QCOMPARE(activated.size(), 1);
+        emit tray.trayIcon()->messageClicked();
+        QCOMPARE(activated.size(), 2);
     }
 };
 

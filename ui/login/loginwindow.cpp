@@ -12,6 +12,7 @@
 #include <QPainterPath>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -89,6 +90,9 @@ LoginWindow::LoginWindow(Clock &clock, QWidget *parent) : QWidget(parent), m_clo
     buildRequestingPage();
     buildCodePage();
     buildResultPage();
+    // Escape closes, as in a dialog; closing a running login cancels it (closeEvent).
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(escape, &QShortcut::activated, this, &QWidget::close);
     m_ticker.setInterval(1000);
     connect(&m_ticker, &QTimer::timeout, this, &LoginWindow::tick);
     retranslate();

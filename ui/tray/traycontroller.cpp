@@ -19,6 +19,8 @@ TrayController::TrayController(Clock &clock, QObject *parent)
         if (r == QSystemTrayIcon::Trigger || r == QSystemTrayIcon::DoubleClick)
             emit activated();
     });
+    // Clicking a notification is asking for the details.
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, &TrayController::activated);
     // The application palette follows the desktop's light/dark switch; the menu, a widget, is
     // told of it.
     connect(m_menu, &TrayMenu::paletteChanged, this, [this] {

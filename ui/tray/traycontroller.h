@@ -44,7 +44,8 @@ public slots:
     void onPoolEvent(const qp::PoolEvent &event);
 
 signals:
-    // A left click (or a double click where the platform reports only that) on the icon.
+    // A left click (or a double click where the platform reports only that) on the icon, or a
+    // click on one of its notifications: open the window.
     void activated();
 
 private:
