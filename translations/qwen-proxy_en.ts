@@ -251,6 +251,17 @@ Upstream: %3</translation>
     </message>
 </context>
 <context>
+    <name>qp::PortOwners</name>
+    <message>
+        <source>%1 (by process %2)</source>
+        <translation>%1 (by process %2)</translation>
+    </message>
+    <message>
+        <source>%1 (by %2, pid %3)</source>
+        <translation>%1 (by %2, pid %3)</translation>
+    </message>
+</context>
+<context>
     <name>qp::QrCodeWidget</name>
     <message>
         <source>QR code of the login page</source>

@@ -250,6 +250,17 @@ Anthropic 基础 URL：%2
     </message>
 </context>
 <context>
+    <name>qp::PortOwners</name>
+    <message>
+        <source>%1 (by process %2)</source>
+        <translation>%1（被进程 %2 占用）</translation>
+    </message>
+    <message>
+        <source>%1 (by %2, pid %3)</source>
+        <translation>%1（被 %2 占用，PID %3）</translation>
+    </message>
+</context>
+<context>
     <name>qp::QrCodeWidget</name>
     <message>
         <source>QR code of the login page</source>
