@@ -1,4 +1,479 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Show window</source>
+        <translation>Show window</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>qp::DisplayFormat</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+</context>
+<context>
+    <name>qp::LoginMessages</name>
+    <message>
+        <source>The code expired</source>
+        <translation>The code expired</translation>
+    </message>
+    <message>
+        <source>The login was not approved in time. Try again to get a new code.</source>
+        <translation>The login was not approved in time. Try again to get a new code.</translation>
+    </message>
+    <message>
+        <source>The login was denied</source>
+        <translation>The login was denied</translation>
+    </message>
+    <message>
+        <source>The authorization was refused in the browser. If that was a mistake, try again and approve it.</source>
+        <translation>The authorization was refused in the browser. If that was a mistake, try again and approve it.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Qwen</source>
+        <translation>Cannot reach Qwen</translation>
+    </message>
+    <message>
+        <source>Check your internet connection and proxy settings, then try again.</source>
+        <translation>Check your internet connection and proxy settings, then try again.</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s free OAuth tier has ended</source>
+        <translation>Qwen&apos;s free OAuth tier has ended</translation>
+    </message>
+    <message>
+        <source>Qwen stopped free access through OAuth logins on 2026-04-15, so a new login cannot serve requests. Add a Coding Plan or Model Studio API key instead.</source>
+        <translation>Qwen stopped free access through OAuth logins on 2026-04-15, so a new login cannot serve requests. Add a Coding Plan or Model Studio API key instead.</translation>
+    </message>
+    <message>
+        <source>Too many login attempts</source>
+        <translation>Too many login attempts</translation>
+    </message>
+    <message>
+        <source>Qwen is limiting login requests. Wait a minute, then try again.</source>
+        <translation>Qwen is limiting login requests. Wait a minute, then try again.</translation>
+    </message>
+    <message>
+        <source>The login failed</source>
+        <translation>The login failed</translation>
+    </message>
+    <message>
+        <source>Qwen did not complete the login. Try again; if it keeps failing, the details below help with a bug report.</source>
+        <translation>Qwen did not complete the login. Try again; if it keeps failing, the details below help with a bug report.</translation>
+    </message>
+</context>
+<context>
+    <name>qp::LoginWindow</name>
+    <message>
+        <source>Copied</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copy code</translation>
+    </message>
+    <message>
+        <source>Log in with Qwen</source>
+        <translation>Log in with Qwen</translation>
+    </message>
+    <message>
+        <source>Asking Qwen for a login code…</source>
+        <translation>Asking Qwen for a login code…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Scan the code with your phone, or open the login page in a browser and check that it shows the code below.</source>
+        <translation>Scan the code with your phone, or open the login page in a browser and check that it shows the code below.</translation>
+    </message>
+    <message>
+        <source>Your code</source>
+        <translation>Your code</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>Open in browser</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>Add an API key…</source>
+        <translation>Add an API key…</translation>
+    </message>
+    <message>
+        <source>You are logged in</source>
+        <translation>You are logged in</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Expires in %1</source>
+        <translation>Expires in %1</translation>
+    </message>
+    <message>
+        <source>Login page: %1</source>
+        <translation>Login page: %1</translation>
+    </message>
+    <message>
+        <source>Account %1 is ready; requests can use it now.</source>
+        <translation>Account %1 is ready; requests can use it now.</translation>
+    </message>
+</context>
+<context>
+    <name>qp::MainWindow</name>
+    <message>
+        <source>Qwen Proxy</source>
+        <translation>Qwen Proxy</translation>
+    </message>
+    <message>
+        <source>OpenAI base URL: %1
+Anthropic base URL: %2
+Upstream: %3</source>
+        <translation>OpenAI base URL: %1
+Anthropic base URL: %2
+Upstream: %3</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Requests</translation>
+    </message>
+</context>
+<context>
+    <name>qp::Notifier</name>
+    <message>
+        <source>%1 used 80 % of a quota window</source>
+        <translation>%1 used 80 % of a quota window</translation>
+    </message>
+    <message>
+        <source>%1 reached its %2 limit</source>
+        <translation>%1 reached its %2 limit</translation>
+    </message>
+    <message>
+        <source>%1 reached a quota limit</source>
+        <translation>%1 reached a quota limit</translation>
+    </message>
+    <message>
+        <source>Requests go to the other accounts until it frees up.</source>
+        <translation>Requests go to the other accounts until it frees up.</translation>
+    </message>
+    <message>
+        <source>Switched away from %1</source>
+        <translation>Switched away from %1</translation>
+    </message>
+    <message>
+        <source>It rests for %1: %2</source>
+        <translation>It rests for %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 needs a new login</source>
+        <translation>%1 needs a new login</translation>
+    </message>
+    <message>
+        <source>Its sign-in is no longer valid. Log in again from the tray menu; the other accounts serve meanwhile.</source>
+        <translation>Its sign-in is no longer valid. Log in again from the tray menu; the other accounts serve meanwhile.</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s free OAuth tier has ended</source>
+        <translation>Qwen&apos;s free OAuth tier has ended</translation>
+    </message>
+    <message>
+        <source>%1 can no longer serve: Qwen stopped free OAuth access on 2026-04-15. Add a Coding Plan or Model Studio key to keep going.</source>
+        <translation>%1 can no longer serve: Qwen stopped free OAuth access on 2026-04-15. Add a Coding Plan or Model Studio key to keep going.</translation>
+    </message>
+    <message>
+        <source>%1 was taken out of rotation</source>
+        <translation>%1 was taken out of rotation</translation>
+    </message>
+    <message>
+        <source>The upstream said: %1</source>
+        <translation>The upstream said: %1</translation>
+    </message>
+    <message>
+        <source>No account can serve requests</source>
+        <translation>No account can serve requests</translation>
+    </message>
+    <message>
+        <source>Requests fail until an account recovers or you add one.</source>
+        <translation>Requests fail until an account recovers or you add one.</translation>
+    </message>
+    <message>
+        <source>%1 can take requests again</source>
+        <translation>%1 can take requests again</translation>
+    </message>
+    <message>
+        <source>Qwen Proxy could not start its server</source>
+        <translation>Qwen Proxy could not start its server</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n earlier notification(s) held back)</source>
+        <translation>
+            <numerusform>(%n earlier notification held back)</numerusform>
+            <numerusform>(%n earlier notifications held back)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>qp::PortOwners</name>
+    <message>
+        <source>%1 (by process %2)</source>
+        <translation>%1 (by process %2)</translation>
+    </message>
+    <message>
+        <source>%1 (by %2, pid %3)</source>
+        <translation>%1 (by %2, pid %3)</translation>
+    </message>
+</context>
+<context>
+    <name>qp::QrCodeWidget</name>
+    <message>
+        <source>QR code of the login page</source>
+        <translation>QR code of the login page</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayMenu</name>
+    <message>
+        <source>Resume serving</source>
+        <translation>Resume serving</translation>
+    </message>
+    <message>
+        <source>Pause serving</source>
+        <translation>Pause serving</translation>
+    </message>
+    <message>
+        <source>%1 (log in again…)</source>
+        <translation>%1 (log in again…)</translation>
+    </message>
+    <message>
+        <source>Make %1 the default account</source>
+        <translation>Make %1 the default account</translation>
+    </message>
+    <message>
+        <source>Copy OpenAI base URL</source>
+        <translation>Copy OpenAI base URL</translation>
+    </message>
+    <message>
+        <source>Copy Anthropic base URL</source>
+        <translation>Copy Anthropic base URL</translation>
+    </message>
+    <message>
+        <source>Add Qwen account…</source>
+        <translation>Add Qwen account…</translation>
+    </message>
+    <message>
+        <source>Add provider key…</source>
+        <translation>Add provider key…</translation>
+    </message>
+    <message>
+        <source>Open Qwen Proxy</source>
+        <translation>Open Qwen Proxy</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayStatus</name>
+    <message>
+        <source>5 h</source>
+        <translation>5 h</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24 h</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 days</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 days</translation>
+    </message>
+    <message>
+        <source>today (UTC)</source>
+        <translation>today (UTC)</translation>
+    </message>
+    <message>
+        <source>this week (UTC)</source>
+        <translation>this week (UTC)</translation>
+    </message>
+    <message>
+        <source>this month (UTC)</source>
+        <translation>this month (UTC)</translation>
+    </message>
+    <message>
+        <source>%1 / %2 requests</source>
+        <translation>%1 / %2 requests</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tokens</source>
+        <translation>%1 / %2 tokens</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>frees up in %1</source>
+        <translation>frees up in %1</translation>
+    </message>
+    <message>
+        <source>resets in %1</source>
+        <translation>resets in %1</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>ready</translation>
+    </message>
+    <message>
+        <source>%1 limit reached, frees up in %2</source>
+        <translation>%1 limit reached, frees up in %2</translation>
+    </message>
+    <message>
+        <source>%1 limit reached</source>
+        <translation>%1 limit reached</translation>
+    </message>
+    <message>
+        <source>cooling down, back in %1</source>
+        <translation>cooling down, back in %1</translation>
+    </message>
+    <message>
+        <source>cooling down</source>
+        <translation>cooling down</translation>
+    </message>
+    <message>
+        <source>needs login</source>
+        <translation>needs login</translation>
+    </message>
+    <message>
+        <source>parked: Qwen&apos;s free OAuth tier ended</source>
+        <translation>parked: Qwen&apos;s free OAuth tier ended</translation>
+    </message>
+    <message>
+        <source>parked</source>
+        <translation>parked</translation>
+    </message>
+    <message>
+        <source>parked: %1</source>
+        <translation>parked: %1</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>disabled</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Serving on %1</source>
+        <translation>Serving on %1</translation>
+    </message>
+    <message>
+        <source>serving</source>
+        <translation>serving</translation>
+    </message>
+    <message numerus="yes">
+        <source>Serving on %1 · %n account(s) need attention</source>
+        <translation>
+            <numerusform>Serving on %1 · %n account needs attention</numerusform>
+            <numerusform>Serving on %1 · %n accounts need attention</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s) need attention</source>
+        <translation>
+            <numerusform>%n account needs attention</numerusform>
+            <numerusform>%n accounts need attention</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Listening on %1 · add an account to serve</source>
+        <translation>Listening on %1 · add an account to serve</translation>
+    </message>
+    <message>
+        <source>no account yet</source>
+        <translation>no account yet</translation>
+    </message>
+    <message>
+        <source>Listening on %1 · no account can serve now</source>
+        <translation>Listening on %1 · no account can serve now</translation>
+    </message>
+    <message>
+        <source>no usable account</source>
+        <translation>no usable account</translation>
+    </message>
+    <message>
+        <source>Server failed: %1</source>
+        <translation>Server failed: %1</translation>
+    </message>
+    <message>
+        <source>server failed</source>
+        <translation>server failed</translation>
+    </message>
+    <message>
+        <source>Paused · not listening on %1</source>
+        <translation>Paused · not listening on %1</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>Today: %1 requests · %2 tokens</source>
+        <translation>Today: %1 requests · %2 tokens</translation>
+    </message>
+    <message>
+        <source>Qwen Proxy: %1</source>
+        <translation>Qwen Proxy: %1</translation>
+    </message>
+    <message>
+        <source>Accounts: none</source>
+        <translation>Accounts: none</translation>
+    </message>
+    <message>
+        <source>Accounts: %1 of %2 usable</source>
+        <translation>Accounts: %1 of %2 usable</translation>
+    </message>
+</context>
 </TS>

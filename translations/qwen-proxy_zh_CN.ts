@@ -1,4 +1,476 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Show window</source>
+        <translation>显示窗口</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>qp::DisplayFormat</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>qp::LoginMessages</name>
+    <message>
+        <source>The code expired</source>
+        <translation>登录码已过期</translation>
+    </message>
+    <message>
+        <source>The login was not approved in time. Try again to get a new code.</source>
+        <translation>登录未在有效期内获得授权。请重试以获取新的登录码。</translation>
+    </message>
+    <message>
+        <source>The login was denied</source>
+        <translation>登录被拒绝</translation>
+    </message>
+    <message>
+        <source>The authorization was refused in the browser. If that was a mistake, try again and approve it.</source>
+        <translation>授权请求在浏览器中被拒绝。如果是误操作，请重试并批准授权。</translation>
+    </message>
+    <message>
+        <source>Cannot reach Qwen</source>
+        <translation>无法连接到 Qwen</translation>
+    </message>
+    <message>
+        <source>Check your internet connection and proxy settings, then try again.</source>
+        <translation>请检查网络连接和代理设置，然后重试。</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s free OAuth tier has ended</source>
+        <translation>Qwen 的免费 OAuth 服务已结束</translation>
+    </message>
+    <message>
+        <source>Qwen stopped free access through OAuth logins on 2026-04-15, so a new login cannot serve requests. Add a Coding Plan or Model Studio API key instead.</source>
+        <translation>Qwen 已于 2026-04-15 停止通过 OAuth 登录提供免费访问，新登录的账号无法处理请求。请改为添加 Coding Plan 或阿里云百炼（Model Studio）的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Too many login attempts</source>
+        <translation>登录尝试过于频繁</translation>
+    </message>
+    <message>
+        <source>Qwen is limiting login requests. Wait a minute, then try again.</source>
+        <translation>Qwen 正在限制登录请求。请等待一分钟后重试。</translation>
+    </message>
+    <message>
+        <source>The login failed</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>Qwen did not complete the login. Try again; if it keeps failing, the details below help with a bug report.</source>
+        <translation>Qwen 未能完成登录。请重试；如果仍然失败，可以用下方的详细信息提交问题报告。</translation>
+    </message>
+</context>
+<context>
+    <name>qp::LoginWindow</name>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制登录码</translation>
+    </message>
+    <message>
+        <source>Log in with Qwen</source>
+        <translation>使用 Qwen 登录</translation>
+    </message>
+    <message>
+        <source>Asking Qwen for a login code…</source>
+        <translation>正在向 Qwen 请求登录码…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Scan the code with your phone, or open the login page in a browser and check that it shows the code below.</source>
+        <translation>用手机扫描二维码，或在浏览器中打开登录页面，并确认页面上显示的登录码与下方一致。</translation>
+    </message>
+    <message>
+        <source>Your code</source>
+        <translation>你的登录码</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Add an API key…</source>
+        <translation>添加 API 密钥…</translation>
+    </message>
+    <message>
+        <source>You are logged in</source>
+        <translation>登录成功</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Expires in %1</source>
+        <translation>%1 后过期</translation>
+    </message>
+    <message>
+        <source>Login page: %1</source>
+        <translation>登录页面：%1</translation>
+    </message>
+    <message>
+        <source>Account %1 is ready; requests can use it now.</source>
+        <translation>账号 %1 已就绪，现在即可处理请求。</translation>
+    </message>
+</context>
+<context>
+    <name>qp::MainWindow</name>
+    <message>
+        <source>Qwen Proxy</source>
+        <translation>Qwen Proxy</translation>
+    </message>
+    <message>
+        <source>OpenAI base URL: %1
+Anthropic base URL: %2
+Upstream: %3</source>
+        <translation>OpenAI 基础 URL：%1
+Anthropic 基础 URL：%2
+上游：%3</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求</translation>
+    </message>
+</context>
+<context>
+    <name>qp::Notifier</name>
+    <message>
+        <source>%1 used 80 % of a quota window</source>
+        <translation>%1 已用掉某个额度窗口的 80%</translation>
+    </message>
+    <message>
+        <source>%1 reached its %2 limit</source>
+        <translation>%1 已达到 %2 额度上限</translation>
+    </message>
+    <message>
+        <source>%1 reached a quota limit</source>
+        <translation>%1 已达到额度上限</translation>
+    </message>
+    <message>
+        <source>Requests go to the other accounts until it frees up.</source>
+        <translation>额度释放之前，请求将转由其他账号处理。</translation>
+    </message>
+    <message>
+        <source>Switched away from %1</source>
+        <translation>已从 %1 切换到其他账号</translation>
+    </message>
+    <message>
+        <source>It rests for %1: %2</source>
+        <translation>暂停使用 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 needs a new login</source>
+        <translation>%1 需要重新登录</translation>
+    </message>
+    <message>
+        <source>Its sign-in is no longer valid. Log in again from the tray menu; the other accounts serve meanwhile.</source>
+        <translation>登录状态已失效。请从托盘菜单重新登录；在此期间由其他账号处理请求。</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s free OAuth tier has ended</source>
+        <translation>Qwen 的免费 OAuth 服务已结束</translation>
+    </message>
+    <message>
+        <source>%1 can no longer serve: Qwen stopped free OAuth access on 2026-04-15. Add a Coding Plan or Model Studio key to keep going.</source>
+        <translation>%1 已无法处理请求：Qwen 已于 2026-04-15 停止免费 OAuth 访问。请添加 Coding Plan 或阿里云百炼（Model Studio）的密钥以继续使用。</translation>
+    </message>
+    <message>
+        <source>%1 was taken out of rotation</source>
+        <translation>%1 已移出轮换</translation>
+    </message>
+    <message>
+        <source>The upstream said: %1</source>
+        <translation>上游返回：%1</translation>
+    </message>
+    <message>
+        <source>No account can serve requests</source>
+        <translation>没有可处理请求的账号</translation>
+    </message>
+    <message>
+        <source>Requests fail until an account recovers or you add one.</source>
+        <translation>在有账号恢复或添加新账号之前，所有请求都会失败。</translation>
+    </message>
+    <message>
+        <source>%1 can take requests again</source>
+        <translation>%1 可以重新处理请求</translation>
+    </message>
+    <message>
+        <source>Qwen Proxy could not start its server</source>
+        <translation>Qwen Proxy 无法启动服务</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n earlier notification(s) held back)</source>
+        <translation>
+            <numerusform>（另有 %n 条通知未显示）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>qp::PortOwners</name>
+    <message>
+        <source>%1 (by process %2)</source>
+        <translation>%1（被进程 %2 占用）</translation>
+    </message>
+    <message>
+        <source>%1 (by %2, pid %3)</source>
+        <translation>%1（被 %2 占用，PID %3）</translation>
+    </message>
+</context>
+<context>
+    <name>qp::QrCodeWidget</name>
+    <message>
+        <source>QR code of the login page</source>
+        <translation>登录页面的二维码</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayMenu</name>
+    <message>
+        <source>Resume serving</source>
+        <translation>恢复服务</translation>
+    </message>
+    <message>
+        <source>Pause serving</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <source>%1 (log in again…)</source>
+        <translation>%1（重新登录…）</translation>
+    </message>
+    <message>
+        <source>Make %1 the default account</source>
+        <translation>将 %1 设为默认账号</translation>
+    </message>
+    <message>
+        <source>Copy OpenAI base URL</source>
+        <translation>复制 OpenAI 基础 URL</translation>
+    </message>
+    <message>
+        <source>Copy Anthropic base URL</source>
+        <translation>复制 Anthropic 基础 URL</translation>
+    </message>
+    <message>
+        <source>Add Qwen account…</source>
+        <translation>添加 Qwen 账号…</translation>
+    </message>
+    <message>
+        <source>Add provider key…</source>
+        <translation>添加服务商密钥…</translation>
+    </message>
+    <message>
+        <source>Open Qwen Proxy</source>
+        <translation>打开 Qwen Proxy</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayStatus</name>
+    <message>
+        <source>5 h</source>
+        <translation>5 小时</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 天</translation>
+    </message>
+    <message>
+        <source>today (UTC)</source>
+        <translation>今日 (UTC)</translation>
+    </message>
+    <message>
+        <source>this week (UTC)</source>
+        <translation>本周 (UTC)</translation>
+    </message>
+    <message>
+        <source>this month (UTC)</source>
+        <translation>本月 (UTC)</translation>
+    </message>
+    <message>
+        <source>%1 / %2 requests</source>
+        <translation>%1 / %2 次请求</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tokens</source>
+        <translation>%1 / %2 Token</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>frees up in %1</source>
+        <translation>%1后释放</translation>
+    </message>
+    <message>
+        <source>resets in %1</source>
+        <translation>%1后重置</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>%1 limit reached, frees up in %2</source>
+        <translation>已达 %1 上限，%2后释放</translation>
+    </message>
+    <message>
+        <source>%1 limit reached</source>
+        <translation>已达 %1 上限</translation>
+    </message>
+    <message>
+        <source>cooling down, back in %1</source>
+        <translation>冷却中，%1后恢复</translation>
+    </message>
+    <message>
+        <source>cooling down</source>
+        <translation>冷却中</translation>
+    </message>
+    <message>
+        <source>needs login</source>
+        <translation>需要登录</translation>
+    </message>
+    <message>
+        <source>parked: Qwen&apos;s free OAuth tier ended</source>
+        <translation>已挂起：Qwen 免费 OAuth 服务已结束</translation>
+    </message>
+    <message>
+        <source>parked</source>
+        <translation>已挂起</translation>
+    </message>
+    <message>
+        <source>parked: %1</source>
+        <translation>已挂起：%1</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已禁用</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Serving on %1</source>
+        <translation>正在 %1 上提供服务</translation>
+    </message>
+    <message>
+        <source>serving</source>
+        <translation>服务中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Serving on %1 · %n account(s) need attention</source>
+        <translation>
+            <numerusform>正在 %1 上提供服务 · %n 个账号需要处理</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s) need attention</source>
+        <translation>
+            <numerusform>%n 个账号需要处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Listening on %1 · add an account to serve</source>
+        <translation>正在监听 %1 · 添加账号后即可提供服务</translation>
+    </message>
+    <message>
+        <source>no account yet</source>
+        <translation>尚无账号</translation>
+    </message>
+    <message>
+        <source>Listening on %1 · no account can serve now</source>
+        <translation>正在监听 %1 · 当前没有可用账号</translation>
+    </message>
+    <message>
+        <source>no usable account</source>
+        <translation>没有可用账号</translation>
+    </message>
+    <message>
+        <source>Server failed: %1</source>
+        <translation>服务启动失败：%1</translation>
+    </message>
+    <message>
+        <source>server failed</source>
+        <translation>服务启动失败</translation>
+    </message>
+    <message>
+        <source>Paused · not listening on %1</source>
+        <translation>已暂停 · 未在 %1 上监听</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Today: %1 requests · %2 tokens</source>
+        <translation>今日：%1 次请求 · %2 Token</translation>
+    </message>
+    <message>
+        <source>Qwen Proxy: %1</source>
+        <translation>Qwen Proxy：%1</translation>
+    </message>
+    <message>
+        <source>Accounts: none</source>
+        <translation>账号：无</translation>
+    </message>
+    <message>
+        <source>Accounts: %1 of %2 usable</source>
+        <translation>账号：%1 / %2 可用</translation>
+    </message>
+</context>
 </TS>

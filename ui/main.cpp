@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "logging/logging.h"
 #include "mainwindow.h"
+#include "screenshots.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -18,6 +19,10 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // Pictures of the UI with demo data, before anything of the engine exists (screenshots.h).
+    if (const auto dir = qp::screenshots::requestedDir(argc, argv))
+        return qp::screenshots::run(argc, argv, *dir);
+
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"qwen-proxy"_s);
     QApplication::setOrganizationName(u"qwen-proxy"_s);
