@@ -175,6 +175,22 @@ Upstream: %3</translation>
         <source>Requests</source>
         <translation>Requests</translation>
     </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Starting…</translation>
+    </message>
+    <message>
+        <source>Unlocking the keychain…</source>
+        <translation>Unlocking the keychain…</translation>
+    </message>
+    <message>
+        <source>The server could not start: %1</source>
+        <translation>The server could not start: %1</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Stopped</translation>
+    </message>
 </context>
 <context>
     <name>qp::Notifier</name>

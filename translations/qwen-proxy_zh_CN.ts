@@ -175,6 +175,22 @@ Anthropic 基础 URL：%2
         <source>Requests</source>
         <translation>请求</translation>
     </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Unlocking the keychain…</source>
+        <translation>正在解锁钥匙串…</translation>
+    </message>
+    <message>
+        <source>The server could not start: %1</source>
+        <translation>服务器无法启动：%1</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
 </context>
 <context>
     <name>qp::Notifier</name>
