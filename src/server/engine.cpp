@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "logging/logging.h"
+#include "secrets/deferredsecretstore.h"
 #include "secrets/filesecretstore.h"
 #include "secrets/keychainsecretstore.h"
 #include "secrets/secretstoreprobe.h"
@@ -75,7 +76,6 @@ void Engine::start()
         startThread();
         return;
     }
-    setState(State::UnlockingSecrets);
     SecretStoreChooser choose = m_options.chooseSecretStore;
     if (!choose) {
         choose = [](const RuntimeSetup &setup, std::function<void(SecretStoreChoice)> done) {
@@ -85,30 +85,27 @@ void Engine::start()
                 std::move(done));
         };
     }
-    choose(m_setup, [this, self = QPointer<Engine>(this)](SecretStoreChoice choice) {
-        if (!self) {
-            delete choice.store;
-            return;
-        }
-        if (!choice.store) { // the probe never answered: the 0600 file, said once
-            const QString file = QDir(m_setup.dataDir).filePath(FileSecretStore::defaultFileName());
-            choice.store = new FileSecretStore(file);
-            choice.usingFallback = true;
-            if (choice.warning.isEmpty())
-                choice.warning = u"the keychain did not answer; tokens are kept in %1"_s.arg(file);
-        }
-        choice.store->setParent(this);
-        m_secrets = choice.store;
-        if (choice.usingFallback && !choice.warning.isEmpty())
-            m_secretWarnings.append(choice.warning);
-        if (m_state == State::Stopping) { // shut down while unlocking: never started
-            setState(State::Stopped);
-            if (auto done = std::exchange(m_onStopped, {}))
-                done();
-            return;
-        }
-        startThread();
+    // The keychain is opened when a secret is first needed (deferredsecretstore.h): with no
+    // account yet, or only an environment key, D-Bus is never touched.
+    auto *secrets = new DeferredSecretStore(
+        [choose, setup = m_setup](std::function<void(SecretStoreChoice)> done) {
+            choose(setup, std::move(done));
+        },
+        QDir(m_setup.dataDir).filePath(FileSecretStore::defaultFileName()), this);
+    connect(secrets, &DeferredSecretStore::choosing, this, [this] {
+        if (m_state == State::Starting)
+            setState(State::UnlockingSecrets);
     });
+    connect(secrets, &DeferredSecretStore::chosen, this, [this](const QString &warning) {
+        if (m_state == State::UnlockingSecrets)
+            setState(State::Starting);
+        if (!warning.isEmpty()) {
+            m_endpoints.warnings.append(warning);
+            post([warning](Runtime &rt) { rt.addWarning(warning); });
+        }
+    });
+    m_secrets = secrets;
+    startThread();
 }
 
 void Engine::startThread()
@@ -141,7 +138,6 @@ void Engine::buildRuntime()
 {
     RuntimeOptions options = m_options.runtime;
     options.secretStore = m_secrets;
-    options.secretStoreWarnings = m_secretWarnings;
     options.waitForAccounts = false;
     auto failHere = [this](const QString &message) {
         QMetaObject::invokeMethod(
@@ -198,11 +194,6 @@ void Engine::shutdown(int graceMs, std::function<void()> done)
         return;
     }
     if (!m_thread) { // never started, failed before the thread, or already stopped
-        if (m_state == State::UnlockingSecrets) {
-            m_onStopped = std::move(done);
-            setState(State::Stopping);
-            return;
-        }
         if (done)
             QMetaObject::invokeMethod(this, std::move(done), Qt::QueuedConnection);
         return;

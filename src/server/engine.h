@@ -10,7 +10,8 @@
 // through a CrossThreadSecretStore.
 //
 // Start-up never blocks this thread: start() returns at once and reports through stateChanged()
-// (UnlockingSecrets while the keychain is probed, which can take seconds on a locked desktop).
+// (UnlockingSecrets while the keychain is probed, which can take seconds on a locked desktop; it
+// is probed only once a secret is needed).
 
 #include "runtime.h"
 
@@ -60,7 +61,8 @@ public:
     const Settings &settings() const { return m_setup.settings; }
     QString dataDir() const { return m_setup.dataDir; }
 
-    // Unlock secrets, start the thread, build the runtime there, load accounts, then listen.
+    // Start the thread, build the runtime there, load accounts (unlocking the keychain if they
+    // have secrets), then listen.
     // Reports Serving or Failed (errorMessage()) through stateChanged().
     void start();
     // Stops accepting, lets open responses finish for up to `graceMs`, deletes the runtime on its
@@ -122,7 +124,6 @@ private:
     QString m_error;
     Endpoints m_endpoints;
     SecretStore *m_secrets = nullptr; // this thread's; deleted after the engine thread is joined
-    QStringList m_secretWarnings;
     std::unique_ptr<QThread> m_thread;
     // Lives on the engine thread as the target of queued work; deleted here after the join.
     std::unique_ptr<QObject> m_anchorObject;

@@ -15,6 +15,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace qp;
@@ -74,7 +75,8 @@ class TestEngine : public QObject
     Q_OBJECT
 private slots:
     void servesFromItsOwnThreadWithoutGlib();
-    void startUpNeverBlocksAndUnlocksSecretsHere();
+    void keychainOpensOnlyWhenASecretIsNeeded();
+    void startUpWithSecretsShowsUnlockingAndNeverBlocks();
     void busyCallerThreadDelaysNoEvent();
     void shutdownWithOpenStreamsEndsThemAndJoins();
     void destroyedWhileStreamingIsClean();
@@ -114,54 +116,116 @@ void TestEngine::servesFromItsOwnThreadWithoutGlib()
     QCOMPARE(client.eventsSoFar(), 4); // three contents and the finish
 }
 
-void TestEngine::startUpNeverBlocksAndUnlocksSecretsHere()
+namespace {
+// Adds a provider through the engine (the tray's providers page does the same); `outcome` gets
+// "ok" or the error, on the test's thread.
+void addProvider(Engine &engine, QObject *context, std::optional<QString> &outcome)
 {
-    EngineFixture f;
-    f.upstream.configure([](FakeUpstream &u) { u.replySse(slowSteps(1, 0)); });
-    // A keychain that answers only when the test says so (a locked desktop keyring).
-    std::function<void(SecretStoreChoice)> answer;
-    auto *keychain = new MemorySecretStore; // the caller's thread, as QtKeychain must be
-    Engine::Options o = f.options(u"auto"_s);
-    o.chooseSecretStore = [&](const RuntimeSetup &, std::function<void(SecretStoreChoice)> done) {
-        answer = std::move(done);
-    };
-    f.engine = std::make_unique<Engine>(std::move(o));
-    QSignalSpy states(f.engine.get(), &Engine::stateChanged);
-    f.engine->start(); // returns at once
-    QCOMPARE(f.engine->state(), Engine::State::UnlockingSecrets);
-    QVERIFY(answer);
-    QVERIFY(!f.engine->engineThread()); // nothing runs before secrets are known
-
-    answer(SecretStoreChoice{keychain, false, {}});
-    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::Serving, 15000);
-    QCOMPARE(states.first().first().value<Engine::State>(), Engine::State::UnlockingSecrets);
-    QVERIFY(keychain->thread() == QThread::currentThread());
-
-    // A provider added through the engine keeps its key in the store on this thread, reached
-    // from the engine thread through the cross-thread store.
-    std::optional<QString> added;
-    f.engine->call(
-        [&added, this](Runtime &rt) {
+    engine.call(
+        [&outcome, context](Runtime &rt) {
             AddProviderRequest req;
             req.id = u"cp"_s;
             req.preset = u"custom"_s;
             req.baseUrl = u"http://127.0.0.1:9/v1"_s;
             req.models = {u"m1"_s};
             req.apiKey = u"sk-engine-secret"_s;
-            rt.providers().add(req, [&added, this](Result<ProviderConfig> r) {
-                const QString outcome = r ? u"ok"_s : r.error().message;
+            rt.providers().add(req, [&outcome, context](Result<ProviderConfig> r) {
+                const QString text = r ? u"ok"_s : r.error().message;
                 QMetaObject::invokeMethod(
-                    this, [&added, outcome] { added = outcome; }, Qt::QueuedConnection);
+                    context, [&outcome, text] { outcome = text; }, Qt::QueuedConnection);
             });
             return true;
         },
-        this, [](bool) {});
+        context, [](bool) {});
+}
+} // namespace
+
+void TestEngine::keychainOpensOnlyWhenASecretIsNeeded()
+{
+    EngineFixture f;
+    // A keychain that answers only when the test says so (a locked desktop keyring).
+    int asked = 0;
+    std::function<void(SecretStoreChoice)> answer;
+    Engine::Options o = f.options(u"auto"_s);
+    o.chooseSecretStore = [&](const RuntimeSetup &, std::function<void(SecretStoreChoice)> done) {
+        ++asked;
+        answer = std::move(done);
+    };
+    f.engine = std::make_unique<Engine>(std::move(o));
+    f.engine->start(); // returns at once
+    QCOMPARE(f.engine->state(), Engine::State::Starting);
+    // No account has a secret: serving without touching the keychain (D-Bus never loaded).
+    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::Serving, 15000);
+    QCOMPARE(asked, 0);
+
+    // The first secret opens it; the operation waits for the answer, here on this thread.
+    std::optional<QString> added;
+    addProvider(*f.engine, this, added);
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 5000);
+    QVERIFY(!added.has_value());
+    auto *keychain = new MemorySecretStore; // this thread's, as QtKeychain must be
+    answer(SecretStoreChoice{keychain, false, {}});
     QTRY_VERIFY_WITH_TIMEOUT(added.has_value(), 10000);
     QCOMPARE(*added, u"ok"_s);
-    std::optional<QByteArray> stored;
-    keychain->read(u"account/cp"_s, [&](Result<QByteArray> r) { stored = r ? *r : "missing"; });
-    QTRY_VERIFY(stored.has_value());
-    QVERIFY2(stored->contains("sk-engine-secret"), stored->constData());
+    QCOMPARE(f.engine->state(), Engine::State::Serving);
+    QVERIFY(keychain->thread() == QThread::currentThread());
+    QVERIFY(keychain->contents().value(u"account/cp"_s).contains("sk-engine-secret"));
+    QCOMPARE(asked, 1);
+}
+
+void TestEngine::startUpWithSecretsShowsUnlockingAndNeverBlocks()
+{
+    EngineFixture f;
+    // A first run stores a provider's key in a keychain the test keeps the contents of.
+    QHash<QString, QByteArray> saved;
+    {
+        MemorySecretStore *first = nullptr; // the first engine's; it goes with that engine
+        Engine::Options o = f.options(u"auto"_s);
+        o.chooseSecretStore = [&first](const RuntimeSetup &,
+                                       std::function<void(SecretStoreChoice)> done) {
+            first = new MemorySecretStore;
+            done(SecretStoreChoice{first, false, {}});
+        };
+        QVERIFY(f.startServing(std::move(o)));
+        std::optional<QString> added;
+        addProvider(*f.engine, this, added);
+        QTRY_VERIFY_WITH_TIMEOUT(added.has_value(), 10000);
+        QCOMPARE(*added, u"ok"_s);
+        QVERIFY(first);
+        saved = first->contents();
+        QVERIFY(saved.contains(u"account/cp"_s));
+        f.engine.reset();
+    }
+    // A second run on the same data dir, with a keychain that answers when the test says so.
+    std::function<void(SecretStoreChoice)> answer;
+    Engine::Options o = f.options(u"auto"_s);
+    o.chooseSecretStore = [&](const RuntimeSetup &, std::function<void(SecretStoreChoice)> done) {
+        answer = std::move(done);
+    };
+    f.engine = std::make_unique<Engine>(std::move(o));
+    QSignalSpy states(f.engine.get(), &Engine::stateChanged);
+    f.engine->start();
+    // Loading the stored provider needs its key: the keychain is asked, and while it thinks the
+    // state says so and this thread keeps running its loop.
+    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::UnlockingSecrets, 10000);
+    QVERIFY(answer);
+    QElapsedTimer loop;
+    loop.start();
+    bool ticked = false;
+    QTimer::singleShot(0, this, [&] { ticked = true; });
+    QTRY_VERIFY(ticked);
+    QVERIFY(loop.elapsed() < 1000);
+    auto *keychain = new MemorySecretStore;
+    keychain->write(u"account/cp"_s, saved.value(u"account/cp"_s), [](std::optional<Error>) {});
+    answer(SecretStoreChoice{keychain, true, u"the keychain is locked; keys are in a file"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(f.engine->state(), Engine::State::Serving, 15000);
+    QVERIFY(
+        f.engine->endpoints().warnings.contains(u"the keychain is locked; keys are in a file"_s));
+    QList<Engine::State> seen;
+    for (const auto &args : states)
+        seen << args.first().value<Engine::State>();
+    QCOMPARE(seen, (QList<Engine::State>{Engine::State::Starting, Engine::State::UnlockingSecrets,
+                                         Engine::State::Starting, Engine::State::Serving}));
 }
 
 void TestEngine::busyCallerThreadDelaysNoEvent()
