@@ -2,17 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Show window</source>
-        <translation>Show window</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>Quit</translation>
-    </message>
-</context>
-<context>
     <name>qp::DisplayFormat</name>
     <message>
         <source>%1 s</source>
@@ -282,6 +271,13 @@ Upstream: %3</translation>
     <message>
         <source>QR code of the login page</source>
         <translation>QR code of the login page</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayApp</name>
+    <message>
+        <source>Qwen Proxy</source>
+        <translation>Qwen Proxy</translation>
     </message>
 </context>
 <context>

@@ -2,17 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Show window</source>
-        <translation>显示窗口</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-</context>
-<context>
     <name>qp::DisplayFormat</name>
     <message>
         <source>%1 s</source>
@@ -281,6 +270,13 @@ Anthropic 基础 URL：%2
     <message>
         <source>QR code of the login page</source>
         <translation>登录页面的二维码</translation>
+    </message>
+</context>
+<context>
+    <name>qp::TrayApp</name>
+    <message>
+        <source>Qwen Proxy</source>
+        <translation>Qwen Proxy</translation>
     </message>
 </context>
 <context>

@@ -309,6 +309,30 @@ std::optional<Error> Runtime::start()
     return std::nullopt;
 }
 
+void Runtime::pause()
+{
+    if (!m_server)
+        return;
+    m_server->stopListening();
+    m_server->closeIdleConnections();
+}
+
+std::optional<Error> Runtime::resume()
+{
+    if (!m_server)
+        return start();
+    if (m_server->isListening())
+        return std::nullopt;
+    // The same port as before, also when the setting is 0 (any free port): clients have it.
+    quint16 port = quint16(m_settings.integer(u"port"));
+    if (port == 0)
+        port = m_server->port();
+    QString error;
+    if (!m_server->listen(m_settings.string(u"host"), port, &error))
+        return Error::make(Error::Kind::Internal, error);
+    return std::nullopt;
+}
+
 void Runtime::shutdown(int graceMs, std::function<void()> done)
 {
     if (!m_server) { // never served: nothing to drain

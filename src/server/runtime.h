@@ -73,6 +73,10 @@ public:
 
     // Binds the listener. Errors name the port ("port 8765 is already in use on 127.0.0.1").
     std::optional<Error> start();
+    // The tray's "pause serving": stop accepting and close idle connections (responses in
+    // progress finish); resume() listens again on the configured address.
+    void pause();
+    std::optional<Error> resume();
     // Stops accepting, lets open responses finish for up to `graceMs`, then calls `done`.
     void shutdown(int graceMs, std::function<void()> done);
 

@@ -61,6 +61,7 @@ public:
     bool listen(const QString &host, quint16 port, QString *error);
     quint16 port() const { return m_port; }
     void stopListening();
+    bool isListening() const { return !m_listeners.isEmpty(); }
 
     int connectionCount() const { return int(m_connections.size()); }
     int acceptedCount() const { return m_accepted; } // since listen(), for tests and stats
