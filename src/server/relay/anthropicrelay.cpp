@@ -80,6 +80,8 @@ void AnthropicRelay::flushPending()
         upstreamEvent(e);
     if (m_pendingEnd)
         upstreamEnded();
+    else if (auto failure = std::exchange(m_pendingFailure, std::nullopt))
+        upstreamFailed(*failure, true);
     // Unless the client is behind now, and the writer's backlogDrained() resumes it.
     if (std::exchange(m_pausedForPending, false) && !m_completed && m_call && m_writer &&
         !m_writer->congested())
@@ -204,6 +206,10 @@ void AnthropicRelay::upstreamFailed(const Error &error, bool midStream)
 {
     if (m_completed)
         return;
+    if (midStream && !m_headersSent && m_upstreamStarted && !passthrough()) {
+        m_pendingFailure = error; // flushPending() reports it once the count is in
+        return;
+    }
     if (!midStream || !m_headersSent) {
         m_ping.stop();
         failBeforeStream(error);

@@ -49,6 +49,9 @@ private:
     bool m_upstreamStarted = false;
     QList<QByteArray> m_pending; // upstream events that arrived before the token count
     bool m_pendingEnd = false;
+    // The upstream failed mid-stream while the count was pending: reported after the events
+    // before it, as the error event of a started stream (not as a 502 that loses them).
+    std::optional<Error> m_pendingFailure;
     qint64 m_pendingBytes = 0;
     bool m_pausedForPending = false; // the upstream waits until the token count is in
     QJsonObject m_passUsage;         // passthrough: message_start's usage, updated by message_delta
