@@ -84,6 +84,9 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
                                : QVariant();
         case Id:
             return r.label.isEmpty() ? QVariant() : QVariant(r.label);
+        case Expiry:
+            return r.oauth ? tr("The access token is refreshed before it expires")
+                           : tr("API keys do not expire");
         default:
             return {};
         }
@@ -93,8 +96,14 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Default:
         return r.isDefault ? u"★"_s : QString();
-    case Id:
-        return r.id;
+    case Id: {
+        // Kind and provider under the id: one column instead of three keeps the quota bars
+        // readable in a 900-pixel window.
+        const QString kind =
+            r.oauth ? tr("Qwen OAuth")
+                    : tr("API key · %1").arg(r.preset.isEmpty() ? r.provider : r.preset);
+        return QString(r.id + u'\n' + kind);
+    }
     case Kind:
         return r.oauth ? tr("Qwen OAuth") : tr("API key");
     case Provider:
@@ -107,7 +116,7 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
     }
     case Expiry:
         if (!r.oauth)
-            return tr("never (key)");
+            return u"–"_s;
         if (r.tokenExpired)
             return tr("expired (refreshed on use)");
         return r.tokenExpiryMs > 0 ? ui::localTime(r.tokenExpiryMs, m_nowMs) : u"–"_s;

@@ -66,10 +66,12 @@ AccountsPage::AccountsPage(EngineClient &client, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
-    // Every column as wide as its contents (the quota bars say the most); the last one takes
-    // what is left, and a narrow window scrolls sideways rather than squeezing the bars.
+    // Every column as wide as its contents; the quota bars take what is left (their delegate
+    // drops the reset time before it squeezes anything else; the tooltip has it all).
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(AccountsModel::Quota, QHeaderView::Stretch);
+    m_view->hideColumn(AccountsModel::Kind); // shown under the id (AccountsModel::Id)
+    m_view->hideColumn(AccountsModel::Provider);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_stack->addWidget(m_view);
 

@@ -43,12 +43,16 @@ ProvidersPage::ProvidersPage(EngineClient &client, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideRight);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    const QList<int> widths{130, 150, 80, 260, 200};
-    for (int c = 0; c < widths.size(); ++c)
-        m_table->setColumnWidth(c, widths.at(c));
+    // The base URL takes what is left; the rest fit their contents (models and titles are long:
+    // their full text is in the tooltip).
+    QHeaderView *h = m_table->horizontalHeader();
+    h->setSectionResizeMode(QHeaderView::ResizeToContents);
+    h->setSectionResizeMode(1, QHeaderView::Interactive);
+    h->setSectionResizeMode(3, QHeaderView::Stretch);
+    h->setSectionResizeMode(4, QHeaderView::Interactive);
+    m_table->setColumnWidth(1, 150);
+    m_table->setColumnWidth(4, 130);
+    m_table->setTextElideMode(Qt::ElideRight); // a URL's host and a title's start say most
     m_stack->addWidget(m_table);
     auto *empty = new QLabel(tr("No providers yet. Add one from a preset: Coding Plan, Model "
                                 "Studio, or any OpenAI-compatible server."),

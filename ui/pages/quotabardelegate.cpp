@@ -53,7 +53,9 @@ void QuotaBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         painter->setPen(text);
         painter->drawText(QRect(line.left(), line.top(), kNameWidth, lineH),
                           Qt::AlignLeft | Qt::AlignVCenter, w.limit.windowName());
-        const QRect bar(line.left() + kNameWidth, line.center().y() - 4, kBarWidth, 8);
+        // A narrow cell gets a shorter bar, so the numbers keep their room.
+        const int barWidth = std::clamp(line.width() / 4, 40, kBarWidth);
+        const QRect bar(line.left() + kNameWidth, line.center().y() - 4, barWidth, 8);
         painter->setPen(Qt::NoPen);
         QColor track = opt.palette.color(QPalette::Mid);
         track.setAlpha(90);
@@ -68,7 +70,9 @@ void QuotaBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         }
         painter->setPen(text);
         const QRect label(bar.right() + kGap, line.top(), line.right() - bar.right() - kGap, lineH);
-        const QString words = ui::windowUsedText(w) + u" · "_s + ui::windowResetText(w, m_nowMs);
+        QString words = ui::windowUsedText(w) + u" · "_s + ui::windowResetText(w, m_nowMs);
+        if (fm.horizontalAdvance(words) > label.width())
+            words = ui::windowUsedText(w); // the reset time is in the tooltip
         painter->drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
                           fm.elidedText(words, Qt::ElideRight, label.width()));
         y += lineH;

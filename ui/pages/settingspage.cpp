@@ -118,9 +118,10 @@ SettingsPage::SettingsPage(EngineClient &client, QWidget *parent)
     m_routes = new QLineEdit(formHost);
     m_routes->setPlaceholderText(u"claude-*=coding-plan:qwen3-coder-plus|qwen-oauth"_s);
     form->addRow(tr("Model routes:"), m_routes);
-    form->addRow(
-        QString(),
-        note(tr("'glob=provider[:model]|fallback; …' tried in order. ") + restart, formHost));
+    auto *routesNote =
+        note(tr("'glob=provider[:model]|fallback; …' tried in order. ") + restart, formHost);
+    routesNote->setWordWrap(false); // a wrapping label in a form row gets a too-narrow width
+    form->addRow(QString(), routesNote);
 
     m_logLevel = new QComboBox(formHost);
     for (const QString &l : {u"error"_s, u"warn"_s, u"info"_s, u"debug"_s, u"off"_s})

@@ -226,8 +226,7 @@ void UsagePage::fillWindows()
         for (const auto &w : a.windows) {
             QStringList left;
             if (w.limit.maxRequests > 0)
-                left << tr("%n request(s)", nullptr,
-                           int(std::min<qint64>(w.remainingRequests, INT_MAX)));
+                left << tr("%1 requests").arg(ui::compactCount(w.remainingRequests));
             if (w.limit.maxTokens > 0)
                 left << tr("%1 tokens").arg(ui::compactCount(w.remainingTokens));
             rows.append({first ? a.id : QString(), w.limit.windowName(), ui::windowUsedText(w),

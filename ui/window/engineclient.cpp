@@ -36,6 +36,9 @@ QList<AccountRow> gatherAccounts(Runtime &rt)
                 r.provider = snap->provider;
         }
         r.oauth = r.provider == QLatin1String(Account::kProviderQwenOAuth);
+        if (!r.oauth)
+            if (auto p = rt.providers().get(r.id))
+                r.preset = p->preset;
         if (r.oauth && rt.tokens().hasAccount(r.id)) {
             const TokenManager::Status s = rt.tokens().status(r.id);
             r.tokenExpiryMs = s.expiryMs;

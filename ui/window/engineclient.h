@@ -25,6 +25,7 @@ struct AccountRow {
     QString label;
     QString provider; // "qwen-oauth" or a provider id's kind ("api-key", ...)
     bool oauth = true;
+    QString preset; // the provider's preset id for an API key ("coding-plan-intl"); else empty
     QString state;  // the pool's name: healthy, cooling, needs_login, parked, disabled
     QString reason; // why it is not healthy, for humans
     qint64 untilMs = 0;
