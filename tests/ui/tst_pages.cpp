@@ -14,6 +14,7 @@
 #include "offthread.h"
 #include "providerspage.h"
 #include "requestlogmodel.h"
+#include "secrets/secretstoreprobe.h"
 #include "settingspage.h"
 #include "usagepage.h"
 
@@ -162,6 +163,7 @@ private slots:
     void accountsFollowAnotherProcess();
     void accountActions();
     void settingsValidateAndPersist();
+    void unlockingThenFileFallbackBanner();
     void cleanupTestCase();
 };
 
@@ -481,6 +483,40 @@ void TestPages::settingsValidateAndPersist()
     // Reloaded from the engine: the form now equals what runs, so nothing is left to save.
     QTRY_VERIFY(!page->canSave());
     QCOMPARE(page->portField()->text(), u"9911"_s);
+}
+
+// A keychain that never answers: the header says so meanwhile, then the accounts page says where
+// the tokens went instead.
+void TestPages::unlockingThenFileFallbackBanner()
+{
+    QTemporaryDir dir;
+    std::function<void(SecretStoreChoice)> answer;
+    Engine::Options o;
+    o.runtime.dataDir = dir.filePath(u"data"_s);
+    o.runtime.env = baseEnv();
+    o.runtime.env.remove(u"QP_SECRET_STORE"_s); // auto: the chooser below decides
+    o.runtime.env.insert(u"PORT"_s, u"0"_s);
+    o.chooseSecretStore = [&answer](const RuntimeSetup &,
+                                    std::function<void(SecretStoreChoice)> done) {
+        answer = std::move(done);
+    };
+    Engine engine(std::move(o));
+    MainWindow window(engine);
+    engine.start();
+    QCOMPARE(engine.state(), Engine::State::UnlockingSecrets);
+    QVERIFY(window.statusText().contains(u"Unlocking"_s));
+    auto *banner = window.accountsPage()->findChild<QLabel *>(u"secretsBanner"_s);
+    QVERIFY(banner);
+    QVERIFY(banner->isHidden());
+    QVERIFY(answer);
+    answer(SecretStoreChoice{}); // no answer from the keychain: the engine falls back to the file
+    QTRY_COMPARE_WITH_TIMEOUT(engine.state(), Engine::State::Serving, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 5000);
+    QVERIFY2(banner->text().contains(u"tokens are kept in"_s), qPrintable(banner->text()));
+    QVERIFY(window.statusText().contains(u"Serving"_s));
+    bool stopped = false;
+    engine.shutdown(500, [&] { stopped = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, 5000);
 }
 
 void TestPages::cleanupTestCase()

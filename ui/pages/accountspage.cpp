@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -17,12 +18,13 @@ using namespace Qt::StringLiterals;
 namespace qp {
 
 namespace {
-// The file fallback keeps tokens in a 0600 file instead of the keychain: worth a banner.
+// The keychain fallback's warnings (SecretStoreProbe, Engine) say where tokens went instead:
+// "Account tokens are stored in …", "tokens are kept in …". Other warnings (proxy) are not ours.
 bool mentionsFileFallback(const QString &w)
 {
-    return w.contains(u"file"_s, Qt::CaseInsensitive) ||
-           w.contains(u"keychain"_s, Qt::CaseInsensitive) ||
-           w.contains(u"secret"_s, Qt::CaseInsensitive);
+    static const QRegularExpression re(u"tokens are (stored|kept)"_s,
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re.match(w).hasMatch();
 }
 } // namespace
 
