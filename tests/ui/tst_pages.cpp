@@ -12,6 +12,7 @@
 #include "logspage.h"
 #include "mainwindow.h"
 #include "offthread.h"
+#include "pool/accountpool.h"
 #include "providerspage.h"
 #include "requestlogmodel.h"
 #include "secrets/secretstoreprobe.h"
@@ -480,6 +481,13 @@ void TestPages::settingsValidateAndPersist()
     QCOMPARE(o.value(u"quota_reserve_percent"_s).toInt(), 10);
     QCOMPARE(o.value(u"start_minimized"_s).toBool(), true);
     QVERIFY(!o.contains(u"upstream_api_key"_s));
+    // The pool took the reserve at once; the address waits for a restart (and says so).
+    QVERIFY(page->statusText().contains(u"host"_s));
+    QVERIFY(!page->statusText().contains(u"quota_reserve_percent"_s));
+    int reserve = -1;
+    m_engine->call([](Runtime &rt) { return rt.pool().config().reservePercent; }, this,
+                   [&reserve](int r) { reserve = r; });
+    QTRY_COMPARE(reserve, 10);
     // Reloaded from the engine: the form now equals what runs, so nothing is left to save.
     QTRY_VERIFY(!page->canSave());
     QCOMPARE(page->portField()->text(), u"9911"_s);

@@ -98,21 +98,22 @@ SettingsPage::SettingsPage(EngineClient &client, QWidget *parent)
         {u"reset_first"_s, tr("Reset first: the account whose window resets soonest")}};
     for (const auto &[key, text] : strategies)
         m_strategy->addItem(text, key);
-    form->addRow(tr("Pool strategy:"), withNote(m_strategy, restart, formHost));
+    const QString now = tr("Applies at once.");
+    form->addRow(tr("Pool strategy:"), withNote(m_strategy, now, formHost));
 
     m_defaultAccount = new QComboBox(formHost);
     m_defaultAccount->setMinimumWidth(160);
     m_defaultAccount->addItem(tr("(none)"), QString());
     form->addRow(
         tr("Preferred account:"),
-        withNote(m_defaultAccount, tr("Tried first while it can serve. ") + restart, formHost));
+        withNote(m_defaultAccount, tr("Tried first while it can serve. ") + now, formHost));
 
     m_reserve = new QSpinBox(formHost);
     m_reserve->setRange(0, 50);
     m_reserve->setSuffix(u" %"_s);
     form->addRow(tr("Quota reserve:"),
                  withNote(m_reserve,
-                          tr("Stop choosing an account this close to a window's limit. ") + restart,
+                          tr("Stop choosing an account this close to a window's limit. ") + now,
                           formHost));
 
     m_routes = new QLineEdit(formHost);
@@ -342,9 +343,11 @@ void SettingsPage::save()
             LogHub::instance().setConsoleLevel(
                 LogHub::parseLevel(values.value(u"log_level"_s).toString(), false));
         QStringList later;
+        const QStringList live = liveSettingKeys();
         for (auto it = values.cbegin(); it != values.cend(); ++it)
-            if (it.key() != u"log_level")
+            if (!live.contains(it.key()))
                 later << it.key();
+        later.sort();
         m_status->setText(later.isEmpty() ? tr("Saved to %1.").arg(m_configFile)
                                           : tr("Saved to %1. Restart the app to apply: %2.")
                                                 .arg(m_configFile, later.join(u", "_s)));

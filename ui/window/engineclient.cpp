@@ -4,6 +4,7 @@
 #include "accounts/accountstore.h"
 #include "auth/tokenmanager.h"
 #include "pool/accountpool.h"
+#include "pool/poolconfig.h"
 #include "routing/upstreamrouter.h"
 
 #include <QSet>
@@ -20,6 +21,11 @@ qint64 tokensOf(const UsageTotals &t)
     return t.inputTokens + t.outputTokens;
 }
 } // namespace
+
+QStringList liveSettingKeys()
+{
+    return {u"pool_strategy"_s, u"default_account"_s, u"quota_reserve_percent"_s, u"log_level"_s};
+}
 
 QList<AccountRow> gatherAccounts(Runtime &rt)
 {
@@ -330,6 +336,12 @@ void EngineClient::saveSettings(const QHash<QString, QVariant> &values, QObject 
             for (auto it = values.cbegin(); it != values.cend(); ++it)
                 if (auto e = rt.settings().set(it.key(), it.value()))
                     return answer(fromError(e));
+            // The pool takes a new config while serving; the rest is read at start.
+            for (const QString &k : liveSettingKeys())
+                if (values.contains(k)) {
+                    rt.pool().setConfig(PoolConfig::fromSettings(rt.settings()));
+                    break;
+                }
             answer(fromError(rt.settings().save()));
         },
         context, std::move(done));

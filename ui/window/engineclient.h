@@ -120,6 +120,10 @@ private:
     EngineSnapshot m_snapshot;
 };
 
+// The settings saveSettings() applies to the running engine (the pool's config; the log level is
+// the GUI's LogHub, applied by the caller); every other one is read at start.
+QStringList liveSettingKeys();
+
 // Runs on the engine thread: the accounts as the pool, the stores and the token manager see them.
 QList<AccountRow> gatherAccounts(Runtime &rt);
 
