@@ -2,18 +2,21 @@
 
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
+#include "addproviderdialog.h"
 #include "engine.h"
 #include "engineclient.h"
 #include "logspage.h"
 #include "mainwindow.h"
 #include "pool/accountpool.h"
 #include "providers/providerservice.h"
+#include "providerspage.h"
 #include "usage/usagestore.h"
 #include "usagepage.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QEventLoop>
+#include <QLineEdit>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
@@ -249,6 +252,40 @@ QStringList renderPageGallery(const QString &dir, const PageGalleryOptions &opti
                 written << file;
             }
         }
+        // Two more views people ask about: a month per model, and adding a provider.
+        const QSize wide = options.sizes.isEmpty() ? QSize(1400, 900) : options.sizes.last();
+        window.resize(wide);
+        window.showPage(MainWindow::Usage);
+        window.usagePage()->setGrouping(UsagePage::Grouping::PerModel);
+        window.usagePage()->setMetric(UsagePage::Metric::OutputTokens);
+        {
+            bool shown = false;
+            auto c = QObject::connect(window.usagePage(), &UsagePage::reportShown,
+                                      [&shown] { shown = true; });
+            window.usagePage()->setDays(30);
+            waitFor([&] { return shown; }, 5000);
+            QObject::disconnect(c);
+        }
+        waitFor([] { return false; }, 150);
+        const QString usageFile =
+            QDir(dir).filePath(u"%1usage-models-30d-%2.png"_s.arg(options.filePrefix, theme));
+        if (!window.grab().save(usageFile))
+            return fail(u"cannot write "_s + usageFile);
+        written << usageFile;
+
+        window.showPage(MainWindow::Providers);
+        AddProviderDialog *dialog = window.providersPage()->openAddDialog();
+        dialog->selectPreset(u"coding-plan-intl"_s);
+        dialog->idField()->setText(u"my-coding-plan"_s);
+        dialog->keyField()->setText(u"sk-sp-demo-not-a-real-key"_s); // drawn as dots
+        dialog->proxyField()->setText(u"direct"_s);
+        waitFor([] { return false; }, 150);
+        const QString dialogFile =
+            QDir(dir).filePath(u"%1add-provider-%2.png"_s.arg(options.filePrefix, theme));
+        if (!dialog->grab().save(dialogFile))
+            return fail(u"cannot write "_s + dialogFile);
+        written << dialogFile;
+        dialog->reject();
         window.hide();
     }
     QApplication::setStyle(originalStyle);
