@@ -2,6 +2,7 @@
 
 #include "engineclient.h"
 #include "providers/provider.h"
+#include "ui_addproviderdialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -16,44 +17,23 @@ using namespace Qt::StringLiterals;
 namespace qp {
 
 AddProviderDialog::AddProviderDialog(EngineClient &client, QWidget *parent)
-    : QDialog(parent), m_client(client)
+    : QDialog(parent), m_client(client), m_ui(std::make_unique<Ui::AddProviderDialog>())
 {
-    setWindowTitle(tr("Add provider"));
-    auto *layout = new QVBoxLayout(this);
-    auto *form = new QFormLayout;
-    m_preset = new QComboBox(this);
+    m_ui->setupUi(this);
+    m_preset = m_ui->preset;
+    m_description = m_ui->presetDescription;
+    m_description->setObjectName(u"presetDescription"_s);
+    m_id = m_ui->id;
+    m_baseUrl = m_ui->baseUrl;
+    m_key = m_ui->key;
+    m_models = m_ui->models;
+    m_proxy = m_ui->proxy;
+    m_problem = m_ui->problem;
+    m_buttons = m_ui->buttons;
     for (const ProviderPreset &p : providerPresets())
         if (p.kind != ProviderKind::QwenOAuth)
             m_preset->addItem(p.title, p.id);
-    m_description = new QLabel(this);
-    m_description->setWordWrap(true);
-    m_description->setObjectName(u"presetDescription"_s);
-    m_id = new QLineEdit(this);
-    m_baseUrl = new QLineEdit(this);
-    m_key = new QLineEdit(this);
-    m_key->setEchoMode(QLineEdit::Password);
-    m_key->setPlaceholderText(tr("Paste the API key"));
-    m_models = new QLineEdit(this);
-    m_models->setPlaceholderText(tr("The preset's models"));
-    m_proxy = new QLineEdit(this);
-    m_proxy->setPlaceholderText(tr("System proxy (or “direct”, http://…, socks5://…)"));
-    form->addRow(tr("Preset:"), m_preset);
-    form->addRow(QString(), m_description);
-    form->addRow(tr("Id:"), m_id);
-    form->addRow(tr("Base URL:"), m_baseUrl);
-    form->addRow(tr("API key:"), m_key);
-    form->addRow(tr("Models:"), m_models);
-    form->addRow(tr("Egress proxy:"), m_proxy);
-    layout->addLayout(form);
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(u"problem"_s);
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(u"color: #cf222e;"_s);
-    layout->addWidget(m_problem);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Add"));
-    layout->addWidget(m_buttons);
-    setMinimumWidth(520);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &AddProviderDialog::presetChanged);
     for (QLineEdit *e : {m_id, m_baseUrl, m_key, m_models, m_proxy})
@@ -62,6 +42,8 @@ AddProviderDialog::AddProviderDialog(EngineClient &client, QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     presetChanged();
 }
+
+AddProviderDialog::~AddProviderDialog() = default;
 
 void AddProviderDialog::selectPreset(const QString &presetId)
 {

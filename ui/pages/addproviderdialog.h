@@ -6,11 +6,16 @@
 #include "providers/providerservice.h"
 
 #include <QDialog>
+#include <memory>
 
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+
+namespace Ui {
+class AddProviderDialog;
+}
 
 namespace qp {
 
@@ -21,6 +26,7 @@ class AddProviderDialog : public QDialog
     Q_OBJECT
 public:
     explicit AddProviderDialog(EngineClient &client, QWidget *parent = nullptr);
+    ~AddProviderDialog() override;
 
     QComboBox *presetBox() const { return m_preset; }
     QLineEdit *idField() const { return m_id; }
@@ -43,6 +49,7 @@ private:
     void validate();
 
     EngineClient &m_client;
+    std::unique_ptr<Ui::AddProviderDialog> m_ui; // the layout: addproviderdialog.ui
     QComboBox *m_preset;
     QLabel *m_description;
     QLineEdit *m_id, *m_baseUrl, *m_key, *m_models, *m_proxy;
