@@ -102,7 +102,7 @@ LogsPage::LogsPage(EngineClient &client, QWidget *parent)
     m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    const QList<int> widths{70, 130, 70, 130, 130, 110, 55, 75, 80};
+    const QList<int> widths{64, 120, 70, 125, 125, 100, 50, 70, 80};
     for (int c = 0; c < widths.size(); ++c)
         m_view->setColumnWidth(c, widths.at(c));
     m_details = new QPlainTextEdit(split);
