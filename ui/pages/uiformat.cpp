@@ -9,11 +9,6 @@ using namespace Qt::StringLiterals;
 namespace qp::ui {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qp::ui", text);
-}
-
 QString scaled(qint64 n, double unit, QChar suffix)
 {
     const double v = double(n) / unit;
@@ -67,16 +62,16 @@ QString inText(qint64 fromMs, qint64 toMs)
 QString stateText(const QString &s)
 {
     if (s == u"healthy")
-        return tr("Ready");
+        return QCoreApplication::translate("qp::ui", "Ready");
     if (s == u"cooling")
-        return tr("Cooling down");
+        return QCoreApplication::translate("qp::ui", "Cooling down");
     if (s == u"needs_login")
-        return tr("Needs login");
+        return QCoreApplication::translate("qp::ui", "Needs login");
     if (s == u"parked")
-        return tr("Parked");
+        return QCoreApplication::translate("qp::ui", "Parked");
     if (s == u"disabled")
-        return tr("Disabled");
-    return s.isEmpty() ? tr("Unknown") : s;
+        return QCoreApplication::translate("qp::ui", "Disabled");
+    return s.isEmpty() ? QCoreApplication::translate("qp::ui", "Unknown") : s;
 }
 
 QColor stateColor(const QString &s)
@@ -94,18 +89,20 @@ QString windowUsedText(const QuotaMeter::WindowUse &w)
 {
     QStringList used;
     if (w.limit.maxRequests > 0)
-        used
-            << tr("%1/%2 req").arg(compactCount(w.usedRequests), compactCount(w.limit.maxRequests));
+        used << QCoreApplication::translate("qp::ui", "%1/%2 req")
+                    .arg(compactCount(w.usedRequests), compactCount(w.limit.maxRequests));
     if (w.limit.maxTokens > 0)
-        used << tr("%1/%2 tok").arg(compactCount(w.usedTokens), compactCount(w.limit.maxTokens));
+        used << QCoreApplication::translate("qp::ui", "%1/%2 tok")
+                    .arg(compactCount(w.usedTokens), compactCount(w.limit.maxTokens));
     return used.join(u", "_s);
 }
 
 QString windowResetText(const QuotaMeter::WindowUse &w, qint64 nowMs)
 {
     if (w.resetsAtMs <= nowMs)
-        return tr("nothing counted");
-    return tr("resets %1 (%2)").arg(localTime(w.resetsAtMs, nowMs), inText(nowMs, w.resetsAtMs));
+        return QCoreApplication::translate("qp::ui", "nothing counted");
+    return QCoreApplication::translate("qp::ui", "resets %1 (%2)")
+        .arg(localTime(w.resetsAtMs, nowMs), inText(nowMs, w.resetsAtMs));
 }
 
 } // namespace qp::ui
