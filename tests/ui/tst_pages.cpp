@@ -32,6 +32,7 @@
 #include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStackedBarSeries>
@@ -432,6 +433,17 @@ void TestPages::accountActions()
     QTRY_VERIFY_WITH_TIMEOUT(
         m_window->providersPage()->table()->findItems(u"ext"_s, Qt::MatchExactly).isEmpty(), 5000);
     QCOMPARE(relogin.size(), 0);
+    // "Log in…" only asks for the login window (the tray side owns it), with no account id.
+    QPushButton *login = nullptr;
+    for (QPushButton *b : page->findChildren<QPushButton *>())
+        if (b->text() == u"Log in…"_s)
+            login = b;
+    QVERIFY(login);
+    QSignalSpy windowLogin(m_window.get(), &MainWindow::loginRequested);
+    login->click();
+    QCOMPARE(relogin.size(), 1);
+    QCOMPARE(relogin.first().first().toString(), QString());
+    QCOMPARE(windowLogin.size(), 1);
 }
 
 void TestPages::settingsValidateAndPersist()

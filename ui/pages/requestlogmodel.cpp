@@ -12,6 +12,14 @@ namespace qp {
 
 void RequestLogModel::setRecords(const QList<UsageRecord> &records)
 {
+    // Nothing new (same newest and oldest rows): keep the view's scroll position and selection.
+    const auto same = [](const UsageRecord &a, const UsageRecord &b) {
+        return a.atMs == b.atMs && a.accountId == b.accountId && a.status == b.status;
+    };
+    if (records.size() == m_records.size() &&
+        (records.isEmpty() ||
+         (same(records.first(), m_records.first()) && same(records.last(), m_records.last()))))
+        return;
     beginResetModel();
     m_records = records;
     endResetModel();
