@@ -117,7 +117,9 @@ SettingsPage::SettingsPage(EngineClient &client, QWidget *parent)
                           formHost));
 
     m_routes = new QLineEdit(formHost);
-    m_routes->setPlaceholderText(u"claude-*=coding-plan:qwen3-coder-plus|qwen-oauth"_s);
+    m_routes->setPlaceholderText(
+        tr("none; e.g. %1").arg(u"claude-*=coding-plan:qwen3-coder-plus|qwen-oauth"_s));
+    m_routes->setMaximumWidth(640);
     form->addRow(tr("Model routes:"), m_routes);
     auto *routesNote =
         note(tr("'glob=provider[:model]|fallback; …' tried in order. ") + restart, formHost);
