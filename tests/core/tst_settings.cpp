@@ -51,7 +51,11 @@ private Q_SLOTS:
         QTest::newRow("port out of range") << u"PORT"_s << u"70000"_s << u"0-65535"_s;
         QTest::newRow("log level") << u"LOG_LEVEL"_s << u"loud"_s << u"off, error"_s;
         QTest::newRow("bool") << u"DEBUG_LOG"_s << u"maybe"_s << u"true or false"_s;
-        QTest::newRow("oauth base not http") << u"QWEN_OAUTH_BASE_URL"_s << u"chat.qwen.ai"_s << u"http"_s;
+        QTest::newRow("host with a port") << u"HOST"_s << u"127.0.0.1:8765"_s << u"IP address"_s;
+        QTest::newRow("host as a URL") << u"HOST"_s << u"http://localhost"_s << u"host name"_s;
+        QTest::newRow("language") << u"QP_LANGUAGE"_s << u"klingon"_s << u"en"_s;
+        QTest::newRow("oauth base not http")
+            << u"QWEN_OAUTH_BASE_URL"_s << u"chat.qwen.ai"_s << u"http"_s;
     }
     void invalidValuesNameTheKey()
     {
@@ -65,6 +69,23 @@ private Q_SLOTS:
         QVERIFY(err.has_value());
         QVERIFY2(err->message.startsWith(env + u":"_s), qPrintable(err->message));
         QVERIFY2(err->message.contains(mention), qPrintable(err->message));
+    }
+
+    // What the settings page offers: the hosts a user means, and the desktop app's own keys.
+    void hostsAndDesktopKeys()
+    {
+        for (const QString &host :
+             {u"127.0.0.1"_s, u"::1"_s, u"0.0.0.0"_s, u"localhost"_s, u"my-box.lan"_s}) {
+            qp::Settings s;
+            QVERIFY2(!s.set(u"host"_s, host), qPrintable(host));
+        }
+        qp::Settings s;
+        QVERIFY(!s.load({}, QProcessEnvironment(), {}));
+        QCOMPARE(s.string(u"language"), QString());
+        QCOMPARE(s.boolean(u"start_minimized"), false);
+        QVERIFY(!s.set(u"start_at_login"_s, true));
+        QVERIFY(!s.set(u"language"_s, u"zh_CN"_s));
+        QVERIFY(s.set(u"host"_s, u"local host"_s).has_value());
     }
 
     void malformedConfigFile()
@@ -100,7 +121,8 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(bytes).object();
         QCOMPARE(o.value(u"default_model"_s).toString(), u"chosen"_s);
         QVERIFY(!o.contains(u"port"_s)); // env values stay process-local
-        QCOMPARE(f.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+        QCOMPARE(f.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
     }
 };
 

@@ -4,6 +4,8 @@
 #include "routing/routetable.h"
 #include "settings/settings.h"
 
+#include <QHostAddress>
+#include <QRegularExpression>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -81,6 +83,19 @@ Check noWhitespace()
     };
 }
 
+// An address to listen on: an IP address, "localhost" or a host name. Whitespace, ports and URLs
+// are typos that would only surface as a bind failure.
+Check hostName()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        const QString s = v.toString();
+        static const QRegularExpression name(u"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$"_s);
+        if (QHostAddress().setAddress(s) || name.match(s).hasMatch())
+            return std::nullopt;
+        return u"accepted: an IP address (127.0.0.1, ::1, 0.0.0.0), localhost or a host name"_s;
+    };
+}
+
 SettingSpec str(QString key, QString def, QString env, QString flag, Check check = {},
                 QString help = {})
 {
@@ -105,7 +120,7 @@ const QList<SettingSpec> &settingSpecs()
 {
     static const QList<SettingSpec> specs = {
         // Listener
-        str(u"host"_s, u"127.0.0.1"_s, u"HOST"_s, u"host"_s, {},
+        str(u"host"_s, u"127.0.0.1"_s, u"HOST"_s, u"host"_s, hostName(),
             u"Address to listen on; 'localhost' binds 127.0.0.1 and ::1"_s),
         num(u"port"_s, 8765, u"PORT"_s, u"port"_s, range(0, 65535), u"TCP port"_s),
         num(u"max_body_bytes"_s, 32 * 1024 * 1024, u"MAX_BODY_BYTES"_s, {},
@@ -215,6 +230,14 @@ const QList<SettingSpec> &settingSpecs()
         str(u"haiku_base_url"_s, QString(), u"HAIKU_BASE_URL"_s, {}, httpUrl(true),
             u"Upstream for small-model requests"_s),
         secret(u"haiku_api_key"_s, u"HAIKU_API_KEY"_s, noWhitespace(), u"Key for haiku_base_url"_s),
+
+        // The desktop app (qwen-proxy-tray); read at its start.
+        str(u"language"_s, QString(), u"QP_LANGUAGE"_s, {},
+            oneOf({QString(), u"en"_s, u"zh_cn"_s}), // compared lower-cased
+            u"Language of the desktop app; empty: the system's"_s),
+        flag(u"start_at_login"_s, false, {}, {}, u"Start the desktop app when the user logs in"_s),
+        flag(u"start_minimized"_s, false, {}, {},
+             u"Start the desktop app in the tray, without opening its window"_s),
 
         // Upstream timeouts
         num(u"upstream_connect_timeout_ms"_s, 10000, u"UPSTREAM_CONNECT_TIMEOUT_MS"_s, {},
