@@ -1,12 +1,12 @@
 // qwen-proxy-tray: the desktop app. The same Runtime as the headless server, plus a window and a
 // tray icon. Without a system tray (plain Xvfb, some desktops) the window is the app: closing it
 // quits (qt64-notes.md §6).
+#include "app/singleinstance.h"
 #include "app/trayapp.h"
 #include "screenshots.h"
 
 #include <QApplication>
-#include <QLocale>
-#include <QTranslator>
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -21,12 +21,27 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(u"qwen-proxy"_s);
     QApplication::setApplicationDisplayName(u"Qwen Proxy"_s);
 
-    QTranslator translator;
-    if (translator.load(QLocale(), u"qwen-proxy"_s, u"_"_s, u":/i18n"_s))
-        QApplication::installTranslator(&translator);
+    // One instance per user: a second launch raises the first one's window and exits;
+    // `qwen-proxy-tray --quit` asks the running one to quit (its open responses get their grace).
+    const bool quitRunning = QCoreApplication::arguments().contains(u"--quit"_s);
+    qp::SingleInstance instance;
+    if (instance.sendToRunning(quitRunning ? u"quit"_s : u"raise"_s))
+        return 0;
+    if (quitRunning) {
+        std::fputs("qwen-proxy-tray is not running\n", stderr);
+        return 0;
+    }
+    instance.becomeInstance();
 
     // The engine runs on its own thread; this thread only draws (docs/engine-thread.md).
     qp::TrayApp trayApp(qp::Engine::Options{});
+    QObject::connect(&instance, &qp::SingleInstance::commandReceived, &trayApp,
+                     [&trayApp](const QString &command) {
+                         if (command == u"quit")
+                             trayApp.quit();
+                         else
+                             trayApp.showWindow();
+                     });
     if (!trayApp.start())
         return 1;
     return QApplication::exec();

@@ -8,6 +8,7 @@
 #include "login/loginbinding.h"
 #include "login/loginwindow.h"
 #include "mainwindow.h"
+#include "platform/autostart.h"
 #include "platform/portowner.h"
 #include "pool/accountpool.h"
 #include "tray/traycontroller.h"
@@ -18,8 +19,10 @@
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTimer>
+#include <QTranslator>
 
 using namespace Qt::StringLiterals;
 
@@ -52,6 +55,16 @@ bool TrayApp::start()
         return false;
     }
     const Settings &s = m_engine.settings();
+    // The language: the system's, unless the settings name one; before any widget exists.
+    const QString language = s.string(u"language").toLower();
+    const QLocale locale = language == u"zh_cn" ? QLocale(QLocale::Chinese, QLocale::China)
+                           : language == u"en"  ? QLocale(QLocale::English, QLocale::UnitedStates)
+                                                : QLocale();
+    m_translator = std::make_unique<QTranslator>();
+    if (m_translator->load(locale, u"qwen-proxy"_s, u"_"_s, u":/i18n"_s))
+        QCoreApplication::installTranslator(m_translator.get());
+    if (!language.isEmpty())
+        QLocale::setDefault(locale);
     LogHub::instance().install(LogHub::parseLevel(s.string(u"log_level"), s.boolean(u"debug_log")),
                                m_engine.dataDir() + u"/logs"_s, int(s.integer(u"log_file_limit")));
 
@@ -62,7 +75,12 @@ bool TrayApp::start()
             [](const QString &text) { QGuiApplication::clipboard()->setText(text); });
     connect(menu, &TrayMenu::openWindowRequested, this, &TrayApp::showWindow);
     connect(m_tray.get(), &TrayController::activated, this, &TrayApp::showWindow);
-    connect(menu, &TrayMenu::addProviderRequested, this, &TrayApp::showWindow);
+    connect(menu, &TrayMenu::addProviderRequested, this, [this] {
+        m_window->showPage(MainWindow::Providers);
+        showWindow();
+    });
+    connect(m_window.get(), &MainWindow::loginRequested, this,
+            [this](const QString &id) { startLogin(id); });
     connect(menu, &TrayMenu::addAccountRequested, this, [this] { startLogin(); });
     connect(menu, &TrayMenu::loginRequested, this, [this](const QString &id) { startLogin(id); });
     connect(menu, &TrayMenu::makeDefaultRequested, this, [this](const QString &id) {
@@ -82,12 +100,24 @@ bool TrayApp::start()
     connect(m_refresh, &QTimer::timeout, this, &TrayApp::refresh);
     connect(&m_engine, &Engine::stateChanged, this, &TrayApp::onEngineState);
 
-    // Without a tray (plain Xvfb, some desktops) the window is the app: closing it quits.
+    // Start at login, re-applied at every launch: an entry left pointing at a moved or updated
+    // binary is rewritten, and turning the setting off removes it.
+    QString autostartError;
+    if (!Autostart::apply(s.boolean(u"start_at_login"), QCoreApplication::applicationFilePath(),
+                          &autostartError))
+        qCWarning(lcServer).noquote() << "start at login:" << autostartError;
+
+    // Without a tray (plain Xvfb, some desktops) the window is the app: closing it quits, and
+    // the window says so once.
     const bool trayAvailable = QSystemTrayIcon::isSystemTrayAvailable();
     QApplication::setQuitOnLastWindowClosed(!trayAvailable);
     if (trayAvailable)
         m_tray->trayIcon()->show();
-    m_window->show();
+    else
+        m_window->statusBar()->showMessage(
+            tr("No system tray on this desktop: closing this window quits Qwen Proxy."));
+    if (!trayAvailable || !s.boolean(u"start_minimized"))
+        m_window->show();
     onEngineState(m_engine.state());
     m_engine.start();
     return true;
@@ -187,7 +217,10 @@ void TrayApp::startLogin(const QString &accountId)
                 [](const QString &text) { QGuiApplication::clipboard()->setText(text); });
         connect(m_login, &LoginWindow::openUrlRequested, this,
                 [](const QString &url) { QDesktopServices::openUrl(QUrl(url)); });
-        connect(m_login, &LoginWindow::addProviderRequested, this, &TrayApp::showWindow);
+        connect(m_login, &LoginWindow::addProviderRequested, this, [this] {
+            m_window->showPage(MainWindow::Providers);
+            showWindow();
+        });
         connect(m_login, &LoginWindow::doneRequested, m_login, &QWidget::close);
         connect(m_login, &LoginWindow::retryRequested, this,
                 [this, accountId] { startLogin(accountId); });

@@ -12,6 +12,7 @@
 #include <memory>
 
 class QTimer;
+class QTranslator;
 
 namespace qp {
 
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<TrayController> m_tray;
     std::unique_ptr<MainWindow> m_window;
     QPointer<LoginWindow> m_login;
+    std::unique_ptr<QTranslator> m_translator;
     QTimer *m_refresh = nullptr;
     bool m_paused = false;
     bool m_refreshing = false;

@@ -1,0 +1,131 @@
+#include "platform/autostart.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+namespace qp {
+
+namespace {
+#if defined(Q_OS_WIN)
+const QString kRunKey = u"HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"_s;
+const QString kRunValue = u"Qwen Proxy"_s;
+#elif defined(Q_OS_MACOS)
+QString entryPath(const QString &root)
+{
+    const QString base = root.isEmpty() ? QDir::homePath() + u"/Library"_s : root;
+    return base + u"/LaunchAgents/io.github.qwen-proxy.tray.plist"_s;
+}
+
+QString entryText(const QString &exe)
+{
+    QString escaped = exe.toHtmlEscaped();
+    return uR"(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+    <key>Label</key><string>io.github.qwen-proxy.tray</string>
+    <key>ProgramArguments</key><array><string>%1</string></array>
+    <key>RunAtLoad</key><true/>
+</dict>
+</plist>
+)"_s.arg(escaped);
+}
+#else
+QString entryPath(const QString &root)
+{
+    const QString base = root.isEmpty()
+                             ? QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+                             : root;
+    return base + u"/autostart/qwen-proxy-tray.desktop"_s;
+}
+
+// The Desktop Entry spec's quoting for Exec: double quotes, with ", `, $ and \ escaped.
+QString quoted(const QString &arg)
+{
+    QString out;
+    for (QChar c : arg) {
+        if (c == u'"' || c == u'`' || c == u'$' || c == u'\\')
+            out += u'\\';
+        out += c;
+    }
+    return u"\""_s + out + u"\""_s;
+}
+
+QString entryText(const QString &exe)
+{
+    return u"[Desktop Entry]\nType=Application\nName=Qwen Proxy\n"
+           u"Comment=Local OpenAI/Anthropic-compatible proxy for Qwen models\n"
+           u"Exec=%1\nIcon=qwen-proxy\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"_s
+        .arg(quoted(exe));
+}
+#endif
+} // namespace
+
+QString Autostart::location(const QString &root)
+{
+#if defined(Q_OS_WIN)
+    Q_UNUSED(root);
+    return kRunKey + u"\\"_s + kRunValue;
+#else
+    return entryPath(root);
+#endif
+}
+
+bool Autostart::isEnabled(const QString &root)
+{
+#if defined(Q_OS_WIN)
+    Q_UNUSED(root);
+    return QSettings(kRunKey, QSettings::NativeFormat).contains(kRunValue);
+#else
+    return QFileInfo::exists(entryPath(root));
+#endif
+}
+
+bool Autostart::apply(bool enabled, const QString &executable, QString *error, const QString &root)
+{
+#if defined(Q_OS_WIN)
+    Q_UNUSED(root);
+    QSettings run(kRunKey, QSettings::NativeFormat);
+    if (enabled)
+        run.setValue(kRunValue, u"\""_s + QDir::toNativeSeparators(executable) + u"\""_s);
+    else
+        run.remove(kRunValue);
+    run.sync();
+    if (run.status() != QSettings::NoError) {
+        if (error)
+            *error = u"cannot write %1"_s.arg(kRunKey);
+        return false;
+    }
+    return true;
+#else
+    const QString path = entryPath(root);
+    if (!enabled) {
+        if (QFile::exists(path) && !QFile::remove(path)) {
+            if (error)
+                *error = u"cannot remove %1"_s.arg(path);
+            return false;
+        }
+        return true;
+    }
+    const QString text = entryText(executable);
+    QFile current(path);
+    if (current.open(QIODevice::ReadOnly) && QString::fromUtf8(current.readAll()) == text)
+        return true; // already right: nothing to rewrite
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit()) {
+        if (error)
+            *error = u"cannot write %1: %2"_s.arg(path, out.errorString());
+        return false;
+    }
+    return true;
+#endif
+}
+
+} // namespace qp
