@@ -9,7 +9,7 @@
 // test on the other, 2 KB JSON POSTs, a 588-byte completion, 20-event SSE bodies.
 //
 // Usage: qp-bench [--proxy PATH] [--nginx PATH] [--streams N] [--no-pin] [--quick]
-//                 [--upstream-only] [--soak SECONDS [--sse]]
+//                 [--upstream-only] [--soak SECONDS [--sse] [--anthropic]]
 
 #include "benchutil.h"
 #include "fakeupstream.h"
@@ -52,9 +52,10 @@ struct Options {
     int streams = 1000;
     bool pin = true;
     bool quick = false;
-    bool upstreamOnly = false; // just serve the fake upstream (for curl, wrk or a profiler)
-    int soakSeconds = 0;       // only load the proxy at 50 connections this long (for a profiler)
-    bool soakSse = false;      // ... with the fixed-body SSE request instead of the non-stream one
+    bool upstreamOnly = false;  // just serve the fake upstream (for curl, wrk or a profiler)
+    int soakSeconds = 0;        // only load the proxy at 50 connections this long (for a profiler)
+    bool soakSse = false;       // ... with the fixed-body SSE request instead of the non-stream one
+    bool soakAnthropic = false; // ... sent to /v1/messages, which the proxy translates
     std::string commandLine;
 };
 
@@ -98,9 +99,11 @@ Options parseOptions(int argc, char **argv)
             o.soakSeconds = std::max(1, std::atoi(argv[++i]));
         else if (a == "--sse")
             o.soakSse = true;
+        else if (a == "--anthropic")
+            o.soakAnthropic = true;
         else
             die("usage: qp-bench [--proxy PATH] [--nginx PATH] [--streams N] [--no-pin] [--quick] "
-                "[--upstream-only] [--soak SECONDS [--sse]]");
+                "[--upstream-only] [--soak SECONDS [--sse] [--anthropic]]");
     }
     return o;
 }
@@ -780,8 +783,11 @@ int main(int argc, char **argv)
 
     if (opt.soakSeconds > 0) { // profiling aid: attach perf to the proxy pid printed above
         const double cpu0 = cpuSeconds(proxy.pid);
-        const LoadResult r = concurrent(proxy.port, chatRequest(proxy.port, opt.soakSse, 0, 20), 50,
-                                        int64_t(opt.soakSeconds) * kSec);
+        const LoadResult r =
+            concurrent(proxy.port,
+                       opt.soakAnthropic ? messagesRequest(proxy.port, opt.soakSse, 0, 20)
+                                         : chatRequest(proxy.port, opt.soakSse, 0, 20),
+                       50, int64_t(opt.soakSeconds) * kSec);
         const double cpu = cpuSeconds(proxy.pid) - cpu0;
         std::printf("soak: %.0f req/s through the proxy, proxy CPU %.1f µs per request, %s\n",
                     r.requestsPerSecond(), r.completed ? cpu * 1e6 / double(r.completed) : 0.0,
