@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -16,28 +17,35 @@ namespace {
 // Whether an event can need more than forwarding: a tool call, usage, an error, a finish or a
 // leaked end-of-turn marker. It runs for every streamed event, so it is one pass over the bytes
 // with the same answers as seven substring searches (those took ~12 % of the CPU in tests/bench).
+// The byte after the first is checked inline before a needle is compared: a '"' starts every key
+// and string, and an out-of-line compare at each one cost ~3 instructions per byte more than the
+// rest of the scan (callgrind, 1000 streams: ~100 compares per event).
 bool needsParse(const QByteArray &d)
 {
-    const auto at = [&](qsizetype i, QByteArrayView needle) {
-        return QByteArrayView(d).sliced(i).startsWith(needle);
-    };
+    const char *p = d.constData();
     const qsizetype n = d.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        switch (d.at(i)) {
+    const auto at = [&](qsizetype i, QByteArrayView needle) {
+        return n - i >= needle.size() && std::memcmp(p + i, needle.data(), needle.size()) == 0;
+    };
+    for (qsizetype i = 0; i + 1 < n; ++i) {
+        const char next = p[i + 1];
+        switch (p[i]) {
         case 't':
-            if (at(i, "tool_calls"))
+            if (next == 'o' && at(i, "tool_calls"))
                 return true;
             break;
         case '"':
-            if (at(i, "\"usage\":{") || at(i, "\"usage\": {") || at(i, "\"error"))
+            if (next == 'u' && (at(i, "\"usage\":{") || at(i, "\"usage\": {")))
+                return true;
+            if (next == 'e' && at(i, "\"error"))
                 return true;
             break;
         case 'f':
-            if (at(i, "finish_reason\":\"") || at(i, "finish_reason\": \""))
+            if (next == 'i' && (at(i, "finish_reason\":\"") || at(i, "finish_reason\": \"")))
                 return true;
             break;
         case '<':
-            if (at(i, "<|im_end|>"))
+            if (next == '|' && at(i, "<|im_end|>"))
                 return true;
             break;
         default:
