@@ -80,8 +80,9 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
          catalog = &m_runtime.catalog()](const Upstream &u, const QString &model) -> QByteArray {
         if (u.api == Upstream::Api::AnthropicMessages)
             return passthroughBody(original, clientModel, model);
-        return QJsonDocument(prepareChatBody(translatedBody,
-                                             ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
+        return QJsonDocument(
+                   prepareChatBody(translatedBody,
+                                   ChatPrepareOptions{model, quirksFor(u, model, catalog)}))
             .toJson(QJsonDocument::Compact);
     };
     QByteArray wire;
@@ -97,7 +98,10 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     }
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
-    countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
+    if (stream)
+        countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
+    else // a whole answer carries the upstream's usage; the estimate is only for the log line
+        relay->setInputEstimator([body = *body] { return countAnthropicInputTokens(body); });
     relay->start(std::move(wire), std::move(rebuild), stream);
 }
 
