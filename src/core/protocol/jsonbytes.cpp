@@ -79,4 +79,82 @@ std::optional<QByteArray> replaceTopLevelString(QByteArrayView json, QByteArrayV
     return std::nullopt;
 }
 
+void appendJsonString(QByteArray &out, QStringView text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    const qsizetype start = out.size();
+    out.resize(start + 6 * text.size() + 2); // the longest form: \uxxxx per UTF-16 unit
+    char *o = out.data() + start;
+    *o++ = '"';
+    const char16_t *p = text.utf16();
+    const char16_t *const end = p + text.size();
+    const auto escaped = [&o](char16_t u) {
+        *o++ = '\\';
+        *o++ = 'u';
+        *o++ = hex[(u >> 12) & 0xf];
+        *o++ = hex[(u >> 8) & 0xf];
+        *o++ = hex[(u >> 4) & 0xf];
+        *o++ = hex[u & 0xf];
+    };
+    while (p != end) {
+        const char16_t u = *p++;
+        if (u < 0x80) {
+            if (u >= 0x20 && u != u'"' && u != u'\\') {
+                *o++ = char(u);
+                continue;
+            }
+            switch (u) {
+            case u'"':
+                *o++ = '\\';
+                *o++ = '"';
+                break;
+            case u'\\':
+                *o++ = '\\';
+                *o++ = '\\';
+                break;
+            case u'\b':
+                *o++ = '\\';
+                *o++ = 'b';
+                break;
+            case u'\f':
+                *o++ = '\\';
+                *o++ = 'f';
+                break;
+            case u'\n':
+                *o++ = '\\';
+                *o++ = 'n';
+                break;
+            case u'\r':
+                *o++ = '\\';
+                *o++ = 'r';
+                break;
+            case u'\t':
+                *o++ = '\\';
+                *o++ = 't';
+                break;
+            default:
+                escaped(u);
+                break;
+            }
+        } else if (u < 0x800) {
+            *o++ = char(0xc0 | (u >> 6));
+            *o++ = char(0x80 | (u & 0x3f));
+        } else if (!QChar::isSurrogate(u)) {
+            *o++ = char(0xe0 | (u >> 12));
+            *o++ = char(0x80 | ((u >> 6) & 0x3f));
+            *o++ = char(0x80 | (u & 0x3f));
+        } else if (QChar::isHighSurrogate(u) && p != end && QChar::isLowSurrogate(*p)) {
+            const char32_t c = QChar::surrogateToUcs4(u, *p++);
+            *o++ = char(0xf0 | (c >> 18));
+            *o++ = char(0x80 | ((c >> 12) & 0x3f));
+            *o++ = char(0x80 | ((c >> 6) & 0x3f));
+            *o++ = char(0x80 | (c & 0x3f));
+        } else {
+            escaped(u); // not valid UTF-16: no UTF-8 for it
+        }
+    }
+    *o++ = '"';
+    out.truncate(o - out.constData());
+}
+
 } // namespace qp

@@ -1,7 +1,8 @@
 #pragma once
-// Edits of a JSON text that leave every other byte as it was: a passthrough relay changes the
-// one field it must (the model) and sends the client's own bytes otherwise (re-serializing would
-// reorder keys and reformat numbers).
+// JSON at the byte level. Edits of a JSON text that leave every other byte as it was: a
+// passthrough relay changes the one field it must (the model) and sends the client's own bytes
+// otherwise (re-serializing would reorder keys and reformat numbers). And a string writer for
+// the hot paths that write JSON without a QJsonObject.
 
 #include <QByteArray>
 #include <QString>
@@ -13,5 +14,11 @@ namespace qp {
 // `json` is not an object or that member is absent or not a string.
 std::optional<QByteArray> replaceTopLevelString(QByteArrayView json, QByteArrayView key,
                                                 const QString &value);
+
+// Appends `text` as a JSON string (quotes included), byte for byte as QJsonDocument writes it:
+// '"', '\\' and control characters escaped (\b \f \n \r \t, else \u00xx), everything else UTF-8,
+// a lone surrogate as \uxxxx. For events written per streamed token, where building a
+// QJsonObject and serializing it cost ten times the bytes' own work (tests/bench, callgrind).
+void appendJsonString(QByteArray &out, QStringView text);
 
 } // namespace qp
