@@ -1,5 +1,6 @@
 // prepareChatBody reports whether the upstream body differs from the client's; when it does not,
 // the relay forwards the client's own bytes, so a wrong "unchanged" would lose an edit.
+#include "protocol/jsonbytes.h"
 #include "protocol/openaichat.h"
 #include "upstream/upstream.h"
 
@@ -16,6 +17,8 @@ class TestOpenAIChat : public QObject
 private Q_SLOTS:
     void changedFlag_data();
     void changedFlag();
+    void memberEdits_data();
+    void memberEdits();
 };
 
 void TestOpenAIChat::changedFlag_data()
@@ -84,11 +87,94 @@ void TestOpenAIChat::changedFlag()
     u.auth = qwen ? Upstream::Auth::QwenOAuth : Upstream::Auth::ApiKey;
     QuirkSet q = quirksFor(u, u"qwen3-coder-plus"_s);
     q.maxTokensCap = 65536;
+    QStringList keys;
     const QJsonObject out =
-        prepareChatBody(in, ChatPrepareOptions{u"qwen3-coder-plus"_s, q}, &touched);
+        prepareChatBody(in, ChatPrepareOptions{u"qwen3-coder-plus"_s, q}, &touched, &keys);
     QCOMPARE(touched, changed);
+    QCOMPARE(keys.isEmpty(), !changed);
     QCOMPARE(QJsonDocument(out).toJson(QJsonDocument::Compact),
              QJsonDocument::fromJson(expected).toJson(QJsonDocument::Compact));
+    // The relay edits only the touched members in the client's bytes: the same body.
+    const auto edited = withTopLevelMembers(client, out, keys);
+    QVERIFY(edited);
+    QJsonParseError err{};
+    QCOMPARE(QJsonDocument::fromJson(*edited, &err).object(), out);
+    QCOMPARE(err.error, QJsonParseError::NoError);
+}
+
+// withTopLevelMembers on layouts the chat rows do not have: the result must parse to `to`, keep
+// the untouched members' own bytes, or give up (nullopt) where it cannot be sure.
+void TestOpenAIChat::memberEdits_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QByteArray>("to");       // the whole object after the edits
+    QTest::addColumn<QStringList>("keys");    // the members edited
+    QTest::addColumn<QByteArray>("verbatim"); // must still be in the result ("" = nullopt expected)
+
+    const QByteArray pretty = "{\n  \"temperature\": 0.70,\n  \"model\" : \"a\",\n"
+                              "  \"seed\": 12345678901234567890,\n  \"stream\": true\n}\n";
+    QTest::newRow("replace in the middle")
+        << pretty
+        << QByteArray(
+               R"({"temperature":0.7,"model":"b","seed":12345678901234567890,"stream":true})")
+        << QStringList{u"model"_s} << QByteArray("\"seed\": 12345678901234567890");
+    QTest::newRow("remove the first")
+        << pretty << QByteArray(R"({"model":"a","seed":12345678901234567890,"stream":true})")
+        << QStringList{u"temperature"_s} << QByteArray("\"seed\": 12345678901234567890");
+    QTest::newRow("remove the last")
+        << pretty << QByteArray(R"({"temperature":0.7,"model":"a","seed":12345678901234567890})")
+        << QStringList{u"stream"_s} << QByteArray("\"temperature\": 0.70");
+    QTest::newRow("remove all but one") << pretty << QByteArray(R"({"seed":12345678901234567890})")
+                                        << QStringList{u"temperature"_s, u"model"_s, u"stream"_s}
+                                        << QByteArray("\"seed\": 12345678901234567890");
+    QTest::newRow("remove every member")
+        << QByteArray(R"({"a":1,"b":[1,{"c":"}"}]})") << QByteArray("{}")
+        << QStringList{u"a"_s, u"b"_s} << QByteArray("{");
+    QTest::newRow("append and replace")
+        << pretty
+        << QByteArray(
+               R"({"temperature":0.7,"model":"\"q\"\u00e9","seed":12345678901234567890,"stream":true,)"
+               R"("stream_options":{"include_usage":true}})")
+        << QStringList{u"stream_options"_s, u"model"_s} << QByteArray("\"temperature\": 0.70");
+    QTest::newRow("append to an empty object")
+        << QByteArray(" { } ") << QByteArray(R"({"x":[1,2]})") << QStringList{u"x"_s}
+        << QByteArray("} ");
+    QTest::newRow("values with brackets and escapes")
+        << QByteArray(R"({"s":"a\"}]{","n":-1.5e3,"o":{"k":["]",{}]},"t":true,"z":null})")
+        << QByteArray(R"({"s":"a\"}]{","n":-1500,"o":{"k":["]",{}]},"t":false,"z":null})")
+        << QStringList{u"t"_s} << QByteArray(R"("n":-1.5e3,"o":{"k":["]",{}]})");
+    QTest::newRow("a string ending in an escaped backslash")
+        << QByteArray(R"({"s":"x\\","q":"\\\"","t":true})")
+        << QByteArray(R"({"s":"x\\","q":"\\\"","t":false})") << QStringList{u"t"_s}
+        << QByteArray(R"({"s":"x\\","q":"\\\"","t":false})");
+    QTest::newRow("a touched key twice")
+        << QByteArray(R"({"model":"a","model":"b"})") << QByteArray(R"({"model":"c"})")
+        << QStringList{u"model"_s} << QByteArray();
+    QTest::newRow("an escaped name")
+        << QByteArray(R"({"mod\u0065l":"a"})") << QByteArray(R"({"model":"c"})")
+        << QStringList{u"model"_s} << QByteArray();
+    QTest::newRow("not an object")
+        << QByteArray("[1]") << QByteArray("{}") << QStringList{} << QByteArray();
+}
+
+void TestOpenAIChat::memberEdits()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QByteArray, to);
+    QFETCH(QStringList, keys);
+    QFETCH(QByteArray, verbatim);
+    const QJsonObject target = QJsonDocument::fromJson(to).object();
+    const auto edited = withTopLevelMembers(json, target, keys);
+    if (verbatim.isEmpty()) {
+        QVERIFY(!edited);
+        return;
+    }
+    QVERIFY(edited);
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(*edited, &err);
+    QVERIFY2(err.error == QJsonParseError::NoError, edited->constData());
+    QCOMPARE(doc.object(), target);
+    QVERIFY2(edited->contains(verbatim), edited->constData());
 }
 
 QTEST_GUILESS_MAIN(TestOpenAIChat)

@@ -5,7 +5,9 @@
 // the hot paths that write JSON without a QJsonObject.
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace qp {
@@ -14,6 +16,14 @@ namespace qp {
 // `json` is not an object or that member is absent or not a string.
 std::optional<QByteArray> replaceTopLevelString(QByteArrayView json, QByteArrayView key,
                                                 const QString &value);
+
+// `json` (an object's text) with the top-level members named in `keys` made what they are in
+// `to`: a member's value replaced, a member `to` lacks removed, one `json` lacks appended. The
+// other members keep their bytes (key order, spacing, number spelling); separators around an
+// edited or removed member may become a plain ','. nullopt, to serialize `to` instead, when
+// `json` is not an object or one of `keys` is escaped or appears twice in it.
+std::optional<QByteArray> withTopLevelMembers(QByteArrayView json, const QJsonObject &to,
+                                              const QStringList &keys);
 
 // Appends `text` as a JSON string (quotes included), byte for byte as QJsonDocument writes it:
 // '"', '\\' and control characters escaped (\b \f \n \r \t, else \u00xx), everything else UTF-8,
