@@ -89,12 +89,10 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     if (target->upstream().api == Upstream::Api::AnthropicMessages) {
         wire = passthroughBody(req.body, clientModel, target->model);
     } else {
-        wire = QJsonDocument(
-                   prepareChatBody(std::move(translated.value()),
-                                   ChatPrepareOptions{target->model,
-                                                      quirksFor(target->upstream(), target->model,
-                                                                &m_runtime.catalog())}))
-                   .toJson(QJsonDocument::Compact);
+        wire = compactJson(prepareChatBody(
+            std::move(translated.value()),
+            ChatPrepareOptions{target->model, quirksFor(target->upstream(), target->model,
+                                                        &m_runtime.catalog())}));
     }
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);

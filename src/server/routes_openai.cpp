@@ -56,7 +56,7 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
     else if (auto edited = withTopLevelMembers(req.body, upstreamBody, touched))
         wire = std::move(*edited);
     else
-        wire = QJsonDocument(upstreamBody).toJson(QJsonDocument::Compact);
+        wire = compactJson(upstreamBody);
     auto *relay = new OpenAIRelay(m_relay, w, req, target.value(), stream, wantsUsage, this);
     relay->start(std::move(wire), std::move(rebuild), stream);
 }

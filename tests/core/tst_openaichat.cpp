@@ -19,6 +19,8 @@ private Q_SLOTS:
     void changedFlag();
     void memberEdits_data();
     void memberEdits();
+    void compactJsonIsQtsBytes_data();
+    void compactJsonIsQtsBytes();
 };
 
 void TestOpenAIChat::changedFlag_data()
@@ -175,6 +177,47 @@ void TestOpenAIChat::memberEdits()
     QVERIFY2(err.error == QJsonParseError::NoError, edited->constData());
     QCOMPARE(doc.object(), target);
     QVERIFY2(edited->contains(verbatim), edited->constData());
+}
+
+// compactJson replaces QJsonDocument::toJson(Compact) on hot paths: the bytes must be Qt's.
+void TestOpenAIChat::compactJsonIsQtsBytes_data()
+{
+    QTest::addColumn<QJsonObject>("object");
+    const auto parsed = [](const char *json) { return QJsonDocument::fromJson(json).object(); };
+    QTest::newRow("empty") << QJsonObject();
+    QTest::newRow("scalars") << QJsonObject{{u"t"_s, true},          {u"f"_s, false},
+                                            {u"n"_s, QJsonValue::Null}, {u"i"_s, 42},
+                                            {u"neg"_s, -7},           {u"s"_s, u"x"_s}};
+    QTest::newRow("integers and doubles")
+        << QJsonObject{{u"int million"_s, 1000000},
+                       {u"double million"_s, 1e6},
+                       {u"double 65536"_s, 65536.0},
+                       {u"half"_s, 0.5},
+                       {u"tiny"_s, 1e-7},
+                       {u"minus zero"_s, -0.0},
+                       {u"max"_s, 1.7976931348623157e308},
+                       {u"int64 max"_s, qint64(9223372036854775807LL)},
+                       {u"2^53+1"_s, qint64(9007199254740993LL)},
+                       {u"third"_s, 1.0 / 3},
+                       {u"nan"_s, qQNaN()},
+                       {u"inf"_s, qInf()}};
+    QTest::newRow("numbers parsed from text")
+        << parsed(R"({"a":1000000,"b":1e6,"c":1.0,"d":12345678901234567890,"e":-0.25,"f":3e-5,"g":0})");
+    QTest::newRow("strings")
+        << QJsonObject{{u"esc"_s, u"\"\\\n\t\u0001\u007f"_s},
+                       {u"utf"_s, QString::fromUtf8("caf\xC3\xA9 \xF0\x9F\x98\x80")},
+                       {u"lone"_s, QString(QChar(0xd800))},
+                       {u"k\u00e9y \"q\""_s, u""_s}};
+    QTest::newRow("nested")
+        << parsed(R"({"choices":[{"delta":{},"finish_reason":"stop","index":0}],"created":1754686206,)"
+                  R"("id":"chatcmpl-1","model":"qwen3","object":"chat.completion.chunk",)"
+                  R"("usage":{"completion_tokens":20,"prompt_tokens":512},"e":[[],{},[{}],null]})");
+}
+
+void TestOpenAIChat::compactJsonIsQtsBytes()
+{
+    QFETCH(QJsonObject, object);
+    QCOMPARE(compactJson(object), QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
 QTEST_GUILESS_MAIN(TestOpenAIChat)

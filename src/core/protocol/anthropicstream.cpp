@@ -75,7 +75,7 @@ void StreamTranslator::emitEvent(QByteArray &out, QLatin1String type, const QJso
     out += "event: ";
     out += QByteArrayView(type.data(), type.size());
     out += "\ndata: ";
-    out += QJsonDocument(data).toJson(QJsonDocument::Compact);
+    appendCompactJson(out, data);
     out += "\n\n";
 }
 

@@ -1,5 +1,6 @@
 #include "protocol/jsonbytes.h"
 
+#include <QCborValue>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QVarLengthArray>
@@ -358,6 +359,73 @@ void appendJsonString(QByteArray &out, QStringView text)
     }
     *o++ = '"';
     out.truncate(o - out.constData());
+}
+
+void appendCompactJson(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        return;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::Double: {
+        // As Qt's writer: an integer as its digits, a double in its shortest form, and null
+        // for what JSON cannot spell (RFC 8259 §6).
+        const QCborValue number = QCborValue::fromJsonValue(value);
+        if (number.isInteger()) {
+            out += QByteArray::number(number.toInteger());
+        } else {
+            const double d = value.toDouble();
+            if (qIsFinite(d))
+                out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+            else
+                out += "null";
+        }
+        return;
+    }
+    case QJsonValue::String:
+        appendJsonString(out, value.toString());
+        return;
+    case QJsonValue::Array: {
+        out += '[';
+        const QJsonArray array = value.toArray();
+        bool first = true;
+        for (const QJsonValue &v : array) {
+            if (!first)
+                out += ',';
+            first = false;
+            appendCompactJson(out, v);
+        }
+        out += ']';
+        return;
+    }
+    case QJsonValue::Object: {
+        out += '{';
+        const QJsonObject object = value.toObject();
+        bool first = true;
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (!first)
+                out += ',';
+            first = false;
+            appendJsonString(out, it.key());
+            out += ':';
+            appendCompactJson(out, it.value());
+        }
+        out += '}';
+        return;
+    }
+    }
+}
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    QByteArray out;
+    out.reserve(256);
+    appendCompactJson(out, object);
+    return out;
 }
 
 } // namespace qp

@@ -1,6 +1,7 @@
 #include "protocol/openaistream.h"
 
 #include "logging/logging.h"
+#include "protocol/jsonbytes.h"
 #include "protocol/jsonrepair.h"
 #include "upstream/upstreamerror.h"
 
@@ -69,7 +70,7 @@ QString randomCallId()
 
 QByteArray compact(const QJsonObject &o)
 {
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return compactJson(o);
 }
 } // namespace
 

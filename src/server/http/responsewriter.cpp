@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/socketio.h"
+#include "protocol/jsonbytes.h"
 
 #include <QJsonDocument>
 #include <cstring>
@@ -108,7 +109,7 @@ void ResponseWriter::send(int status, const QByteArray &contentType, const QByte
 
 void ResponseWriter::sendJson(int status, const QJsonObject &body, const Headers &headers)
 {
-    send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+    send(status, "application/json", compactJson(body), headers);
 }
 
 void ResponseWriter::beginStream(int status, const QByteArray &contentType, const Headers &headers)

@@ -1,6 +1,7 @@
 #include "relay/openairelay.h"
 
 #include "logging/logging.h"
+#include "protocol/jsonbytes.h"
 #include "upstream/upstreamerror.h"
 
 #include <QJsonArray>
@@ -159,7 +160,7 @@ void OpenAIRelay::upstreamBody(const QByteArray &body)
         o.insert(u"choices"_s, choices);
     const Usage usage = Usage::fromOpenAI(o.value(u"usage"_s).toObject());
     if (m_writer)
-        m_writer->send(200, "application/json", changed ? QJsonDocument(o).toJson(QJsonDocument::Compact) : body);
+        m_writer->send(200, "application/json", changed ? compactJson(o) : body);
     complete(200, usage, nullptr);
 }
 
