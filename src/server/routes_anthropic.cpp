@@ -86,16 +86,17 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
     if (target->upstream().api == Upstream::Api::AnthropicMessages) {
         wire = passthroughBody(req.body, clientModel, target->model);
     } else {
-        wire = QJsonDocument(
-                   prepareChatBody(std::move(translated.value()),
-                                   ChatPrepareOptions{target->model,
-                                                      quirksFor(target->upstream(), target->model,
-                                                                &m_runtime.catalog())}))
-                   .toJson(QJsonDocument::Compact);
+        wire = compactJson(prepareChatBody(
+            std::move(translated.value()),
+            ChatPrepareOptions{target->model, quirksFor(target->upstream(), target->model,
+                                                        &m_runtime.catalog())}));
     }
     auto *relay = new AnthropicRelay(m_relay, w, req, target.value(), stream,
                                      anthropic::thinkingEnabled(*body), this);
-    countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
+    if (stream)
+        countOffLoop(relay, *body, [](AnthropicRelay *r, int n) { r->setInputTokens(n); });
+    else // a whole answer carries the upstream's usage; the estimate is only for the log line
+        relay->setInputEstimator([body = *body] { return countAnthropicInputTokens(body); });
     relay->start(std::move(wire), std::move(rebuild), stream);
 }
 

@@ -9,7 +9,7 @@
 // test on the other, 2 KB JSON POSTs, a 588-byte completion, 20-event SSE bodies.
 //
 // Usage: qp-bench [--proxy PATH] [--nginx PATH] [--streams N] [--no-pin] [--quick]
-//                 [--upstream-only] [--soak SECONDS [--sse]]
+//                 [--upstream-only] [--soak SECONDS [--sse] [--anthropic] [--burst N]]
 
 #include "benchutil.h"
 #include "fakeupstream.h"
@@ -52,9 +52,11 @@ struct Options {
     int streams = 1000;
     bool pin = true;
     bool quick = false;
-    bool upstreamOnly = false; // just serve the fake upstream (for curl, wrk or a profiler)
-    int soakSeconds = 0;       // only load the proxy at 50 connections this long (for a profiler)
-    bool soakSse = false;      // ... with the fixed-body SSE request instead of the non-stream one
+    bool upstreamOnly = false;  // just serve the fake upstream (for curl, wrk or a profiler)
+    int soakSeconds = 0;        // only load the proxy at 50 connections this long (for a profiler)
+    bool soakSse = false;       // ... with the fixed-body SSE request instead of the non-stream one
+    bool soakAnthropic = false; // ... sent to /v1/messages, which the proxy translates
+    int soakBurst = 0;          // ... or bursts of N slow streams at once, each on new connections
     std::string commandLine;
 };
 
@@ -98,9 +100,13 @@ Options parseOptions(int argc, char **argv)
             o.soakSeconds = std::max(1, std::atoi(argv[++i]));
         else if (a == "--sse")
             o.soakSse = true;
+        else if (a == "--anthropic")
+            o.soakAnthropic = true;
+        else if (a == "--burst" && i + 1 < argc)
+            o.soakBurst = std::max(1, std::atoi(argv[++i]));
         else
             die("usage: qp-bench [--proxy PATH] [--nginx PATH] [--streams N] [--no-pin] [--quick] "
-                "[--upstream-only] [--soak SECONDS [--sse]]");
+                "[--upstream-only] [--soak SECONDS [--sse] [--anthropic] [--burst N]]");
     }
     return o;
 }
@@ -778,10 +784,34 @@ int main(int argc, char **argv)
         }
     }
 
+    if (opt.soakSeconds > 0 && opt.soakBurst > 0) {
+        // What a new stream costs: every stream is a new client connection and, all being open
+        // at once, a new upstream connection too (the 1000-streams row, repeated).
+        const double cpu0 = cpuSeconds(proxy.pid);
+        const int64_t end = nowNs() + int64_t(opt.soakSeconds) * kSec;
+        LoadResult all;
+        int bursts = 0;
+        do {
+            append(all,
+                   streamsAtOnce(proxy.port, chatRequest(proxy.port, true, 10, 20), opt.soakBurst));
+            ++bursts;
+        } while (nowNs() < end);
+        const double cpu = cpuSeconds(proxy.pid) - cpu0;
+        std::printf("soak: %d bursts of %d streams, proxy CPU %.1f µs per stream, first event "
+                    "p50 %.1f ms, %lld failed, %s\n",
+                    bursts, opt.soakBurst, all.completed ? cpu * 1e6 / double(all.completed) : 0.0,
+                    double(percentile(all.firstEvent, .5)) / double(kMs), (long long)all.failed,
+                    all.firstError.empty() ? "no errors" : all.firstError.c_str());
+        stopAll();
+        return 0;
+    }
     if (opt.soakSeconds > 0) { // profiling aid: attach perf to the proxy pid printed above
         const double cpu0 = cpuSeconds(proxy.pid);
-        const LoadResult r = concurrent(proxy.port, chatRequest(proxy.port, opt.soakSse, 0, 20), 50,
-                                        int64_t(opt.soakSeconds) * kSec);
+        const LoadResult r =
+            concurrent(proxy.port,
+                       opt.soakAnthropic ? messagesRequest(proxy.port, opt.soakSse, 0, 20)
+                                         : chatRequest(proxy.port, opt.soakSse, 0, 20),
+                       50, int64_t(opt.soakSeconds) * kSec);
         const double cpu = cpuSeconds(proxy.pid) - cpu0;
         std::printf("soak: %.0f req/s through the proxy, proxy CPU %.1f µs per request, %s\n",
                     r.requestsPerSecond(), r.completed ? cpu * 1e6 / double(r.completed) : 0.0,

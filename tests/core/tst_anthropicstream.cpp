@@ -4,6 +4,7 @@
 
 #include "protocol/anthropicstream.h"
 #include "protocol/anthropicstreamchecker.h"
+#include "protocol/jsonbytes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -157,6 +158,8 @@ private Q_SLOTS:
     void endIsIdempotent();
     void pingsKeepTheStreamValid();
     void eventFraming();
+    void deltaEventsAreWhatQtWrites_data();
+    void deltaEventsAreWhatQtWrites();
     void argumentsSplitAnywhere();
     void checkerCatchesViolations_data();
     void checkerCatchesViolations();
@@ -700,4 +703,62 @@ void TestAnthropicStream::accumulatorHandlesCrLf()
 }
 
 QTEST_GUILESS_MAIN(TestAnthropicStream)
+// Text and thinking deltas are written without QJsonObject (appendDeltaEvent): every byte must
+// be what QJsonDocument writes for the same event, escapes and key order included, and the text
+// must come back whole.
+void TestAnthropicStream::deltaEventsAreWhatQtWrites_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain") << QStringLiteral("Hello, world");
+    QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" \\ back\\slash \\\"");
+    QTest::newRow("short escapes") << QStringLiteral("a\nb\rc\td\be\ff");
+    QString controls;
+    for (char16_t c = 0; c < 0x20; ++c)
+        controls += QChar(c);
+    controls += QChar(0x7f);
+    QTest::newRow("every control character") << controls;
+    QTest::newRow("latin-1 and BMP") << QStringLiteral("caf\u00e9 \u00ff \u0800 \u4e2d\u6587 \u2028 \uffff");
+    QTest::newRow("emoji (surrogate pair)") << QString::fromUtf8("ok \xF0\x9F\x98\x80 \xF0\x9F\x91\x8D");
+    QTest::newRow("lone high surrogate") << (QStringLiteral("a") + QChar(0xd83d) + QStringLiteral("b"));
+    QTest::newRow("lone low surrogate") << (QStringLiteral("a") + QChar(0xde00));
+    QTest::newRow("high surrogate at the end") << (QStringLiteral("end") + QChar(0xd83d));
+    QTest::newRow("html and slashes") << QStringLiteral("</script><b>x</b> a/b");
+}
+
+void TestAnthropicStream::deltaEventsAreWhatQtWrites()
+{
+    QFETCH(QString, text);
+    for (const bool thinking : {false, true}) {
+        StreamTranslator t(QStringLiteral("claude-sonnet-4-5"), thinking, 1);
+        QByteArray sse = t.begin();
+        const QLatin1String field(thinking ? "reasoning_content" : "content");
+        sse += t.onChunk(chunkWith(QJsonObject{{field, QString(QStringLiteral("x ") + text)}}));
+        sse += t.onChunk(chunkWith(QJsonObject{{field, text}}));
+        sse += t.finish();
+        int deltas = 0;
+        QString got;
+        for (const QByteArray &block : sse.split('\n')) {
+            if (!block.startsWith("data: ") || !block.contains("content_block_delta"))
+                continue;
+            const QByteArray data = block.mid(6);
+            QJsonParseError err{};
+            const QJsonObject event = QJsonDocument::fromJson(data, &err).object();
+            QVERIFY2(err.error == QJsonParseError::NoError, data.constData());
+            QCOMPARE(data, QJsonDocument(event).toJson(QJsonDocument::Compact));
+            const QJsonObject delta = event.value(QLatin1String("delta")).toObject();
+            got += delta.value(QLatin1String(thinking ? "thinking" : "text")).toString();
+            ++deltas;
+        }
+        QCOMPARE(deltas, 2);
+        // A lone surrogate comes back as itself: Qt reads the \uxxxx escape it wrote.
+        QCOMPARE(got, QStringLiteral("x ") + text + text);
+        QVERIFY2(checkAnthropicStream(sse).isEmpty(), sse.constData());
+    }
+    // The writer on its own, against Qt's for the bare string.
+    QByteArray mine;
+    qp::appendJsonString(mine, text);
+    const QByteArray qt = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    QCOMPARE(mine, qt.mid(1, qt.size() - 2));
+}
+
 #include "tst_anthropicstream.moc"

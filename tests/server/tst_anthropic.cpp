@@ -2,11 +2,14 @@
 // through the stream-invariant checker and accumulated as the Anthropic SDK would.
 #include "proxyharness.h"
 
+#include "logging/logging.h"
 #include "protocol/anthropicstreamchecker.h"
+#include "tokenizer/tokencount.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QtTest>
@@ -115,6 +118,37 @@ private Q_SLOTS:
         QCOMPARE(sent.value(u"tools"_s).toArray().size(), 2);
         QVERIFY(!sent.value(u"tools"_s).toArray().first().toObject().value(u"function"_s).toObject()
                      .value(u"parameters"_s).toObject().contains(u"$schema"_s));
+    }
+
+    // A whole answer's input-token estimate is counted only for the request's log line, and only
+    // when the upstream reported no usage (the line then waits for it): the line still has it.
+    void wholeAnswerLogLineInputTokens()
+    {
+        qp::LogHub::instance().install(qp::LogHub::Level::Off); // the ring only, no console
+        QLoggingCategory::setFilterRules(u"qp.server.request.info=true"_s);
+        auto restore = qScopeGuard(
+            [] { qp::LogHub::instance().setConsoleLevel(qp::LogHub::Level::Off); });
+        start();
+        QJsonObject noUsage = FakeUpstream::completion(u"hi"_s);
+        noUsage.remove(u"usage"_s);
+        h->upstream().replyJson(200, noUsage);
+        QCOMPARE(h->postJson(u"/anthropic/v1/messages"_s, messagesBody(false)).status, 200);
+        h->upstream().replyJson(200, FakeUpstream::completion(u"hi"_s, 777, 5));
+        QCOMPARE(h->postJson(u"/v1/messages"_s, messagesBody(false)).status, 200);
+        const auto lineFor = [](const QString &path) {
+            for (const qp::LogEntry &e : qp::LogHub::instance().recent(qp::LogHub::capacity))
+                if (e.category == u"qp.server.request" && e.message.contains(u' ' + path + u' '))
+                    return e.message;
+            return QString();
+        };
+        const int estimate = qp::countAnthropicInputTokens(messagesBody(false));
+        QVERIFY(estimate > 0);
+        QTRY_VERIFY(!lineFor(u"/anthropic/v1/messages"_s).isEmpty());
+        QVERIFY2(lineFor(u"/anthropic/v1/messages"_s).contains(u" in=%1 "_s.arg(estimate)),
+                 qPrintable(lineFor(u"/anthropic/v1/messages"_s)));
+        QTRY_VERIFY(!lineFor(u"/v1/messages"_s).isEmpty());
+        QVERIFY2(lineFor(u"/v1/messages"_s).contains(u" in=777 out=5"_s),
+                 qPrintable(lineFor(u"/v1/messages"_s)));
     }
 
     void toolRoundTripNonStream()

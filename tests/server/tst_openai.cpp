@@ -218,6 +218,31 @@ private Q_SLOTS:
         QCOMPARE(sent.json().value(u"model"_s).toString(), u"qwen3-coder-plus"_s);
     }
 
+    void editedBodyKeepsTheClientsOtherBytes()
+    {
+        // A stream gets stream_options and a mapped model gets its upstream name: only those
+        // members are edited in the client's bytes; the rest (spacing, a number's spelling, an
+        // integer a double cannot hold) goes upstream as the client wrote it.
+        startDefault();
+        h->upstream().replySse(textStream({u"a"_s}));
+        const QByteArray raw = "{ \"stream\": true, \"model\": \"gpt-4o\", \"temperature\": 0.70,\n"
+                               "  \"seed\": 12345678901234567890,\n"
+                               "  \"messages\": [ {\"role\": \"user\", \"content\": \"hi \\u00e9\"} ] }";
+        const auto r = h->post(u"/v1/chat/completions"_s, raw, {{"Content-Type", "application/json"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.sseData().last(), QByteArray("[DONE]"));
+        const RecordedRequest sent = h->upstream().requestsTo("/v1/chat/completions").last();
+        QVERIFY2(sent.body.contains("\"temperature\": 0.70,\n  \"seed\": 12345678901234567890,"),
+                 sent.body.constData());
+        QVERIFY2(sent.body.contains("\"content\": \"hi \\u00e9\"} ]"), sent.body.constData());
+        const QJsonObject json = sent.json();
+        QCOMPARE(json.value(u"model"_s).toString(), u"qwen3-coder-plus"_s);
+        QVERIFY(json.value(u"stream_options"_s).toObject().value(u"include_usage"_s).toBool());
+        QCOMPARE(json.value(u"messages"_s).toArray().first().toObject().value(u"content"_s).toString(),
+                 u"hi \u00e9"_s);
+        QCOMPARE(json.size(), 6);
+    }
+
     void streamForwardsUsageWhenAsked()
     {
         startDefault();

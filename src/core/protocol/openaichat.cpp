@@ -84,23 +84,29 @@ bool chatRequestHasImages(const QJsonObject &body)
     return false;
 }
 
-QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool *changed)
+QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &o, bool *changed,
+                            QStringList *touchedKeys)
 {
     bool touched = false;
     const QuirkSet &q = o.quirks;
+    const auto note = [&](const QString &key) {
+        touched = true;
+        if (touchedKeys && !touchedKeys->contains(key))
+            touchedKeys->append(key);
+    };
     const auto set = [&](const QString &key, const QJsonValue &v) {
         const auto it = body.constFind(key);
         if (it != body.constEnd() && it.value() == v)
             return;
         body.insert(key, v);
-        touched = true;
+        note(key);
     };
     const auto drop = [&](const QString &key) {
         const auto it = body.find(key);
         if (it == body.end())
             return;
         body.erase(it);
-        touched = true;
+        note(key);
     };
     set(u"model"_s, o.upstreamModel);
     if (q.has(Quirk::MaxTokensCap) && q.maxTokensCap > 0) {

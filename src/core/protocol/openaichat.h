@@ -19,9 +19,11 @@ struct ChatPrepareOptions {
 std::optional<Error> validateChatRequest(const QJsonObject &body);
 
 // The body sent upstream. `changed` (optional) tells whether it differs from the client's: when it
-// does not, the relay forwards the client's own bytes and skips re-serialising them.
+// does not, the relay forwards the client's own bytes and skips re-serialising them. Only
+// top-level members are ever set or removed; `touchedKeys` (optional) gets their names, so the
+// relay can edit just those in the client's bytes (withTopLevelMembers, protocol/jsonbytes.h).
 QJsonObject prepareChatBody(QJsonObject body, const ChatPrepareOptions &options,
-                            bool *changed = nullptr);
+                            bool *changed = nullptr, QStringList *touchedKeys = nullptr);
 
 bool clientWantsUsage(const QJsonObject &clientBody);
 bool chatRequestHasImages(const QJsonObject &body);

@@ -120,14 +120,6 @@ void HttpServer::stopListening()
     m_listeners.clear();
 }
 
-int HttpServer::busyCount() const
-{
-    int n = 0;
-    for (HttpConnection *c : m_connections)
-        n += c->busy();
-    return n;
-}
-
 void HttpServer::closeIdleConnections()
 {
     const auto conns = m_connections;
@@ -199,6 +191,8 @@ void HttpServer::accept(qintptr descriptor, QTcpServer *from)
 void HttpServer::connectionClosed(HttpConnection *c)
 {
     m_connections.remove(c);
+    if (c->countedBusy())
+        --m_busy;
     if (m_paused && m_connections.size() < m_limits.maxConnections * 9 / 10) {
         m_paused = false;
         for (QTcpServer *l : std::as_const(m_listeners))
@@ -212,7 +206,8 @@ void HttpServer::connectionClosed(HttpConnection *c)
 
 void HttpServer::responseFinished()
 {
-    if (busyCount() == 0)
+    --m_busy;
+    if (m_busy == 0)
         Q_EMIT becameIdle();
 }
 
@@ -320,6 +315,8 @@ void HttpConnection::dispatch()
     writer->setBacklogLimits(m_server->m_limits.clientBacklogBytes,
                              m_server->m_limits.clientStallTimeoutMs);
     m_writer = writer;
+    m_countedBusy = true;
+    m_server->responseStarted();
     connect(writer, &ResponseWriter::responseDone, this, &HttpConnection::onResponseDone);
     if (m_server->m_handler)
         m_server->m_handler(std::move(req), writer);
@@ -336,7 +333,8 @@ void HttpConnection::onResponseDone()
         deleteAfterPass(w); // the relay that finished it is still on the stack
     }
     m_writer = nullptr;
-    m_server->responseFinished();
+    if (std::exchange(m_countedBusy, false))
+        m_server->responseFinished();
     if (!keepAlive) {
         m_socket->disconnectFromHost();
         return;

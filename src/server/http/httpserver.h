@@ -65,7 +65,7 @@ public:
 
     int connectionCount() const { return int(m_connections.size()); }
     int acceptedCount() const { return m_accepted; } // since listen(), for tests and stats
-    int busyCount() const;                           // connections with a response in progress
+    int busyCount() const { return m_busy; }         // connections with a response in progress
     // Closes every idle connection now; busy ones close when their response ends.
     void closeIdleConnections();
     // The graceful stop: stops accepting, lets responses in progress finish for up to `graceMs`,
@@ -82,6 +82,7 @@ private:
     friend class Listener;
     void accept(qintptr descriptor, QTcpServer *from);
     void connectionClosed(HttpConnection *c);
+    void responseStarted() { ++m_busy; }
     void responseFinished();
 
     ServerLimits m_limits;
@@ -91,6 +92,9 @@ private:
     QSet<HttpConnection *> m_connections;
     quint16 m_port = 0;
     int m_accepted = 0;
+    // Kept as a count: each response's end asks for it, and walking every connection then made
+    // the end of a response linear in the number of connections (1000 streams: ~8 % of the CPU).
+    int m_busy = 0;
     bool m_paused = false;
     bool m_closing = false;
 };
@@ -102,6 +106,7 @@ public:
     HttpConnection(QTcpSocket *socket, HttpServer *server);
     ~HttpConnection() override;
     bool busy() const { return m_writer != nullptr; }
+    bool countedBusy() const { return m_countedBusy; }
     void closeWhenIdle();
 
 private:
@@ -117,7 +122,8 @@ private:
     RequestParser m_parser;
     QByteArray m_buffer;
     QPointer<ResponseWriter> m_writer;
-    LazyTimer m_timer; // idle or request deadline
+    LazyTimer m_timer;          // idle or request deadline
+    bool m_countedBusy = false; // in the server's busy count: from dispatch to the response's end
     bool m_sentContinue = false;
     bool m_processing = false;
     bool m_draining = false;

@@ -3,8 +3,10 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/socketio.h"
+#include "protocol/jsonbytes.h"
 
 #include <QJsonDocument>
+#include <cstring>
 
 namespace qp::http {
 
@@ -107,7 +109,7 @@ void ResponseWriter::send(int status, const QByteArray &contentType, const QByte
 
 void ResponseWriter::sendJson(int status, const QJsonObject &body, const Headers &headers)
 {
-    send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+    send(status, "application/json", compactJson(body), headers);
 }
 
 void ResponseWriter::beginStream(int status, const QByteArray &contentType, const Headers &headers)
@@ -126,19 +128,38 @@ void ResponseWriter::beginStream(int status, const QByteArray &contentType, cons
     }
 }
 
-void ResponseWriter::writeChunk(const QByteArray &data)
+void ResponseWriter::writeChunk(QByteArrayView prefix, QByteArrayView data, QByteArrayView suffix)
 {
-    if (!m_chunked || m_finished || data.isEmpty() || !isOpen())
+    const qsizetype size = prefix.size() + data.size() + suffix.size();
+    if (!m_chunked || m_finished || size == 0 || !isOpen())
         return;
-    m_bodyBytes += data.size();
+    m_bodyBytes += size;
+    char sizeLine[20];
+    int n = 0;
+    for (qsizetype v = size; v; v >>= 4)
+        ++n;
+    for (int i = n - 1, v = 0; i >= 0; --i, v += 4)
+        sizeLine[i] = "0123456789abcdef"[(size >> v) & 0xf];
+    sizeLine[n++] = '\r';
+    sizeLine[n++] = '\n';
     // One write per chunk: size line, data and CRLF go out in the same segment (TCP_NODELAY).
+    // Framed straight into the cork buffer when corked (a relay corks around each upstream
+    // read), else into one buffer for the write: one resize and four copies per event, where
+    // building the frame piece by piece took ~2,500 instructions (callgrind, SSE soak).
     QByteArray frame;
-    frame.reserve(data.size() + 12);
-    frame += QByteArray::number(data.size(), 16);
-    frame += "\r\n";
-    frame += data;
-    frame += "\r\n";
-    out(frame);
+    QByteArray &dst = m_corks > 0 ? m_corked : frame;
+    qsizetype at = dst.size();
+    dst.resize(at + n + size + 2);
+    char *o = dst.data() + at;
+    for (QByteArrayView piece : {QByteArrayView(sizeLine, n), prefix, data, suffix}) {
+        if (!piece.isEmpty())
+            std::memcpy(o, piece.data(), size_t(piece.size()));
+        o += piece.size();
+    }
+    o[0] = '\r';
+    o[1] = '\n';
+    if (m_corks == 0)
+        out(frame);
 }
 
 void ResponseWriter::endStream()

@@ -73,7 +73,10 @@ public:
 
     // Chunked streaming (SSE).
     void beginStream(int status, const QByteArray &contentType, const Headers &headers = {});
-    void writeChunk(const QByteArray &data);
+    void writeChunk(QByteArrayView data) { writeChunk({}, data, {}); }
+    // One chunk made of three pieces (an SSE event's "data: ", payload and blank line), framed
+    // in place: no buffer per piece, and while corked no buffer of its own at all.
+    void writeChunk(QByteArrayView prefix, QByteArrayView data, QByteArrayView suffix);
     void endStream();
 
     // Between cork() and uncork(), output collects in memory and leaves in one write at the

@@ -1,6 +1,7 @@
 #include "relay/openairelay.h"
 
 #include "logging/logging.h"
+#include "protocol/jsonbytes.h"
 #include "upstream/upstreamerror.h"
 
 #include <QJsonArray>
@@ -27,12 +28,7 @@ void OpenAIRelay::upstreamStarted()
 
 void OpenAIRelay::writeEvent(const QByteArray &payload)
 {
-    QByteArray frame;
-    frame.reserve(payload.size() + 8);
-    frame += "data: ";
-    frame += payload;
-    frame += "\n\n";
-    m_writer->writeChunk(frame);
+    m_writer->writeChunk("data: ", payload, "\n\n");
 }
 
 void OpenAIRelay::endWithDone()
@@ -164,8 +160,7 @@ void OpenAIRelay::upstreamBody(const QByteArray &body)
         o.insert(u"choices"_s, choices);
     const Usage usage = Usage::fromOpenAI(o.value(u"usage"_s).toObject());
     if (m_writer)
-        m_writer->send(200, "application/json",
-                       changed ? QJsonDocument(o).toJson(QJsonDocument::Compact) : body);
+        m_writer->send(200, "application/json", changed ? compactJson(o) : body);
     complete(200, usage, nullptr);
 }
 

@@ -5,6 +5,9 @@
 #include "metrics/proxymetrics.h"
 #include "upstream/errorclass.h"
 
+#include <QCoreApplication>
+#include <QThreadPool>
+
 using namespace Qt::StringLiterals;
 
 namespace qp {
@@ -152,15 +155,26 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
         deleteAfterPass(this);
         return;
     }
-    qCInfo(lcRequest).noquote()
-        << u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms in=%8 out=%9%10"_s
-               .arg(localClock(), QString::fromLatin1(m_method), QString::fromLatin1(m_path),
-                    r.model.isEmpty() ? u"-"_s : r.model, account)
-               .arg(status)
-               .arg(m_clock.elapsed())
-               .arg(in)
-               .arg(usage.completionTokens)
-               .arg(error ? u" error=\""_s + error->message.left(200) + u"\""_s : QString());
+    const QString errorText =
+        error ? QString(u" error=\""_s + error->message.left(200) + u"\""_s) : QString();
+    // Multi-argument arg(): one pass, so a %N in the path or a model name is left as it is.
+    auto print = [head = u"%1 %2 %3 model=%4 account=%5 status=%6 %7ms"_s.arg(
+                      localClock(), QString::fromLatin1(m_method), QString::fromLatin1(m_path),
+                      r.model.isEmpty() ? u"-"_s : r.model, account, QString::number(status),
+                      QString::number(m_clock.elapsed())),
+                  out = usage.completionTokens, errorText](qint64 in) {
+        qCInfo(lcRequest).noquote() << u"%1 in=%2 out=%3%4"_s.arg(head, QString::number(in),
+                                                                  QString::number(out), errorText);
+    };
+    if (!usage.known && m_inputEstimate < 0 && m_estimateInput) {
+        // The line waits for the count; the relay does not (it is done and goes now).
+        QThreadPool::globalInstance()->start([estimate = std::move(m_estimateInput), print] {
+            const int n = estimate();
+            QMetaObject::invokeMethod(QCoreApplication::instance(), [print, n] { print(n); });
+        });
+    } else {
+        print(in);
+    }
     deleteAfterPass(this);
 }
 

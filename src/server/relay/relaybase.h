@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <functional>
 
 namespace qp {
 
@@ -36,6 +37,12 @@ public:
     void upstreamBatchBegin() override;
     void upstreamBatchEnd() override;
 
+    // How to estimate the input tokens for the log line, run only if that line is printed and
+    // the upstream reported no usage (it then waits for the count, made off the event loop). For
+    // whole Anthropic answers, where the estimate feeds nothing else: counting a 2 KB prompt
+    // cost as much CPU as all the rest of the request (tests/bench, callgrind).
+    void setInputEstimator(std::function<int()> estimate) { m_estimateInput = std::move(estimate); }
+
 protected:
     // Ends the relay: logs, reports, schedules deletion. Idempotent.
     void complete(int status, const Usage &usage, const Error *error);
@@ -51,8 +58,9 @@ protected:
     QByteArray m_method;
     QByteArray m_path;
     bool m_completed = false;
-    qint64 m_inputEstimate = -1; // used in the log line when the upstream sent no usage
-    QString m_client;            // the client's product from its User-Agent
+    qint64 m_inputEstimate = -1;          // used in the log line when the upstream sent no usage
+    std::function<int()> m_estimateInput; // makes m_inputEstimate when the log line needs it
+    QString m_client;                     // the client's product from its User-Agent
     bool m_stream = false;
     qint64 m_firstTokenMs = -1;
     // Sent on to Anthropic-compatible upstreams (the Anthropic relay fills it).
