@@ -2,6 +2,255 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AddProviderDialog</name>
+    <message>
+        <source>Add provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preset&apos;s models (or a comma-separated list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Egress proxy:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System proxy (or “direct”, http://…, socks5://…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qp::AccountsModel</name>
+    <message>
+        <source>The default account: tried first while it can serve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The access token is refreshed before it expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API keys do not expire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qwen OAuth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired (refreshed on use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unmetered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests
+today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens
+today</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qp::AccountsPage</name>
+    <message>
+        <source>Log in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a Qwen account by scanning a QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add provider…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log in again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No accounts yet — add a provider or log in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secrets are not in the system keychain: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is the default account now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is enabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is disabled; the pool will not use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the account “%1”? Its login is deleted from this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qp::AddProviderDialog</name>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota: not metered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota windows: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required: the server&apos;s base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional for this provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the provider an id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This preset needs a base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qp::DisplayFormat</name>
     <message>
         <source>%1 s</source>
@@ -147,22 +396,81 @@
     </message>
 </context>
 <context>
+    <name>qp::LogsPage</name>
+    <message>
+        <source>Filter: model, client, account…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Successful (2xx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors (4xx and 5xx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client errors (4xx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server errors (5xx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop adding new requests while you read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a request to see all it recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished">Requests</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything (debug)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qp::MainWindow</name>
     <message>
         <source>Qwen Proxy</source>
         <translation>Qwen Proxy</translation>
-    </message>
-    <message>
-        <source>OpenAI base URL: %1
-Anthropic base URL: %2
-Upstream: %3</source>
-        <translation>OpenAI base URL: %1
-Anthropic base URL: %2
-Upstream: %3</translation>
-    </message>
-    <message>
-        <source>Requests</source>
-        <translation>Requests</translation>
     </message>
     <message>
         <source>Starting…</source>
@@ -179,6 +487,50 @@ Upstream: %3</translation>
     <message>
         <source>Stopped</source>
         <translation>Stopped</translation>
+    </message>
+    <message>
+        <source>OpenAI:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anthropic:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serving on port %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no account yet: add a provider or log in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 accounts ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -267,6 +619,121 @@ Upstream: %3</translation>
     </message>
 </context>
 <context>
+    <name>qp::ProvidersPage</name>
+    <message>
+        <source>Add provider…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send one tiny chat request and show the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the provider which chat models it serves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Egress proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No providers yet. Add one from a preset: Coding Plan, Model Studio, or any OpenAI-compatible server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anthropic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defined by %1: change it there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added “%1”. Test it to check the key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” works: %2 answered in %3 ms: “%4”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” failed after %2 ms: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking “%1” for its models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” lists no chat models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” serves: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not list the models of “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qp::QrCodeWidget</name>
     <message>
         <source>QR code of the login page</source>
@@ -274,10 +741,272 @@ Upstream: %3</translation>
     </message>
 </context>
 <context>
+    <name>qp::RequestLogModel</name>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in / %2 out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dialect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Streamed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cached tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qp::SettingsPage</name>
+    <message>
+        <source>not a valid value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applies after a restart of the app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listen on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other computers on the network will be able to use your accounts through this proxy. Keep it on 127.0.0.1 unless you mean that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Round robin: each request to the next account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Least recently used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Least used in its windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most quota remaining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill first: one account until it is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset first: the account whose window resets soonest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applies at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pool strategy:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preferred account:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tried first while it can serve. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota reserve:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop choosing an account this close to a window&apos;s limit. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none; e.g. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model routes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;glob=provider[:model]|fallback; …&apos; tried in order. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Console log level:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start when I log in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start in the tray, without this window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desktop:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set by the environment or a command-line flag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model routes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota reserve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <source>Listen beyond this computer?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With the address %1, other computers that can reach this one can send requests through your accounts. Continue?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1. Restart the app to apply: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qp::TrayApp</name>
     <message>
         <source>Qwen Proxy</source>
         <translation>Qwen Proxy</translation>
+    </message>
+    <message>
+        <source>No system tray on this desktop: closing this window quits Qwen Proxy.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -486,6 +1215,146 @@ Upstream: %3</translation>
     <message>
         <source>Accounts: %1 of %2 usable</source>
         <translation>Accounts: %1 of %2 usable</translation>
+    </message>
+</context>
+<context>
+    <name>qp::UsagePage</name>
+    <message numerus="yes">
+        <source>Last %n days</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished">Requests</translation>
+    </message>
+    <message>
+        <source>Input tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Days are UTC days, as in “qwen-proxy usage”; reset times are local.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unknown model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No requests in these days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2 in %n days</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No account has metered quota windows (Qwen OAuth and plain keys are unmetered unless a plan is set).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qp::ui</name>
+    <message>
+        <source>in %1m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in %1h %2m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in %1d %2h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cooling down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/%2 req</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/%2 tok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resets %1 (%2)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
