@@ -5,249 +5,251 @@
     <name>AddProviderDialog</name>
     <message>
         <source>Add provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Add provider</translation>
     </message>
     <message>
         <source>Preset:</source>
-        <translation type="unfinished"></translation>
+        <translation>Preset:</translation>
     </message>
     <message>
         <source>Id:</source>
-        <translation type="unfinished"></translation>
+        <translation>Id:</translation>
     </message>
     <message>
         <source>Base URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Base URL:</translation>
     </message>
     <message>
         <source>API key:</source>
-        <translation type="unfinished"></translation>
+        <translation>API key:</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>Paste the API key</translation>
     </message>
     <message>
         <source>Models:</source>
-        <translation type="unfinished"></translation>
+        <translation>Models:</translation>
     </message>
     <message>
         <source>The preset&apos;s models (or a comma-separated list)</source>
-        <translation type="unfinished"></translation>
+        <translation>The preset&apos;s models (or a comma-separated list)</translation>
     </message>
     <message>
         <source>Egress proxy:</source>
-        <translation type="unfinished"></translation>
+        <translation>Egress proxy:</translation>
     </message>
     <message>
         <source>System proxy (or “direct”, http://…, socks5://…)</source>
-        <translation type="unfinished"></translation>
+        <translation>System proxy (or “direct”, http://…, socks5://…)</translation>
     </message>
 </context>
 <context>
     <name>QObject</name>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy</translation>
     </message>
     <message>
         <source>Copy the base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy the base URL</translation>
     </message>
 </context>
 <context>
     <name>qp::AccountsModel</name>
     <message>
         <source>The default account: tried first while it can serve</source>
-        <translation type="unfinished"></translation>
+        <translation>The default account: tried first while it can serve</translation>
     </message>
     <message>
         <source>The access token is refreshed before it expires</source>
-        <translation type="unfinished"></translation>
+        <translation>The access token is refreshed before it expires</translation>
     </message>
     <message>
         <source>API keys do not expire</source>
-        <translation type="unfinished"></translation>
+        <translation>API keys do not expire</translation>
     </message>
     <message>
         <source>Qwen OAuth</source>
-        <translation type="unfinished"></translation>
+        <translation>Qwen OAuth</translation>
     </message>
     <message>
         <source>API key · %1</source>
-        <translation type="unfinished"></translation>
+        <translation>API key · %1</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API key</translation>
     </message>
     <message>
         <source>expired (refreshed on use)</source>
-        <translation type="unfinished"></translation>
+        <translation>expired (refreshed on use)</translation>
     </message>
     <message>
         <source>unmetered</source>
-        <translation type="unfinished"></translation>
+        <translation>unmetered</translation>
     </message>
     <message>
         <source>The default account</source>
-        <translation type="unfinished"></translation>
+        <translation>The default account</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>Account</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Provider</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>Token expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Token expires</translation>
     </message>
     <message>
         <source>Quota windows</source>
-        <translation type="unfinished"></translation>
+        <translation>Quota windows</translation>
     </message>
     <message>
         <source>Requests
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>Requests
+today</translation>
     </message>
     <message>
         <source>Tokens
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens
+today</translation>
     </message>
 </context>
 <context>
     <name>qp::AccountsPage</name>
     <message>
         <source>Log in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in…</translation>
     </message>
     <message>
         <source>Add a Qwen account by scanning a QR code</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a Qwen account by scanning a QR code</translation>
     </message>
     <message>
         <source>Add provider…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add provider…</translation>
     </message>
     <message>
         <source>Set default</source>
-        <translation type="unfinished"></translation>
+        <translation>Set default</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable</translation>
     </message>
     <message>
         <source>Log in again…</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in again…</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove…</translation>
     </message>
     <message>
         <source>No accounts yet — add a provider or log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>No accounts yet — add a provider or log in.</translation>
     </message>
     <message>
         <source>Secrets are not in the system keychain: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Secrets are not in the system keychain: %1</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Enable</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed: %1</translation>
     </message>
     <message>
         <source>“%1” is the default account now.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” is the default account now.</translation>
     </message>
     <message>
         <source>“%1” is enabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” is enabled.</translation>
     </message>
     <message>
         <source>“%1” is disabled; the pool will not use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” is disabled; the pool will not use it.</translation>
     </message>
     <message>
         <source>Remove the account “%1”? Its login is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove the account “%1”? Its login is deleted from this computer.</translation>
     </message>
     <message>
         <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove the provider “%1”? Its key is deleted from this computer.</translation>
     </message>
     <message>
         <source>Remove account</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove account</translation>
     </message>
     <message>
         <source>“%1” was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” was removed.</translation>
     </message>
 </context>
 <context>
     <name>qp::AddProviderDialog</name>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
     <message>
         <source>Key: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Key: %1</translation>
     </message>
     <message>
         <source>Models: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Models: %1</translation>
     </message>
     <message>
         <source>Quota: not metered</source>
-        <translation type="unfinished"></translation>
+        <translation>Quota: not metered</translation>
     </message>
     <message>
         <source>Quota windows: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Quota windows: %1</translation>
     </message>
     <message>
         <source>Required: the server&apos;s base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Required: the server&apos;s base URL</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>Paste the API key</translation>
     </message>
     <message>
         <source>Optional for this provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Optional for this provider</translation>
     </message>
     <message>
         <source>Give the provider an id.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the provider an id.</translation>
     </message>
     <message>
         <source>This preset needs a base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>This preset needs a base URL.</translation>
     </message>
     <message>
         <source>Adding…</source>
-        <translation type="unfinished"></translation>
+        <translation>Adding…</translation>
     </message>
 </context>
 <context>
@@ -399,71 +401,71 @@ today</source>
     <name>qp::LogsPage</name>
     <message>
         <source>Filter: model, client, account…</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter: model, client, account…</translation>
     </message>
     <message>
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>All statuses</translation>
     </message>
     <message>
         <source>Successful (2xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Successful (2xx)</translation>
     </message>
     <message>
         <source>Errors (4xx and 5xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Errors (4xx and 5xx)</translation>
     </message>
     <message>
         <source>Client errors (4xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Client errors (4xx)</translation>
     </message>
     <message>
         <source>Server errors (5xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Server errors (5xx)</translation>
     </message>
     <message>
         <source>All accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>All accounts</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>Stop adding new requests while you read</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop adding new requests while you read</translation>
     </message>
     <message>
         <source>Select a request to see all it recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a request to see all it recorded.</translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">Requests</translation>
+        <translation>Requests</translation>
     </message>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>Show:</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Errors</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnings and errors</translation>
     </message>
     <message>
         <source>Information</source>
-        <translation type="unfinished"></translation>
+        <translation>Information</translation>
     </message>
     <message>
         <source>Everything (debug)</source>
-        <translation type="unfinished"></translation>
+        <translation>Everything (debug)</translation>
     </message>
     <message>
         <source>Console</source>
-        <translation type="unfinished"></translation>
+        <translation>Console</translation>
     </message>
 </context>
 <context>
@@ -490,47 +492,47 @@ today</source>
     </message>
     <message>
         <source>OpenAI:</source>
-        <translation type="unfinished"></translation>
+        <translation>OpenAI:</translation>
     </message>
     <message>
         <source>Anthropic:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic:</translation>
     </message>
     <message>
         <source>Accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Accounts</translation>
     </message>
     <message>
         <source>Providers</source>
-        <translation type="unfinished"></translation>
+        <translation>Providers</translation>
     </message>
     <message>
         <source>Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>Usage</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Logs</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Settings</translation>
     </message>
     <message>
         <source>Serving on port %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Serving on port %1</translation>
     </message>
     <message>
         <source>no account yet: add a provider or log in</source>
-        <translation type="unfinished"></translation>
+        <translation>no account yet: add a provider or log in</translation>
     </message>
     <message>
         <source>%1 of %2 accounts ready</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 of %2 accounts ready</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stopping…</translation>
     </message>
 </context>
 <context>
@@ -622,115 +624,115 @@ today</source>
     <name>qp::ProvidersPage</name>
     <message>
         <source>Add provider…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add provider…</translation>
     </message>
     <message>
         <source>Test</source>
-        <translation type="unfinished"></translation>
+        <translation>Test</translation>
     </message>
     <message>
         <source>Send one tiny chat request and show the answer</source>
-        <translation type="unfinished"></translation>
+        <translation>Send one tiny chat request and show the answer</translation>
     </message>
     <message>
         <source>Models</source>
-        <translation type="unfinished"></translation>
+        <translation>Models</translation>
     </message>
     <message>
         <source>Ask the provider which chat models it serves</source>
-        <translation type="unfinished"></translation>
+        <translation>Ask the provider which chat models it serves</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove…</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <source>Preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Preset</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Base URL</translation>
     </message>
     <message>
         <source>Egress proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>Egress proxy</translation>
     </message>
     <message>
         <source>No providers yet. Add one from a preset: Coding Plan, Model Studio, or any OpenAI-compatible server.</source>
-        <translation type="unfinished"></translation>
+        <translation>No providers yet. Add one from a preset: Coding Plan, Model Studio, or any OpenAI-compatible server.</translation>
     </message>
     <message>
         <source>Anthropic</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic</translation>
     </message>
     <message>
         <source>OpenAI</source>
-        <translation type="unfinished"></translation>
+        <translation>OpenAI</translation>
     </message>
     <message>
         <source>system</source>
-        <translation type="unfinished"></translation>
+        <translation>system</translation>
     </message>
     <message>
         <source>Defined by %1: change it there</source>
-        <translation type="unfinished"></translation>
+        <translation>Defined by %1: change it there</translation>
     </message>
     <message>
         <source>Added “%1”. Test it to check the key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Added “%1”. Test it to check the key.</translation>
     </message>
     <message>
         <source>Testing “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Testing “%1”…</translation>
     </message>
     <message>
         <source>“%1” works: %2 answered in %3 ms: “%4”</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” works: %2 answered in %3 ms: “%4”</translation>
     </message>
     <message>
         <source>“%1” failed after %2 ms: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” failed after %2 ms: %3</translation>
     </message>
     <message>
         <source>Asking “%1” for its models…</source>
-        <translation type="unfinished"></translation>
+        <translation>Asking “%1” for its models…</translation>
     </message>
     <message>
         <source>“%1” lists no chat models.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” lists no chat models.</translation>
     </message>
     <message>
         <source>“%1” serves: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” serves: %2</translation>
     </message>
     <message>
         <source>Could not list the models of “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not list the models of “%1”: %2</translation>
     </message>
     <message>
         <source>Remove provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove provider</translation>
     </message>
     <message>
         <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove the provider “%1”? Its key is deleted from this computer.</translation>
     </message>
     <message>
         <source>“%1” was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” was removed.</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed: %1</translation>
     </message>
 </context>
 <context>
@@ -744,258 +746,258 @@ today</source>
     <name>qp::RequestLogModel</name>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1 in / %2 out</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in / %2 out</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Time</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
     <message>
         <source>Dialect</source>
-        <translation type="unfinished"></translation>
+        <translation>Dialect</translation>
     </message>
     <message>
         <source>Model asked</source>
-        <translation type="unfinished"></translation>
+        <translation>Model asked</translation>
     </message>
     <message>
         <source>Model sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Model sent</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>Account</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latency</translation>
     </message>
     <message>
         <source>First token</source>
-        <translation type="unfinished"></translation>
+        <translation>First token</translation>
     </message>
     <message>
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Finished</translation>
     </message>
     <message>
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Provider</translation>
     </message>
     <message>
         <source>Error class</source>
-        <translation type="unfinished"></translation>
+        <translation>Error class</translation>
     </message>
     <message>
         <source>Streamed</source>
-        <translation type="unfinished"></translation>
+        <translation>Streamed</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>yes</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>no</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Attempts</translation>
     </message>
     <message>
         <source>Input tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Input tokens</translation>
     </message>
     <message>
         <source>Output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Output tokens</translation>
     </message>
     <message>
         <source>Cached tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Cached tokens</translation>
     </message>
 </context>
 <context>
     <name>qp::SettingsPage</name>
     <message>
         <source>not a valid value</source>
-        <translation type="unfinished"></translation>
+        <translation>not a valid value</translation>
     </message>
     <message>
         <source>Applies after a restart of the app.</source>
-        <translation type="unfinished"></translation>
+        <translation>Applies after a restart of the app.</translation>
     </message>
     <message>
         <source>port</source>
-        <translation type="unfinished"></translation>
+        <translation>port</translation>
     </message>
     <message>
         <source>Listen on:</source>
-        <translation type="unfinished"></translation>
+        <translation>Listen on:</translation>
     </message>
     <message>
         <source>Other computers on the network will be able to use your accounts through this proxy. Keep it on 127.0.0.1 unless you mean that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Other computers on the network will be able to use your accounts through this proxy. Keep it on 127.0.0.1 unless you mean that.</translation>
     </message>
     <message>
         <source>Round robin: each request to the next account</source>
-        <translation type="unfinished"></translation>
+        <translation>Round robin: each request to the next account</translation>
     </message>
     <message>
         <source>Least recently used</source>
-        <translation type="unfinished"></translation>
+        <translation>Least recently used</translation>
     </message>
     <message>
         <source>Least used in its windows</source>
-        <translation type="unfinished"></translation>
+        <translation>Least used in its windows</translation>
     </message>
     <message>
         <source>Most quota remaining</source>
-        <translation type="unfinished"></translation>
+        <translation>Most quota remaining</translation>
     </message>
     <message>
         <source>Fill first: one account until it is full</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill first: one account until it is full</translation>
     </message>
     <message>
         <source>Reset first: the account whose window resets soonest</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset first: the account whose window resets soonest</translation>
     </message>
     <message>
         <source>Applies at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Applies at once.</translation>
     </message>
     <message>
         <source>Pool strategy:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pool strategy:</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(none)</translation>
     </message>
     <message>
         <source>Preferred account:</source>
-        <translation type="unfinished"></translation>
+        <translation>Preferred account:</translation>
     </message>
     <message>
         <source>Tried first while it can serve. </source>
-        <translation type="unfinished"></translation>
+        <translation>Tried first while it can serve. </translation>
     </message>
     <message>
         <source>Quota reserve:</source>
-        <translation type="unfinished"></translation>
+        <translation>Quota reserve:</translation>
     </message>
     <message>
         <source>Stop choosing an account this close to a window&apos;s limit. </source>
-        <translation type="unfinished"></translation>
+        <translation>Stop choosing an account this close to a window&apos;s limit. </translation>
     </message>
     <message>
         <source>none; e.g. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>none; e.g. %1</translation>
     </message>
     <message>
         <source>Model routes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Model routes:</translation>
     </message>
     <message>
         <source>&apos;glob=provider[:model]|fallback; …&apos; tried in order. </source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;glob=provider[:model]|fallback; …&apos; tried in order. </translation>
     </message>
     <message>
         <source>Console log level:</source>
-        <translation type="unfinished"></translation>
+        <translation>Console log level:</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>System language</translation>
     </message>
     <message>
         <source>Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>Language:</translation>
     </message>
     <message>
         <source>Start when I log in</source>
-        <translation type="unfinished"></translation>
+        <translation>Start when I log in</translation>
     </message>
     <message>
         <source>Start in the tray, without this window</source>
-        <translation type="unfinished"></translation>
+        <translation>Start in the tray, without this window</translation>
     </message>
     <message>
         <source>Desktop:</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop:</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>Revert</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>Set by the environment or a command-line flag</source>
-        <translation type="unfinished"></translation>
+        <translation>Set by the environment or a command-line flag</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Address</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Port</translation>
     </message>
     <message>
         <source>Model routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Model routes</translation>
     </message>
     <message>
         <source>Quota reserve</source>
-        <translation type="unfinished"></translation>
+        <translation>Quota reserve</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Listen beyond this computer?</source>
-        <translation type="unfinished"></translation>
+        <translation>Listen beyond this computer?</translation>
     </message>
     <message>
         <source>With the address %1, other computers that can reach this one can send requests through your accounts. Continue?</source>
-        <translation type="unfinished"></translation>
+        <translation>With the address %1, other computers that can reach this one can send requests through your accounts. Continue?</translation>
     </message>
     <message>
         <source>Not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved: %1</translation>
     </message>
     <message>
         <source>Saved to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved to %1.</translation>
     </message>
     <message>
         <source>Saved to %1. Restart the app to apply: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved to %1. Restart the app to apply: %2.</translation>
     </message>
 </context>
 <context>
@@ -1006,7 +1008,7 @@ today</source>
     </message>
     <message>
         <source>No system tray on this desktop: closing this window quits Qwen Proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>No system tray on this desktop: closing this window quits Qwen Proxy.</translation>
     </message>
 </context>
 <context>
@@ -1221,140 +1223,140 @@ today</source>
     <name>qp::UsagePage</name>
     <message numerus="yes">
         <source>Last %n days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Last %n day</numerusform>
+            <numerusform>Last %n days</numerusform>
         </translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">Requests</translation>
+        <translation>Requests</translation>
     </message>
     <message>
         <source>Input tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Input tokens</translation>
     </message>
     <message>
         <source>Output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Output tokens</translation>
     </message>
     <message>
         <source>Per account</source>
-        <translation type="unfinished"></translation>
+        <translation>Per account</translation>
     </message>
     <message>
         <source>Per model</source>
-        <translation type="unfinished"></translation>
+        <translation>Per model</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>Account</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Window</translation>
     </message>
     <message>
         <source>Used</source>
-        <translation type="unfinished"></translation>
+        <translation>Used</translation>
     </message>
     <message>
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>Left</translation>
     </message>
     <message>
         <source>Resets</source>
-        <translation type="unfinished"></translation>
+        <translation>Resets</translation>
     </message>
     <message>
         <source>Days are UTC days, as in “qwen-proxy usage”; reset times are local.</source>
-        <translation type="unfinished"></translation>
+        <translation>Days are UTC days, as in “qwen-proxy usage”; reset times are local.</translation>
     </message>
     <message>
         <source>(unknown model)</source>
-        <translation type="unfinished"></translation>
+        <translation>(unknown model)</translation>
     </message>
     <message>
         <source>(no account)</source>
-        <translation type="unfinished"></translation>
+        <translation>(no account)</translation>
     </message>
     <message>
         <source>No requests in these days.</source>
-        <translation type="unfinished"></translation>
+        <translation>No requests in these days.</translation>
     </message>
     <message numerus="yes">
         <source>%1 %2 in %n days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 %2 in %n day</numerusform>
+            <numerusform>%1 %2 in %n days</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 requests</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 requests</translation>
     </message>
     <message>
         <source>%1 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 tokens</translation>
     </message>
     <message>
         <source>No account has metered quota windows (Qwen OAuth and plain keys are unmetered unless a plan is set).</source>
-        <translation type="unfinished"></translation>
+        <translation>No account has metered quota windows (Qwen OAuth and plain keys are unmetered unless a plan is set).</translation>
     </message>
 </context>
 <context>
     <name>qp::ui</name>
     <message>
         <source>in %1m</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1m</translation>
     </message>
     <message>
         <source>in %1h %2m</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1h %2m</translation>
     </message>
     <message>
         <source>in %1d %2h</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1d %2h</translation>
     </message>
     <message>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>Ready</translation>
     </message>
     <message>
         <source>Cooling down</source>
-        <translation type="unfinished"></translation>
+        <translation>Cooling down</translation>
     </message>
     <message>
         <source>Needs login</source>
-        <translation type="unfinished"></translation>
+        <translation>Needs login</translation>
     </message>
     <message>
         <source>Parked</source>
-        <translation type="unfinished"></translation>
+        <translation>Parked</translation>
     </message>
     <message>
         <source>Disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Disabled</translation>
     </message>
     <message>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Unknown</translation>
     </message>
     <message>
         <source>%1/%2 req</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 req</translation>
     </message>
     <message>
         <source>%1/%2 tok</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 tok</translation>
     </message>
     <message>
         <source>nothing counted</source>
-        <translation type="unfinished"></translation>
+        <translation>nothing counted</translation>
     </message>
     <message>
         <source>resets %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>resets %1 (%2)</translation>
     </message>
 </context>
 </TS>

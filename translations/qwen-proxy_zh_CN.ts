@@ -5,249 +5,251 @@
     <name>AddProviderDialog</name>
     <message>
         <source>Add provider</source>
-        <translation type="unfinished"></translation>
+        <translation>添加服务商</translation>
     </message>
     <message>
         <source>Preset:</source>
-        <translation type="unfinished"></translation>
+        <translation>预设：</translation>
     </message>
     <message>
         <source>Id:</source>
-        <translation type="unfinished"></translation>
+        <translation>ID：</translation>
     </message>
     <message>
         <source>Base URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>基础 URL：</translation>
     </message>
     <message>
         <source>API key:</source>
-        <translation type="unfinished"></translation>
+        <translation>API 密钥：</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴 API 密钥</translation>
     </message>
     <message>
         <source>Models:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：</translation>
     </message>
     <message>
         <source>The preset&apos;s models (or a comma-separated list)</source>
-        <translation type="unfinished"></translation>
+        <translation>预设的模型（或以逗号分隔的模型列表）</translation>
     </message>
     <message>
         <source>Egress proxy:</source>
-        <translation type="unfinished"></translation>
+        <translation>出口代理：</translation>
     </message>
     <message>
         <source>System proxy (or “direct”, http://…, socks5://…)</source>
-        <translation type="unfinished"></translation>
+        <translation>系统代理（也可填写“direct”、http://…、socks5://…）</translation>
     </message>
 </context>
 <context>
     <name>QObject</name>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <source>Copy the base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>复制基础 URL</translation>
     </message>
 </context>
 <context>
     <name>qp::AccountsModel</name>
     <message>
         <source>The default account: tried first while it can serve</source>
-        <translation type="unfinished"></translation>
+        <translation>默认账号：可用时优先使用</translation>
     </message>
     <message>
         <source>The access token is refreshed before it expires</source>
-        <translation type="unfinished"></translation>
+        <translation>访问令牌会在过期前自动刷新</translation>
     </message>
     <message>
         <source>API keys do not expire</source>
-        <translation type="unfinished"></translation>
+        <translation>API 密钥不会过期</translation>
     </message>
     <message>
         <source>Qwen OAuth</source>
-        <translation type="unfinished"></translation>
+        <translation>Qwen OAuth</translation>
     </message>
     <message>
         <source>API key · %1</source>
-        <translation type="unfinished"></translation>
+        <translation>API 密钥 · %1</translation>
     </message>
     <message>
         <source>API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API 密钥</translation>
     </message>
     <message>
         <source>expired (refreshed on use)</source>
-        <translation type="unfinished"></translation>
+        <translation>已过期（使用时自动刷新）</translation>
     </message>
     <message>
         <source>unmetered</source>
-        <translation type="unfinished"></translation>
+        <translation>不计量</translation>
     </message>
     <message>
         <source>The default account</source>
-        <translation type="unfinished"></translation>
+        <translation>默认账号</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>账号</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Token expires</source>
-        <translation type="unfinished"></translation>
+        <translation>令牌过期时间</translation>
     </message>
     <message>
         <source>Quota windows</source>
-        <translation type="unfinished"></translation>
+        <translation>额度窗口</translation>
     </message>
     <message>
         <source>Requests
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+请求</translation>
     </message>
     <message>
         <source>Tokens
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+Token</translation>
     </message>
 </context>
 <context>
     <name>qp::AccountsPage</name>
     <message>
         <source>Log in…</source>
-        <translation type="unfinished"></translation>
+        <translation>登录…</translation>
     </message>
     <message>
         <source>Add a Qwen account by scanning a QR code</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描二维码添加 Qwen 账号</translation>
     </message>
     <message>
         <source>Add provider…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加服务商…</translation>
     </message>
     <message>
         <source>Set default</source>
-        <translation type="unfinished"></translation>
+        <translation>设为默认</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>禁用</translation>
     </message>
     <message>
         <source>Log in again…</source>
-        <translation type="unfinished"></translation>
+        <translation>重新登录…</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished"></translation>
+        <translation>移除…</translation>
     </message>
     <message>
         <source>No accounts yet — add a provider or log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无账号——请添加服务商或登录。</translation>
     </message>
     <message>
         <source>Secrets are not in the system keychain: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>凭据未保存在系统钥匙串中：%1</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>操作失败：%1</translation>
     </message>
     <message>
         <source>“%1” is the default account now.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”现在是默认账号。</translation>
     </message>
     <message>
         <source>“%1” is enabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>已启用“%1”。</translation>
     </message>
     <message>
         <source>“%1” is disabled; the pool will not use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>已禁用“%1”，账号池将不再使用它。</translation>
     </message>
     <message>
         <source>Remove the account “%1”? Its login is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>要移除账号“%1”吗？其登录信息将从这台电脑上删除。</translation>
     </message>
     <message>
         <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>要移除服务商“%1”吗？其密钥将从这台电脑上删除。</translation>
     </message>
     <message>
         <source>Remove account</source>
-        <translation type="unfinished"></translation>
+        <translation>移除账号</translation>
     </message>
     <message>
         <source>“%1” was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已移除“%1”。</translation>
     </message>
 </context>
 <context>
     <name>qp::AddProviderDialog</name>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>添加</translation>
     </message>
     <message>
         <source>Key: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥：%1</translation>
     </message>
     <message>
         <source>Models: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：%1</translation>
     </message>
     <message>
         <source>Quota: not metered</source>
-        <translation type="unfinished"></translation>
+        <translation>额度：不计量</translation>
     </message>
     <message>
         <source>Quota windows: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>额度窗口：%1</translation>
     </message>
     <message>
         <source>Required: the server&apos;s base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>必填：服务器的基础 URL</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴 API 密钥</translation>
     </message>
     <message>
         <source>Optional for this provider</source>
-        <translation type="unfinished"></translation>
+        <translation>此服务商可不填</translation>
     </message>
     <message>
         <source>Give the provider an id.</source>
-        <translation type="unfinished"></translation>
+        <translation>请为服务商填写 ID。</translation>
     </message>
     <message>
         <source>This preset needs a base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>此预设需要填写基础 URL。</translation>
     </message>
     <message>
         <source>Adding…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在添加…</translation>
     </message>
 </context>
 <context>
@@ -399,71 +401,71 @@ today</source>
     <name>qp::LogsPage</name>
     <message>
         <source>Filter: model, client, account…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：模型、客户端、账号…</translation>
     </message>
     <message>
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>Successful (2xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>成功 (2xx)</translation>
     </message>
     <message>
         <source>Errors (4xx and 5xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>错误 (4xx 和 5xx)</translation>
     </message>
     <message>
         <source>Client errors (4xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端错误 (4xx)</translation>
     </message>
     <message>
         <source>Server errors (5xx)</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器错误 (5xx)</translation>
     </message>
     <message>
         <source>All accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>全部账号</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Stop adding new requests while you read</source>
-        <translation type="unfinished"></translation>
+        <translation>查看时不再追加新请求</translation>
     </message>
     <message>
         <source>Select a request to see all it recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一条请求以查看其全部记录。</translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">请求</translation>
+        <translation>请求</translation>
     </message>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>显示：</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>警告和错误</translation>
     </message>
     <message>
         <source>Information</source>
-        <translation type="unfinished"></translation>
+        <translation>信息</translation>
     </message>
     <message>
         <source>Everything (debug)</source>
-        <translation type="unfinished"></translation>
+        <translation>全部（调试）</translation>
     </message>
     <message>
         <source>Console</source>
-        <translation type="unfinished"></translation>
+        <translation>控制台</translation>
     </message>
 </context>
 <context>
@@ -490,47 +492,47 @@ today</source>
     </message>
     <message>
         <source>OpenAI:</source>
-        <translation type="unfinished"></translation>
+        <translation>OpenAI：</translation>
     </message>
     <message>
         <source>Anthropic:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic：</translation>
     </message>
     <message>
         <source>Accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>账号</translation>
     </message>
     <message>
         <source>Providers</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商</translation>
     </message>
     <message>
         <source>Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>用量</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>日志</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Serving on port %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在端口 %1 上提供服务</translation>
     </message>
     <message>
         <source>no account yet: add a provider or log in</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无账号：请添加服务商或登录</translation>
     </message>
     <message>
         <source>%1 of %2 accounts ready</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 个账号可用</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止…</translation>
     </message>
 </context>
 <context>
@@ -621,115 +623,115 @@ today</source>
     <name>qp::ProvidersPage</name>
     <message>
         <source>Add provider…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加服务商…</translation>
     </message>
     <message>
         <source>Test</source>
-        <translation type="unfinished"></translation>
+        <translation>测试</translation>
     </message>
     <message>
         <source>Send one tiny chat request and show the answer</source>
-        <translation type="unfinished"></translation>
+        <translation>发送一个极简的对话请求并显示回复</translation>
     </message>
     <message>
         <source>Models</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Ask the provider which chat models it serves</source>
-        <translation type="unfinished"></translation>
+        <translation>向服务商查询其提供的对话模型</translation>
     </message>
     <message>
         <source>Remove…</source>
-        <translation type="unfinished"></translation>
+        <translation>移除…</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Preset</source>
-        <translation type="unfinished"></translation>
+        <translation>预设</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>基础 URL</translation>
     </message>
     <message>
         <source>Egress proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>出口代理</translation>
     </message>
     <message>
         <source>No providers yet. Add one from a preset: Coding Plan, Model Studio, or any OpenAI-compatible server.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无服务商。可从预设添加：Coding Plan、阿里云百炼（Model Studio）或任意兼容 OpenAI 的服务器。</translation>
     </message>
     <message>
         <source>Anthropic</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic</translation>
     </message>
     <message>
         <source>OpenAI</source>
-        <translation type="unfinished"></translation>
+        <translation>OpenAI</translation>
     </message>
     <message>
         <source>system</source>
-        <translation type="unfinished"></translation>
+        <translation>系统</translation>
     </message>
     <message>
         <source>Defined by %1: change it there</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 定义：请在该处修改</translation>
     </message>
     <message>
         <source>Added “%1”. Test it to check the key.</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加“%1”。请测试一下以检查密钥。</translation>
     </message>
     <message>
         <source>Testing “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在测试“%1”…</translation>
     </message>
     <message>
         <source>“%1” works: %2 answered in %3 ms: “%4”</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”工作正常：%2 在 %3 毫秒内回复：“%4”</translation>
     </message>
     <message>
         <source>“%1” failed after %2 ms: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”在 %2 毫秒后失败：%3</translation>
     </message>
     <message>
         <source>Asking “%1” for its models…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向“%1”查询模型列表…</translation>
     </message>
     <message>
         <source>“%1” lists no chat models.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”未列出任何对话模型。</translation>
     </message>
     <message>
         <source>“%1” serves: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”提供的模型：%2</translation>
     </message>
     <message>
         <source>Could not list the models of “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法获取“%1”的模型列表：%2</translation>
     </message>
     <message>
         <source>Remove provider</source>
-        <translation type="unfinished"></translation>
+        <translation>移除服务商</translation>
     </message>
     <message>
         <source>Remove the provider “%1”? Its key is deleted from this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>要移除服务商“%1”吗？其密钥将从这台电脑上删除。</translation>
     </message>
     <message>
         <source>“%1” was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已移除“%1”。</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>操作失败：%1</translation>
     </message>
 </context>
 <context>
@@ -743,258 +745,258 @@ today</source>
     <name>qp::RequestLogModel</name>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 毫秒</translation>
     </message>
     <message>
         <source>%1 in / %2 out</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 %1 / 输出 %2</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <source>Dialect</source>
-        <translation type="unfinished"></translation>
+        <translation>协议</translation>
     </message>
     <message>
         <source>Model asked</source>
-        <translation type="unfinished"></translation>
+        <translation>请求的模型</translation>
     </message>
     <message>
         <source>Model sent</source>
-        <translation type="unfinished"></translation>
+        <translation>上游模型</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>账号</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟</translation>
     </message>
     <message>
         <source>First token</source>
-        <translation type="unfinished"></translation>
+        <translation>首 Token 延迟</translation>
     </message>
     <message>
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>完成时间</translation>
     </message>
     <message>
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商</translation>
     </message>
     <message>
         <source>Error class</source>
-        <translation type="unfinished"></translation>
+        <translation>错误类别</translation>
     </message>
     <message>
         <source>Streamed</source>
-        <translation type="unfinished"></translation>
+        <translation>流式</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>否</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>尝试次数</translation>
     </message>
     <message>
         <source>Input tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 Token</translation>
     </message>
     <message>
         <source>Output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 Token</translation>
     </message>
     <message>
         <source>Cached tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>缓存 Token</translation>
     </message>
 </context>
 <context>
     <name>qp::SettingsPage</name>
     <message>
         <source>not a valid value</source>
-        <translation type="unfinished"></translation>
+        <translation>不是有效的值</translation>
     </message>
     <message>
         <source>Applies after a restart of the app.</source>
-        <translation type="unfinished"></translation>
+        <translation>重启应用后生效。</translation>
     </message>
     <message>
         <source>port</source>
-        <translation type="unfinished"></translation>
+        <translation>端口</translation>
     </message>
     <message>
         <source>Listen on:</source>
-        <translation type="unfinished"></translation>
+        <translation>监听地址：</translation>
     </message>
     <message>
         <source>Other computers on the network will be able to use your accounts through this proxy. Keep it on 127.0.0.1 unless you mean that.</source>
-        <translation type="unfinished"></translation>
+        <translation>网络中的其他电脑将能通过此代理使用你的账号。除非确有此意，否则请保持为 127.0.0.1。</translation>
     </message>
     <message>
         <source>Round robin: each request to the next account</source>
-        <translation type="unfinished"></translation>
+        <translation>轮询：每个请求依次交给下一个账号</translation>
     </message>
     <message>
         <source>Least recently used</source>
-        <translation type="unfinished"></translation>
+        <translation>最久未使用</translation>
     </message>
     <message>
         <source>Least used in its windows</source>
-        <translation type="unfinished"></translation>
+        <translation>额度窗口内用量最少</translation>
     </message>
     <message>
         <source>Most quota remaining</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余额度最多</translation>
     </message>
     <message>
         <source>Fill first: one account until it is full</source>
-        <translation type="unfinished"></translation>
+        <translation>优先用满：先用满一个账号再换下一个</translation>
     </message>
     <message>
         <source>Reset first: the account whose window resets soonest</source>
-        <translation type="unfinished"></translation>
+        <translation>优先重置：额度窗口最早重置的账号优先</translation>
     </message>
     <message>
         <source>Applies at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>立即生效。</translation>
     </message>
     <message>
         <source>Pool strategy:</source>
-        <translation type="unfinished"></translation>
+        <translation>账号池策略：</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>Preferred account:</source>
-        <translation type="unfinished"></translation>
+        <translation>首选账号：</translation>
     </message>
     <message>
         <source>Tried first while it can serve. </source>
-        <translation type="unfinished"></translation>
+        <translation>可用时优先使用。 </translation>
     </message>
     <message>
         <source>Quota reserve:</source>
-        <translation type="unfinished"></translation>
+        <translation>额度预留：</translation>
     </message>
     <message>
         <source>Stop choosing an account this close to a window&apos;s limit. </source>
-        <translation type="unfinished"></translation>
+        <translation>账号距额度窗口上限不足此比例时不再选用。 </translation>
     </message>
     <message>
         <source>none; e.g. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无；例如 %1</translation>
     </message>
     <message>
         <source>Model routes:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型路由：</translation>
     </message>
     <message>
         <source>&apos;glob=provider[:model]|fallback; …&apos; tried in order. </source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;glob=provider[:model]|fallback; …&apos; 按顺序依次尝试。 </translation>
     </message>
     <message>
         <source>Console log level:</source>
-        <translation type="unfinished"></translation>
+        <translation>控制台日志级别：</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>跟随系统</translation>
     </message>
     <message>
         <source>Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <source>Start when I log in</source>
-        <translation type="unfinished"></translation>
+        <translation>登录系统时启动</translation>
     </message>
     <message>
         <source>Start in the tray, without this window</source>
-        <translation type="unfinished"></translation>
+        <translation>启动时只显示托盘图标，不打开此窗口</translation>
     </message>
     <message>
         <source>Desktop:</source>
-        <translation type="unfinished"></translation>
+        <translation>桌面：</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>还原</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Set by the environment or a command-line flag</source>
-        <translation type="unfinished"></translation>
+        <translation>由环境变量或命令行参数设置</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>端口</translation>
     </message>
     <message>
         <source>Model routes</source>
-        <translation type="unfinished"></translation>
+        <translation>模型路由</translation>
     </message>
     <message>
         <source>Quota reserve</source>
-        <translation type="unfinished"></translation>
+        <translation>额度预留</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1：%2</translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Listen beyond this computer?</source>
-        <translation type="unfinished"></translation>
+        <translation>要允许本机以外的访问吗？</translation>
     </message>
     <message>
         <source>With the address %1, other computers that can reach this one can send requests through your accounts. Continue?</source>
-        <translation type="unfinished"></translation>
+        <translation>使用地址 %1 时，能访问这台电脑的其他电脑都可以通过你的账号发送请求。是否继续？</translation>
     </message>
     <message>
         <source>Not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存：%1</translation>
     </message>
     <message>
         <source>Saved to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存到 %1。</translation>
     </message>
     <message>
         <source>Saved to %1. Restart the app to apply: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存到 %1。需重启应用才能生效：%2。</translation>
     </message>
 </context>
 <context>
@@ -1005,7 +1007,7 @@ today</source>
     </message>
     <message>
         <source>No system tray on this desktop: closing this window quits Qwen Proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前桌面没有系统托盘：关闭此窗口将退出 Qwen Proxy。</translation>
     </message>
 </context>
 <context>
@@ -1218,138 +1220,138 @@ today</source>
     <name>qp::UsagePage</name>
     <message numerus="yes">
         <source>Last %n days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>最近 %n 天</numerusform>
         </translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">请求</translation>
+        <translation>请求数</translation>
     </message>
     <message>
         <source>Input tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 Token</translation>
     </message>
     <message>
         <source>Output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 Token</translation>
     </message>
     <message>
         <source>Per account</source>
-        <translation type="unfinished"></translation>
+        <translation>按账号</translation>
     </message>
     <message>
         <source>Per model</source>
-        <translation type="unfinished"></translation>
+        <translation>按模型</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>账号</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>额度窗口</translation>
     </message>
     <message>
         <source>Used</source>
-        <translation type="unfinished"></translation>
+        <translation>已用</translation>
     </message>
     <message>
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余</translation>
     </message>
     <message>
         <source>Resets</source>
-        <translation type="unfinished"></translation>
+        <translation>重置时间</translation>
     </message>
     <message>
         <source>Days are UTC days, as in “qwen-proxy usage”; reset times are local.</source>
-        <translation type="unfinished"></translation>
+        <translation>日期按 UTC 计算，与“qwen-proxy usage”一致；重置时间为本地时间。</translation>
     </message>
     <message>
         <source>(unknown model)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未知模型）</translation>
     </message>
     <message>
         <source>(no account)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无账号）</translation>
     </message>
     <message>
         <source>No requests in these days.</source>
-        <translation type="unfinished"></translation>
+        <translation>这段时间内没有请求。</translation>
     </message>
     <message numerus="yes">
         <source>%1 %2 in %n days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 天内%2：%1</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 requests</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 次请求</translation>
     </message>
     <message>
         <source>%1 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Token</translation>
     </message>
     <message>
         <source>No account has metered quota windows (Qwen OAuth and plain keys are unmetered unless a plan is set).</source>
-        <translation type="unfinished"></translation>
+        <translation>没有账号设有计量的额度窗口（除非设置了套餐，Qwen OAuth 和普通 API 密钥均不计量）。</translation>
     </message>
 </context>
 <context>
     <name>qp::ui</name>
     <message>
         <source>in %1m</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 分钟后</translation>
     </message>
     <message>
         <source>in %1h %2m</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 小时 %2 分钟后</translation>
     </message>
     <message>
         <source>in %1d %2h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 天 %2 小时后</translation>
     </message>
     <message>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>可用</translation>
     </message>
     <message>
         <source>Cooling down</source>
-        <translation type="unfinished"></translation>
+        <translation>冷却中</translation>
     </message>
     <message>
         <source>Needs login</source>
-        <translation type="unfinished"></translation>
+        <translation>需要登录</translation>
     </message>
     <message>
         <source>Parked</source>
-        <translation type="unfinished"></translation>
+        <translation>已挂起</translation>
     </message>
     <message>
         <source>Disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>已禁用</translation>
     </message>
     <message>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>未知</translation>
     </message>
     <message>
         <source>%1/%2 req</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 次请求</translation>
     </message>
     <message>
         <source>%1/%2 tok</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 Token</translation>
     </message>
     <message>
         <source>nothing counted</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无计数</translation>
     </message>
     <message>
         <source>resets %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 重置（%2）</translation>
     </message>
 </context>
 </TS>
