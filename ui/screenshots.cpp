@@ -2,6 +2,7 @@
 
 #include "auth/freetierended.h"
 #include "login/loginwindow.h"
+#include "pages/pagegallery.h"
 #include "pool/quotameter.h"
 #include "tray/trayicon.h"
 #include "tray/traymenu.h"
@@ -264,6 +265,18 @@ int run(int argc, char *argv[], const QString &dir)
             shootLogin(shot, prefix);
             shootMenu(shot, prefix);
         }
+        // The main window's pages, with a demo engine of their own (pagegallery.h).
+        PageGalleryOptions pages;
+        pages.filePrefix = lang + u"-"_s;
+        QString error;
+        const QStringList written = renderPageGallery(dir, pages, &error);
+        if (written.isEmpty()) {
+            QTextStream(stderr) << "pages: " << error << '\n';
+            return 1;
+        }
+        for (const QString &path : written)
+            QTextStream(stdout) << path << '\n';
+        QApplication::setPalette(light);
         QApplication::removeTranslator(&translator);
     }
     return shot.ok() ? 0 : 1;

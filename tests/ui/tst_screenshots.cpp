@@ -26,7 +26,7 @@ private slots:
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(QP_BINARY_DIR "/ui/qwen-proxy-tray"),
                 {u"--screenshot"_s, dir.path()});
-        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.waitForFinished(100000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
 
@@ -40,6 +40,13 @@ private slots:
                 for (const QString &state : {u"requesting"_s, u"code"_s, u"success"_s, u"expired"_s,
                                              u"denied"_s, u"network"_s, u"discontinued"_s})
                     expected << prefix + u"login-"_s + state + u".png"_s;
+                // The main window's pages (pagegallery.h), two sizes each.
+                for (const QString &page :
+                     {u"accounts"_s, u"providers"_s, u"usage"_s, u"logs"_s, u"settings"_s})
+                    for (const QString &size : {u"900x600"_s, u"1400x900"_s})
+                        expected << lang + u'-' + page + u'-' + theme + u'-' + size + u".png"_s;
+                expected << lang + u"-usage-models-30d-"_s + theme + u".png"_s
+                         << lang + u"-add-provider-"_s + theme + u".png"_s;
             }
         const QStringList printed =
             QString::fromUtf8(p.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
