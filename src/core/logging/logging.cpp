@@ -127,7 +127,8 @@ void LogHub::handler(QtMsgType type, const QMessageLogContext &ctx, const QStrin
         }
     }(type);
     const bool requestLine = e.category == u"qp.server.request";
-    if (hub.m_console != Level::Off && int(severity) <= int(hub.m_console)) {
+    if (const Level console = hub.m_console.load(std::memory_order_relaxed);
+        console != Level::Off && int(severity) <= int(console)) {
         const QByteArray line =
             requestLine
                 ? e.message.toUtf8() + '\n'

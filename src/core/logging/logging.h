@@ -8,15 +8,16 @@
 #include <QMutex>
 #include <QObject>
 #include <QString>
+#include <atomic>
 
-Q_DECLARE_LOGGING_CATEGORY(lcServer)    // qp.server
-Q_DECLARE_LOGGING_CATEGORY(lcRequest)   // qp.server.request: one line per request
-Q_DECLARE_LOGGING_CATEGORY(lcRelay)     // qp.server.relay
-Q_DECLARE_LOGGING_CATEGORY(lcUpstream)  // qp.core.upstream
-Q_DECLARE_LOGGING_CATEGORY(lcAuth)      // qp.core.auth
-Q_DECLARE_LOGGING_CATEGORY(lcSettings)  // qp.core.settings
-Q_DECLARE_LOGGING_CATEGORY(lcRouting)   // qp.core.routing
-Q_DECLARE_LOGGING_CATEGORY(lcPool)      // qp.core.pool: account states and rotations
+Q_DECLARE_LOGGING_CATEGORY(lcServer)   // qp.server
+Q_DECLARE_LOGGING_CATEGORY(lcRequest)  // qp.server.request: one line per request
+Q_DECLARE_LOGGING_CATEGORY(lcRelay)    // qp.server.relay
+Q_DECLARE_LOGGING_CATEGORY(lcUpstream) // qp.core.upstream
+Q_DECLARE_LOGGING_CATEGORY(lcAuth)     // qp.core.auth
+Q_DECLARE_LOGGING_CATEGORY(lcSettings) // qp.core.settings
+Q_DECLARE_LOGGING_CATEGORY(lcRouting)  // qp.core.routing
+Q_DECLARE_LOGGING_CATEGORY(lcPool)     // qp.core.pool: account states and rotations
 
 namespace qp {
 
@@ -54,7 +55,8 @@ private:
     mutable QMutex m_mutex;
     QList<LogEntry> m_ring;
     int m_head = 0;
-    Level m_console = Level::Info;
+    // Set from the GUI thread (the settings page), read by the handler on every thread.
+    std::atomic<Level> m_console{Level::Info};
     QString m_debugFile;
 };
 
