@@ -253,7 +253,7 @@ QStringList ClientConfigWriter::backups(const ClientProfile &client) const
     const QStringList names =
         QDir(fi.absolutePath()).entryList({prefix + u'*'}, QDir::Files | QDir::Hidden);
     for (const QString &name : names) {
-        const auto m = re.match(QStringView(name).mid(prefix.size()));
+        const auto m = re.match(name.mid(prefix.size()));
         if (!m.hasMatch())
             continue;
         found.append({fi.absoluteDir().filePath(name), m.captured(1), m.captured(2).toInt(),
