@@ -253,6 +253,113 @@ today</translation>
     </message>
 </context>
 <context>
+    <name>qp::ClientsPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Copy these settings to the clipboard</source>
+        <translation>Copy these settings to the clipboard</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <source>Or, for one shell session (nothing is written):</source>
+        <translation>Or, for one shell session (nothing is written):</translation>
+    </message>
+    <message>
+        <source>Copy these lines to the clipboard</source>
+        <translation>Copy these lines to the clipboard</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>Copied.</translation>
+    </message>
+    <message>
+        <source>Set these environment variables where your program runs; the Anthropic SDKs read them. Pass the model name in your code.</source>
+        <translation>Set these environment variables where your program runs; the Anthropic SDKs read them. Pass the model name in your code.</translation>
+    </message>
+    <message>
+        <source>Set these environment variables where your program runs; the OpenAI SDKs read them. Pass the model name in your code.</source>
+        <translation>Set these environment variables where your program runs; the OpenAI SDKs read them. Pass the model name in your code.</translation>
+    </message>
+    <message>
+        <source>Settings for %1, merged into %2 (your other settings stay):</source>
+        <translation>Settings for %1, merged into %2 (your other settings stay):</translation>
+    </message>
+    <message>
+        <source>Codex releases from February 2026 on accept only wire_api = &quot;responses&quot;, which this proxy does not serve yet: use a release from before then.</source>
+        <translation>Codex releases from February 2026 on accept only wire_api = &quot;responses&quot;, which this proxy does not serve yet: use a release from before then.</translation>
+    </message>
+    <message>
+        <source>Restart %1 after writing: it reads its settings at start.</source>
+        <translation>Restart %1 after writing: it reads its settings at start.</translation>
+    </message>
+    <message>
+        <source>Write to %1</source>
+        <translation>Write to %1</translation>
+    </message>
+    <message>
+        <source>Write the Qwen Proxy settings into %1?
+
+Its current content is first copied to %2 next to it; &quot;Restore backup&quot; puts it back. Your other settings stay.</source>
+        <translation>Write the Qwen Proxy settings into %1?
+
+Its current content is first copied to %2 next to it; &quot;Restore backup&quot; puts it back. Your other settings stay.</translation>
+    </message>
+    <message>
+        <source>Create %1 with the Qwen Proxy settings?
+
+It does not exist yet; &quot;Restore backup&quot; removes it again.</source>
+        <translation>Create %1 with the Qwen Proxy settings?
+
+It does not exist yet; &quot;Restore backup&quot; removes it again.</translation>
+    </message>
+    <message>
+        <source>Write %1 settings</source>
+        <translation>Write %1 settings</translation>
+    </message>
+    <message>
+        <source>Nothing was written: %1</source>
+        <translation>Nothing was written: %1</translation>
+    </message>
+    <message>
+        <source>%1 already points at this proxy; nothing changed.</source>
+        <translation>%1 already points at this proxy; nothing changed.</translation>
+    </message>
+    <message>
+        <source>Wrote %1. Backup: %2</source>
+        <translation>Wrote %1. Backup: %2</translation>
+    </message>
+    <message>
+        <source>Remove %1? It did not exist before Qwen Proxy wrote it.</source>
+        <translation>Remove %1? It did not exist before Qwen Proxy wrote it.</translation>
+    </message>
+    <message>
+        <source>Replace %1 with its backup %2?</source>
+        <translation>Replace %1 with its backup %2?</translation>
+    </message>
+    <message>
+        <source>Restore %1 settings</source>
+        <translation>Restore %1 settings</translation>
+    </message>
+    <message>
+        <source>Nothing was restored: %1</source>
+        <translation>Nothing was restored: %1</translation>
+    </message>
+    <message>
+        <source>Removed %1.</source>
+        <translation>Removed %1.</translation>
+    </message>
+    <message>
+        <source>Restored %1 from %2.</source>
+        <translation>Restored %1 from %2.</translation>
+    </message>
+</context>
+<context>
     <name>qp::DisplayFormat</name>
     <message>
         <source>%1 s</source>
@@ -533,6 +640,10 @@ today</translation>
     <message>
         <source>Stopping…</source>
         <translation>Stopping…</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
     </message>
 </context>
 <context>

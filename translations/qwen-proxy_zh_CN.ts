@@ -253,6 +253,113 @@ Token</translation>
     </message>
 </context>
 <context>
+    <name>qp::ClientsPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy these settings to the clipboard</source>
+        <translation>把这些设置复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Or, for one shell session (nothing is written):</source>
+        <translation>或者只用于一次 shell 会话（不写入任何文件）：</translation>
+    </message>
+    <message>
+        <source>Copy these lines to the clipboard</source>
+        <translation>把这几行复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Set these environment variables where your program runs; the Anthropic SDKs read them. Pass the model name in your code.</source>
+        <translation>在运行你的程序的环境中设置这些环境变量，Anthropic SDK 会读取它们。模型名称请在代码中传入。</translation>
+    </message>
+    <message>
+        <source>Set these environment variables where your program runs; the OpenAI SDKs read them. Pass the model name in your code.</source>
+        <translation>在运行你的程序的环境中设置这些环境变量，OpenAI SDK 会读取它们。模型名称请在代码中传入。</translation>
+    </message>
+    <message>
+        <source>Settings for %1, merged into %2 (your other settings stay):</source>
+        <translation>%1 的设置，将合并到 %2（你的其他设置保持不变）：</translation>
+    </message>
+    <message>
+        <source>Codex releases from February 2026 on accept only wire_api = &quot;responses&quot;, which this proxy does not serve yet: use a release from before then.</source>
+        <translation>2026 年 2 月起发布的 Codex 版本只接受 wire_api = &quot;responses&quot;，本代理尚不支持：请使用此前发布的版本。</translation>
+    </message>
+    <message>
+        <source>Restart %1 after writing: it reads its settings at start.</source>
+        <translation>写入后请重启 %1：它只在启动时读取设置。</translation>
+    </message>
+    <message>
+        <source>Write to %1</source>
+        <translation>写入 %1</translation>
+    </message>
+    <message>
+        <source>Write the Qwen Proxy settings into %1?
+
+Its current content is first copied to %2 next to it; &quot;Restore backup&quot; puts it back. Your other settings stay.</source>
+        <translation>将 Qwen Proxy 的设置写入 %1？
+
+它现有的内容会先复制到同一目录下的 %2；“恢复备份”可将其还原。你的其他设置保持不变。</translation>
+    </message>
+    <message>
+        <source>Create %1 with the Qwen Proxy settings?
+
+It does not exist yet; &quot;Restore backup&quot; removes it again.</source>
+        <translation>用 Qwen Proxy 的设置创建 %1？
+
+该文件目前不存在；“恢复备份”会再将其删除。</translation>
+    </message>
+    <message>
+        <source>Write %1 settings</source>
+        <translation>写入 %1 设置</translation>
+    </message>
+    <message>
+        <source>Nothing was written: %1</source>
+        <translation>未写入任何内容：%1</translation>
+    </message>
+    <message>
+        <source>%1 already points at this proxy; nothing changed.</source>
+        <translation>%1 已指向本代理，无需更改。</translation>
+    </message>
+    <message>
+        <source>Wrote %1. Backup: %2</source>
+        <translation>已写入 %1。备份：%2</translation>
+    </message>
+    <message>
+        <source>Remove %1? It did not exist before Qwen Proxy wrote it.</source>
+        <translation>删除 %1？在 Qwen Proxy 写入之前它并不存在。</translation>
+    </message>
+    <message>
+        <source>Replace %1 with its backup %2?</source>
+        <translation>用备份 %2 替换 %1？</translation>
+    </message>
+    <message>
+        <source>Restore %1 settings</source>
+        <translation>恢复 %1 设置</translation>
+    </message>
+    <message>
+        <source>Nothing was restored: %1</source>
+        <translation>未恢复任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Removed %1.</source>
+        <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>Restored %1 from %2.</source>
+        <translation>已从 %2 恢复 %1。</translation>
+    </message>
+</context>
+<context>
     <name>qp::DisplayFormat</name>
     <message>
         <source>%1 s</source>
@@ -533,6 +640,10 @@ Token</translation>
     <message>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
     </message>
 </context>
 <context>

@@ -6,5 +6,6 @@ int runServe(const QStringList &args);
 int runAuth(const QStringList &args);
 int runUsage(const QStringList &args);
 int runProvider(const QStringList &args);
+int runConnect(const QStringList &args);
 void printHelp();
 } // namespace qp::cli

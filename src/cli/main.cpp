@@ -28,6 +28,7 @@ void printHelp()
         "  qwen-proxy provider list | presets | remove <id> | models <id>\n"
         "  qwen-proxy provider test <id> [--model M]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
+        "  qwen-proxy connect [<client>] [--dry-run] [--restore]\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
@@ -56,8 +57,14 @@ void printHelp()
         "ROUTES maps client models to providers with fallback (docs/providers.md).\n\n"
         "usage shows requests, errors and tokens per account and UTC day for the last N days\n"
         "(default 7), totals, lifetime, and each quota window: used, left and when it resets.\n"
-        "--json prints the same as one JSON document.\n"
-        "Every auth verb and usage accept --data-dir D and --config FILE like serve.\n"
+        "--json prints the same as one JSON document.\n\n"
+        "connect shows the settings that point Claude Code, Codex, Qwen Code, opencode and\n"
+        "the OpenAI/Anthropic SDKs at this proxy; with a client (claude-code, codex,\n"
+        "qwen-code, opencode, openai-sdk, anthropic-sdk) it writes them into that client's\n"
+        "config file after a timestamped backup next to it (--dry-run: only show; --restore:\n"
+        "put the newest backup back). docs/clients.md has the details.\n"
+        "Every auth verb, usage and connect accept --data-dir D and --config FILE like\n"
+        "serve.\n"
         "Exit codes: 0 success, 1 failure, 2 usage error.\n",
         QP_VERSION);
 }
@@ -79,6 +86,8 @@ int main(int argc, char *argv[])
         return qp::cli::runAuth(args);
     if (command == u"provider" || command == u"providers")
         return qp::cli::runProvider(args);
+    if (command == u"connect")
+        return qp::cli::runConnect(args);
     if (command == u"usage" || command == u"tokens")
         return qp::cli::runUsage(args);
     if (command == u"version" || command == u"--version") {

@@ -8,6 +8,7 @@
 #include "auth/pendinglogins.h"
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
+#include "clients/clientprofile.h"
 #include "common/clock.h"
 #include "common/malloctuning.h"
 #include "http/httpserver.h"
@@ -349,12 +350,8 @@ quint16 Runtime::port() const
 
 QString Runtime::openAIBaseUrl() const
 {
-    QString host = m_settings.string(u"host");
-    if (host == u"0.0.0.0" || host == u"::" || host == u"*")
-        host = u"127.0.0.1"_s;
-    if (host.contains(u':'))
-        host = u"["_s + host + u"]"_s;
-    return u"http://%1:%2/v1"_s.arg(host).arg(port());
+    // The same derivation `qwen-proxy connect` uses before anything listens (clients/).
+    return clients::endpointsFor(m_settings.string(u"host"), port(), {}, {}).openAIBaseUrl;
 }
 
 QString Runtime::anthropicBaseUrl() const

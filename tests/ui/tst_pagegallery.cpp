@@ -3,6 +3,7 @@
 #include "pagegallery.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,7 +23,8 @@ private slots:
         QString error;
         const QStringList files = qp::renderPageGallery(dir, {}, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(files.size(), (5 * 2 + 2) * 2); // (pages x sizes + two views) x themes
+        QCOMPARE(files.size(), (6 * 2 + 2) * 2); // (pages x sizes + two views) x themes
+        QVERIFY(files.contains(QDir(dir).filePath(u"clients-dark-900x600.png"_s)));
         for (const QString &f : files) {
             const QImage img(f);
             QVERIFY2(!img.isNull(), qPrintable(f));

@@ -41,8 +41,8 @@ private slots:
                                              u"denied"_s, u"network"_s, u"discontinued"_s})
                     expected << prefix + u"login-"_s + state + u".png"_s;
                 // The main window's pages (pagegallery.h), two sizes each.
-                for (const QString &page :
-                     {u"accounts"_s, u"providers"_s, u"usage"_s, u"logs"_s, u"settings"_s})
+                for (const QString &page : {u"accounts"_s, u"providers"_s, u"usage"_s, u"logs"_s,
+                                            u"clients"_s, u"settings"_s})
                     for (const QString &size : {u"900x600"_s, u"1400x900"_s})
                         expected << lang + u'-' + page + u'-' + theme + u'-' + size + u".png"_s;
                 expected << lang + u"-usage-models-30d-"_s + theme + u".png"_s

@@ -3,6 +3,8 @@
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
 #include "addproviderdialog.h"
+#include "clients/clientconfigwriter.h"
+#include "clientspage.h"
 #include "engine.h"
 #include "engineclient.h"
 #include "logspage.h"
@@ -202,6 +204,17 @@ QStringList renderPageGallery(const QString &dir, const PageGalleryOptions &opti
     if (!waitFor([&] { return seeded; }, 20000))
         return fail(u"seeding the demo data timed out"_s);
 
+    // The clients page looks at a demo home: Claude Code's settings written once, so the page
+    // shows its "Restore backup" too.
+    {
+        const clients::ClientProfile *claude = clients::findClient(u"claude-code");
+        const Settings &s = engine.settings();
+        clients::ClientConfigWriter(data.path())
+            .write(*claude, clients::endpointsFor(s.string(u"host"), engine.endpoints().port,
+                                                  s.string(u"default_model"),
+                                                  s.string(u"haiku_model_name")));
+    }
+
     const QPalette original = QApplication::palette();
     const QString originalStyle = QApplication::style()->name();
     QStringList written;
@@ -215,6 +228,7 @@ QStringList renderPageGallery(const QString &dir, const PageGalleryOptions &opti
     for (const auto &[theme, palette] : themes) {
         QApplication::setPalette(palette);
         MainWindow window(engine);
+        window.clientsPage()->setHomeDir(data.path());
         window.client().refresh();
         if (!waitFor(
                 [&] {
@@ -242,7 +256,8 @@ QStringList renderPageGallery(const QString &dir, const PageGalleryOptions &opti
                     window.logsPage()->view()->selectRow(0);
                 }
                 waitFor([] { return false; }, 150); // layouts and queued paints settle
-                static const char *names[] = {"accounts", "providers", "usage", "logs", "settings"};
+                static const char *names[] = {"accounts", "providers", "usage",
+                                              "logs",     "clients",   "settings"};
                 const QString file = QDir(dir).filePath(
                     u"%1%2-%3-%4x%5.png"_s.arg(options.filePrefix, QLatin1String(names[p]), theme)
                         .arg(size.width())

@@ -6,7 +6,7 @@
 //
 // Blocks in a local event loop until done (seconds): meant for a screenshot run, not for a
 // running app. Files: <dir>/<page>-<theme>-<W>x<H>.png, page in accounts, providers, usage,
-// logs, settings; theme light or dark.
+// logs, clients, settings; theme light or dark.
 
 #include <QList>
 #include <QSize>

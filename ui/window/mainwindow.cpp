@@ -2,6 +2,7 @@
 
 #include "accountspage.h"
 #include "addproviderdialog.h"
+#include "clientspage.h"
 #include "engineclient.h"
 #include "logspage.h"
 #include "providerspage.h"
@@ -88,12 +89,11 @@ MainWindow::MainWindow(Engine &engine, QWidget *parent)
     m_providers = new ProvidersPage(*m_client, m_stack);
     m_usage = new UsagePage(*m_client, m_stack);
     m_logs = new LogsPage(*m_client, m_stack);
+    m_clients = new ClientsPage(*m_client, m_stack);
     m_settings = new SettingsPage(*m_client, m_stack);
-    const QList<QPair<QString, QWidget *>> pages{{tr("Accounts"), m_accounts},
-                                                 {tr("Providers"), m_providers},
-                                                 {tr("Usage"), m_usage},
-                                                 {tr("Logs"), m_logs},
-                                                 {tr("Settings"), m_settings}};
+    const QList<QPair<QString, QWidget *>> pages{
+        {tr("Accounts"), m_accounts}, {tr("Providers"), m_providers}, {tr("Usage"), m_usage},
+        {tr("Logs"), m_logs},         {tr("Clients"), m_clients},     {tr("Settings"), m_settings}};
     int widest = 0;
     for (const auto &[title, w] : pages) {
         m_sidebar->addItem(title);

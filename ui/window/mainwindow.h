@@ -16,6 +16,7 @@ class QToolButton;
 namespace qp {
 
 class AccountsPage;
+class ClientsPage;
 class EngineClient;
 class LogsPage;
 class ProvidersPage;
@@ -26,7 +27,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { Accounts, Providers, Usage, Logs, Settings, PageCount };
+    enum Page { Accounts, Providers, Usage, Logs, Clients, Settings, PageCount };
 
     explicit MainWindow(Engine &engine, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -39,6 +40,7 @@ public:
     ProvidersPage *providersPage() const { return m_providers; }
     UsagePage *usagePage() const { return m_usage; }
     LogsPage *logsPage() const { return m_logs; }
+    ClientsPage *clientsPage() const { return m_clients; }
     SettingsPage *settingsPage() const { return m_settings; }
     QString statusText() const;
 
@@ -62,6 +64,7 @@ private:
     ProvidersPage *m_providers;
     UsagePage *m_usage;
     LogsPage *m_logs;
+    ClientsPage *m_clients;
     SettingsPage *m_settings;
 };
 
