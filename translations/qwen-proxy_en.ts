@@ -721,17 +721,6 @@ It does not exist yet; &quot;Restore backup&quot; removes it again.</translation
     </message>
 </context>
 <context>
-    <name>qp::PortOwners</name>
-    <message>
-        <source>%1 (by process %2)</source>
-        <translation>%1 (by process %2)</translation>
-    </message>
-    <message>
-        <source>%1 (by %2, pid %3)</source>
-        <translation>%1 (by %2, pid %3)</translation>
-    </message>
-</context>
-<context>
     <name>qp::ProvidersPage</name>
     <message>
         <source>Add provider…</source>

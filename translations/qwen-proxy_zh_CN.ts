@@ -720,17 +720,6 @@ It does not exist yet; &quot;Restore backup&quot; removes it again.</source>
     </message>
 </context>
 <context>
-    <name>qp::PortOwners</name>
-    <message>
-        <source>%1 (by process %2)</source>
-        <translation>%1（被进程 %2 占用）</translation>
-    </message>
-    <message>
-        <source>%1 (by %2, pid %3)</source>
-        <translation>%1（被 %2 占用，PID %3）</translation>
-    </message>
-</context>
-<context>
     <name>qp::ProvidersPage</name>
     <message>
         <source>Add provider…</source>

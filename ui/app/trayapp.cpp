@@ -9,7 +9,6 @@
 #include "login/loginwindow.h"
 #include "mainwindow.h"
 #include "platform/autostart.h"
-#include "platform/portowner.h"
 #include "pool/accountpool.h"
 #include "tray/traycontroller.h"
 #include "tray/traymenu.h"
@@ -140,11 +139,9 @@ void TrayApp::onEngineState(Engine::State state)
         break;
     case Engine::State::Failed: {
         status.state = ServerStatus::State::Failed;
+        // "port 8765 is already in use on 127.0.0.1 (by qwen-proxy, pid 4242)": the server
+        // names the owner where the OS tells (net/portowner.h).
         status.failure = m_engine.errorMessage();
-        // "port 8765 is already in use": say by whom where the OS tells.
-        const quint16 port = quint16(m_engine.settings().integer(u"port"));
-        if (status.failure.contains(QString::number(port)))
-            status.failure = PortOwners::withOwner(status.failure, port);
         m_refresh->stop();
         break;
     }

@@ -3,6 +3,7 @@
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/descriptors.h"
+#include "net/portowner.h"
 #include "net/socketio.h"
 #include "settings/settings.h"
 
@@ -97,7 +98,8 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
             if (error) {
                 *error =
                     l->serverError() == QAbstractSocket::AddressInUseError
-                        ? u"port %1 is already in use on %2"_s.arg(port).arg(host)
+                        ? PortOwners::withOwner(
+                              u"port %1 is already in use on %2"_s.arg(port).arg(host), port)
                         : u"cannot listen on %1:%2: %3"_s.arg(host).arg(port).arg(l->errorString());
             }
             delete l;

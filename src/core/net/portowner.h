@@ -1,9 +1,9 @@
 #pragma once
-// Which process listens on a TCP port, where the OS tells: for "the server could not start: port
-// 8765 is already in use" to say by whom. Linux reads /proc (only processes the user may inspect
-// show up, which is all of their own); elsewhere nothing is found yet.
+// Which process listens on a TCP port, where the OS tells: for "port 8765 is already in use" to
+// say by whom, in `serve`'s error line and the tray's notification alike (HttpServer::listen).
+// Linux reads /proc (only processes the user may inspect show up, which is all of their own);
+// elsewhere nothing is found yet.
 
-#include <QCoreApplication>
 #include <QString>
 #include <optional>
 
@@ -16,7 +16,6 @@ struct PortOwner {
 
 class PortOwners
 {
-    Q_DECLARE_TR_FUNCTIONS(qp::PortOwners)
 public:
     // The process with a listening socket on `port` (any address, IPv4 or IPv6).
     static std::optional<PortOwner> listenerOf(quint16 port);

@@ -1,6 +1,6 @@
 // Which process listens on a port: this test's own listener is found by pid and name (Linux, where
 // /proc tells), a free port has no owner, and the server's reason gains "(by NAME, pid N)".
-#include "platform/portowner.h"
+#include "net/portowner.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "platform/portowner.h"
+#include "net/portowner.h"
 
 #include <QDir>
 #include <QFile>
@@ -79,8 +79,8 @@ QString PortOwners::withOwner(const QString &reason, quint16 port)
     if (!owner)
         return reason;
     return owner->name.isEmpty()
-               ? tr("%1 (by process %2)").arg(reason).arg(owner->pid)
-               : tr("%1 (by %2, pid %3)").arg(reason, owner->name).arg(owner->pid);
+               ? QStringLiteral("%1 (by process %2)").arg(reason).arg(owner->pid)
+               : QStringLiteral("%1 (by %2, pid %3)").arg(reason, owner->name).arg(owner->pid);
 }
 
 } // namespace qp
