@@ -2,8 +2,11 @@
 // upstream; what the tray shows follows requests made through the running server; pause stops
 // accepting and resume listens again on the same port; "Quit" in the menu stops the engine
 // gracefully and joins its thread.
+#include "addproviderdialog.h"
 #include "app/trayapp.h"
+#include "mainwindow.h"
 #include "offthread.h"
+#include "providerspage.h"
 #include "tray/traycontroller.h"
 #include "tray/traymenu.h"
 
@@ -57,6 +60,7 @@ private slots:
     void trayFollowsRequestsThroughTheServer();
     void pauseAndResumeKeepThePort();
     void quitFromTheMenuStopsTheEngine();
+    void addProviderFromTheMenuOpensTheDialog();
 };
 
 void TestTrayApp::trayFollowsRequestsThroughTheServer()
@@ -135,6 +139,22 @@ void TestTrayApp::quitFromTheMenuStopsTheEngine()
     QVERIFY(!app.engine().engineThread());
     QVERIFY(client.wait(5000));
     QVERIFY(client.closedByServer());
+}
+
+void TestTrayApp::addProviderFromTheMenuOpensTheDialog()
+{
+    QTemporaryDir dir;
+    UpstreamThread upstream;
+    TrayApp app(optionsFor(dir, upstream));
+    QVERIFY(app.start());
+    QTRY_COMPARE_WITH_TIMEOUT(app.engine().state(), Engine::State::Serving, 15000);
+    app.window()->showPage(MainWindow::Accounts);
+    QVERIFY(!app.window()->providersPage()->addDialog());
+    Q_EMIT app.tray()->menu()->addProviderRequested();
+    QCOMPARE(app.window()->currentPage(), MainWindow::Providers);
+    QVERIFY(app.window()->isVisible());
+    QVERIFY(app.window()->providersPage()->addDialog());
+    QVERIFY(app.window()->providersPage()->addDialog()->isVisible());
 }
 
 QTEST_MAIN(TestTrayApp)

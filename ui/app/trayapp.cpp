@@ -3,6 +3,7 @@
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
 #include "accounts/loginsession.h"
+#include "addproviderdialog.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
 #include "login/loginbinding.h"
@@ -10,6 +11,7 @@
 #include "mainwindow.h"
 #include "platform/autostart.h"
 #include "pool/accountpool.h"
+#include "providerspage.h"
 #include "tray/traycontroller.h"
 #include "tray/traymenu.h"
 #include "usage/usagestore.h"
@@ -74,10 +76,7 @@ bool TrayApp::start()
             [](const QString &text) { QGuiApplication::clipboard()->setText(text); });
     connect(menu, &TrayMenu::openWindowRequested, this, &TrayApp::showWindow);
     connect(m_tray.get(), &TrayController::activated, this, &TrayApp::showWindow);
-    connect(menu, &TrayMenu::addProviderRequested, this, [this] {
-        m_window->showPage(MainWindow::Providers);
-        showWindow();
-    });
+    connect(menu, &TrayMenu::addProviderRequested, this, &TrayApp::addProvider);
     connect(m_window.get(), &MainWindow::loginRequested, this,
             [this](const QString &id) { startLogin(id); });
     connect(menu, &TrayMenu::addAccountRequested, this, [this] { startLogin(); });
@@ -205,6 +204,14 @@ void TrayApp::showWindow()
     m_window->activateWindow();
 }
 
+void TrayApp::addProvider()
+{
+    // The Providers page with its add dialog open: "add a key" is one click from the tray.
+    m_window->showPage(MainWindow::Providers);
+    showWindow();
+    m_window->providersPage()->openAddDialog();
+}
+
 void TrayApp::startLogin(const QString &accountId)
 {
     if (!m_login) {
@@ -214,10 +221,7 @@ void TrayApp::startLogin(const QString &accountId)
                 [](const QString &text) { QGuiApplication::clipboard()->setText(text); });
         connect(m_login, &LoginWindow::openUrlRequested, this,
                 [](const QString &url) { QDesktopServices::openUrl(QUrl(url)); });
-        connect(m_login, &LoginWindow::addProviderRequested, this, [this] {
-            m_window->showPage(MainWindow::Providers);
-            showWindow();
-        });
+        connect(m_login, &LoginWindow::addProviderRequested, this, &TrayApp::addProvider);
         connect(m_login, &LoginWindow::doneRequested, m_login, &QWidget::close);
         connect(m_login, &LoginWindow::retryRequested, this,
                 [this, accountId] { startLogin(accountId); });

@@ -41,6 +41,7 @@ public:
 public slots:
     void refresh();
     void showWindow();
+    void addProvider();
     void startLogin(const QString &accountId = {});
     void quit();
 
