@@ -4,6 +4,7 @@
 // fit an 80-column terminal.
 
 #include "accounts/account.h"
+#include "common/compactcount.h"
 #include "common/error.h"
 #include "pool/quotameter.h"
 
@@ -27,8 +28,6 @@ QString poolStateOf(AccountStatus status);
 Result<QList<QuotaMeter::WindowUse>> storedWindows(UsageStore &usage, const QString &accountId,
                                                    const QuotaPlan &plan, qint64 nowMs);
 
-// 9999 as is, larger amounts as 12.3k, 4.5M, 1.2G: token counts stay readable in narrow columns.
-QString compactCount(qint64 n);
 // "5h 312/1200, week 4k/9000" (tokens: "5h 1.2M/5M tok"); "-" without windows.
 QString windowSummary(const QList<QuotaMeter::WindowUse> &windows);
 // "2026-12-07 15:01 UTC"-style minute, without the zone (column headers name it).

@@ -8,29 +8,6 @@ using namespace Qt::StringLiterals;
 
 namespace qp::ui {
 
-namespace {
-QString scaled(qint64 n, double unit, QChar suffix)
-{
-    const double v = double(n) / unit;
-    QString text = QString::number(v, 'f', v < 100 ? 1 : 0);
-    if (text.endsWith(u".0"))
-        text.chop(2);
-    return text + suffix;
-}
-} // namespace
-
-QString compactCount(qint64 n)
-{
-    const qint64 a = n < 0 ? -n : n;
-    if (a < 10000)
-        return QString::number(n);
-    if (a < 999'500)
-        return scaled(n, 1e3, u'k');
-    if (a < 999'500'000)
-        return scaled(n, 1e6, u'M');
-    return scaled(n, 1e9, u'G');
-}
-
 QString localTime(qint64 ms, qint64 nowMs)
 {
     if (ms <= 0)

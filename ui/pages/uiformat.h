@@ -2,6 +2,7 @@
 // Small display helpers the pages share: compact counts, local times, "in 3h 05m", state names in
 // plain words, and a quota window as one line. Display only; no rule of the pool lives here.
 
+#include "common/compactcount.h"
 #include "pool/quotameter.h"
 
 #include <QColor>
@@ -9,8 +10,8 @@
 
 namespace qp::ui {
 
-// 9999 as is, larger amounts as 12.3k, 4.5M (as the CLI prints them).
-QString compactCount(qint64 n);
+using qp::compactCount; // the CLI's figures, so the pages print the same
+
 // Local time of day for today, else date and time.
 QString localTime(qint64 ms, qint64 nowMs);
 // "in 58m", "in 3h 05m", "in 2d 4h".
