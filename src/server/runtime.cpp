@@ -183,7 +183,6 @@ std::optional<Error> Runtime::setupAccounts(const RuntimeOptions &options)
     const QString fallback = QDir(m_dataDir).filePath(FileSecretStore::defaultFileName());
     if (options.secretStore) {
         m_secrets = new CrossThreadSecretStore(options.secretStore, this);
-        m_warnings.append(options.secretStoreWarnings);
     } else if (mode == u"memory") {
         m_secrets = new MemorySecretStore(this);
     } else if (mode == u"file") {

@@ -48,7 +48,6 @@ struct RuntimeOptions {
     // The engine's keychain store, living on the GUI thread (docs/engine-thread.md): used through
     // a CrossThreadSecretStore, never owned. Null: the runtime chooses a store itself (CLI verbs).
     SecretStore *secretStore = nullptr;
-    QStringList secretStoreWarnings; // what choosing `secretStore` had to say (file fallback...)
     // Wait in create() until the first account list is loaded (a bounded local loop: fine before
     // anything is served). The engine loads asynchronously instead (reloadAccounts).
     bool waitForAccounts = true;
