@@ -26,7 +26,8 @@ Engine::~Engine()
             m_anchor, [this] { teardownRuntime(); }, Qt::QueuedConnection);
         m_anchor = nullptr;
     }
-    m_thread->wait();
+    m_thread->wait(); // the teardown quits the loop
+    m_thread.reset();
     m_anchorObject.reset();
 }
 
@@ -115,21 +116,18 @@ void Engine::startThread()
     // keychain and the platform). Qt reads this when each thread makes its dispatcher; every Qt
     // worker thread of this process is fine without GLib.
     qputenv("QT_NO_THREADED_GLIB", "1");
-    m_thread = std::make_unique<QThread>();
-    m_thread->setObjectName(u"qp-engine"_s);
-    m_anchorObject = std::make_unique<QObject>();
-    m_anchorObject->moveToThread(m_thread.get());
-    m_anchor = m_anchorObject.get();
-    connect(m_thread.get(), &QThread::finished, this, [this] {
-        m_thread->wait();
-        m_anchorObject.reset(); // its thread is gone: deleting it here is safe
-        m_thread.reset();
+    m_thread = std::make_unique<WorkerThread>(u"qp-engine"_s);
+    connect(m_thread.get(), &WorkerThread::finished, this, [this] {
+        m_anchorObject.reset();            // its thread is gone: deleting it here is safe
+        m_thread.release()->deleteLater(); // this runs inside its signal
         if (m_state != State::Failed)
             setState(State::Stopped);
         if (auto done = std::exchange(m_onStopped, {}))
             done();
     });
-    m_thread->start();
+    m_anchorObject = std::make_unique<QObject>();
+    m_anchorObject->moveToThread(m_thread->start());
+    m_anchor = m_anchorObject.get();
     QMetaObject::invokeMethod(
         m_anchor, [this] { buildRuntime(); }, Qt::QueuedConnection);
 }

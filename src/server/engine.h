@@ -13,6 +13,7 @@
 // (UnlockingSecrets while the keychain is probed, which can take seconds on a locked desktop; it
 // is probed only once a secret is needed).
 
+#include "common/workerthread.h"
 #include "runtime.h"
 
 #include <QObject>
@@ -72,7 +73,7 @@ public:
     State state() const { return m_state; }
     QString errorMessage() const { return m_error; }
     Endpoints endpoints() const { return m_endpoints; }
-    QThread *engineThread() const { return m_thread.get(); }
+    QThread *engineThread() const { return m_thread ? m_thread->thread() : nullptr; }
 
     // Runs `work(Runtime &)` on the engine thread and hands its result to `done` on this thread,
     // unless `context` (an object of this thread) is gone by then. Dropped when not serving.
@@ -124,7 +125,9 @@ private:
     QString m_error;
     Endpoints m_endpoints;
     SecretStore *m_secrets = nullptr; // this thread's; deleted after the engine thread is joined
-    std::unique_ptr<QThread> m_thread;
+    // Joined completely, thread-local destructors included (workerthread.h: OpenSSL's per-thread
+    // state must be gone before the process's exit-time cleanup).
+    std::unique_ptr<WorkerThread> m_thread;
     // Lives on the engine thread as the target of queued work; deleted here after the join.
     std::unique_ptr<QObject> m_anchorObject;
     QObject *m_anchor = nullptr; // the same while work may still be queued; null once it may not
