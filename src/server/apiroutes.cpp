@@ -17,7 +17,7 @@ namespace qp {
 
 ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *parent)
     : QObject(parent), m_runtime(runtime), m_relay(relayContext),
-      m_cors(runtime.settings().string(u"cors_origins"))
+      m_cors(AdmissionRules::fromSettings(runtime.settings(), QString()))
 {
     m_routes = {
         {"/health", "GET", &ApiRoutes::health},

@@ -1,33 +1,12 @@
 #include "cors.h"
 
-#include <QUrl>
-
 using namespace Qt::StringLiterals;
 
 namespace qp {
 
-CorsPolicy::CorsPolicy(const QString &setting)
-{
-    const QString s = setting.trimmed();
-    m_any = s == u"*";
-    for (const QString &o : s.split(u',', Qt::SkipEmptyParts))
-        if (o.trimmed() != u"*")
-            m_origins.append(o.trimmed());
-}
-
 bool CorsPolicy::allows(const QByteArray &origin) const
 {
-    if (origin.isEmpty())
-        return false;
-    if (m_any)
-        return true;
-    const QString o = QString::fromUtf8(origin);
-    if (!m_origins.isEmpty())
-        return m_origins.contains(o);
-    const QUrl u(o);
-    const QString host = u.host();
-    return (u.scheme() == u"http" || u.scheme() == u"https") &&
-           (host == u"localhost" || host == u"127.0.0.1" || host == u"::1");
+    return originAllowed(origin, m_rules);
 }
 
 http::Headers CorsPolicy::headersFor(const http::HttpRequest &req) const

@@ -3,6 +3,7 @@
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
 #include "accountsync.h"
+#include "admissiongate.h"
 #include "apiroutes.h"
 #include "auth/oauthendpoints.h"
 #include "auth/pendinglogins.h"
@@ -289,6 +290,7 @@ void Runtime::buildServer()
             ctx.anthropicPingMs = ping;
     }
     m_routes = new ApiRoutes(*this, ctx, this);
+    m_server->setGate(makeAdmissionGate(s));
     m_server->setHandler([this](http::HttpRequest &&req, http::ResponseWriter *w) {
         m_routes->handle(std::move(req), w);
     });

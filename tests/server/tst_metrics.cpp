@@ -382,7 +382,11 @@ QByteArray rawGet(const QHostAddress &from, const QHostAddress &to, quint16 port
     QByteArray out;
     QEventLoop loop;
     QObject::connect(&s, &QTcpSocket::connected, &loop, [&] {
-        s.write("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        // Host: the address dialled, as a client reaching the proxy by IP sends it.
+        const QByteArray host = to.protocol() == QAbstractSocket::IPv6Protocol
+                                    ? "[" + to.toString().toLatin1() + "]"
+                                    : to.toString().toLatin1();
+        s.write("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     });
     QObject::connect(&s, &QTcpSocket::readyRead, &loop, [&] { out += s.readAll(); });
     QObject::connect(&s, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
@@ -765,7 +769,7 @@ private Q_SLOTS:
         QVERIFY(client.waitForConnected(5000));
         const QByteArray body =
             QJsonDocument(openAIBody(u"wait"_s, true)).toJson(QJsonDocument::Compact);
-        client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\n"
+        client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
                      "X-Qwen-Account: a\r\nContent-Type: application/json\r\nContent-Length: " +
                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QTRY_COMPARE(served.value(u"a"_s), 1);

@@ -1,8 +1,7 @@
 // Full stack: the real server on port 0, OpenAI dialect, against the fake Qwen upstream.
-#include "proxyharness.h"
-
 #include "auth/sharedfilesource.h"
 #include "auth/tokenmanager.h"
+#include "proxyharness.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -17,14 +16,17 @@ using namespace Qt::StringLiterals;
 using namespace qp::test;
 
 namespace {
-qint64 inOneHour() { return QDateTime::currentMSecsSinceEpoch() + 3600 * 1000; }
+qint64 inOneHour()
+{
+    return QDateTime::currentMSecsSinceEpoch() + 3600 * 1000;
+}
 
 QJsonObject chatBody(bool stream = false)
 {
-    return QJsonObject{{u"model"_s, u"qwen3-coder-plus"_s},
-                       {u"stream"_s, stream},
-                       {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
-                                                              {u"content"_s, u"hi"_s}}}}};
+    return QJsonObject{
+        {u"model"_s, u"qwen3-coder-plus"_s},
+        {u"stream"_s, stream},
+        {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"hi"_s}}}}};
 }
 
 QJsonObject completion(const QString &text)
@@ -34,17 +36,21 @@ QJsonObject completion(const QString &text)
         {u"object"_s, u"chat.completion"_s},
         {u"created"_s, 1},
         {u"model"_s, u"qwen3-coder-plus"_s},
-        {u"choices"_s, QJsonArray{QJsonObject{
-                           {u"index"_s, 0},
-                           {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, text}}},
-                           {u"finish_reason"_s, u"stop"_s}}}},
-        {u"usage"_s, QJsonObject{{u"prompt_tokens"_s, 5}, {u"completion_tokens"_s, 2}, {u"total_tokens"_s, 7}}}};
+        {u"choices"_s,
+         QJsonArray{QJsonObject{
+             {u"index"_s, 0},
+             {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, text}}},
+             {u"finish_reason"_s, u"stop"_s}}}},
+        {u"usage"_s, QJsonObject{{u"prompt_tokens"_s, 5},
+                                 {u"completion_tokens"_s, 2},
+                                 {u"total_tokens"_s, 7}}}};
 }
 
 QList<SseStep> textStream(const QStringList &pieces)
 {
     QList<SseStep> steps;
-    steps.append({0, FakeUpstream::chunk(QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u""_s}})});
+    steps.append(
+        {0, FakeUpstream::chunk(QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u""_s}})});
     for (const QString &p : pieces)
         steps.append({0, FakeUpstream::chunk(QJsonObject{{u"content"_s, p}})});
     steps.append({0, FakeUpstream::chunk(QJsonObject{}, u"stop"_s)});
@@ -53,7 +59,10 @@ QList<SseStep> textStream(const QStringList &pieces)
     return steps;
 }
 
-QJsonObject parse(const QByteArray &b) { return QJsonDocument::fromJson(b).object(); }
+QJsonObject parse(const QByteArray &b)
+{
+    return QJsonDocument::fromJson(b).object();
+}
 } // namespace
 
 class TestOpenAI : public QObject
@@ -119,8 +128,15 @@ private Q_SLOTS:
         body.insert(u"max_tokens"_s, 200000);
         const auto r = h->postJson(u"/v1/chat/completions"_s, body);
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.json().value(u"choices"_s).toArray().first().toObject().value(u"message"_s)
-                     .toObject().value(u"content"_s).toString(),
+        QCOMPARE(r.json()
+                     .value(u"choices"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"message"_s)
+                     .toObject()
+                     .value(u"content"_s)
+                     .toString(),
                  u"hello"_s);
         const auto reqs = h->upstream().requestsTo("/v1/chat/completions");
         QCOMPARE(reqs.size(), 1);
@@ -132,7 +148,8 @@ private Q_SLOTS:
         QCOMPARE(sent.value(u"n"_s).toInt(), 1);
         QCOMPARE(sent.value(u"presence_penalty"_s).toDouble(), 0.5);
         QCOMPARE(sent.value(u"frequency_penalty"_s).toDouble(), 0.25);
-        QCOMPARE(sent.value(u"response_format"_s).toObject().value(u"type"_s).toString(), u"json_object"_s);
+        QCOMPARE(sent.value(u"response_format"_s).toObject().value(u"type"_s).toString(),
+                 u"json_object"_s);
         QCOMPARE(sent.value(u"parallel_tool_calls"_s).toBool(true), false);
         QCOMPARE(sent.value(u"max_tokens"_s).toInt(), 32768); // clamped to the model cap
         QVERIFY(!sent.contains(u"top_p"_s));                  // no invented defaults
@@ -152,8 +169,12 @@ private Q_SLOTS:
         body.insert(u"model"_s, u"vision-model"_s);
         body.insert(u"max_tokens"_s, 50000);
         QCOMPARE(h->postJson(u"/v1/chat/completions"_s, body).status, 200);
-        QCOMPARE(h->upstream().requestsTo("/v1/chat/completions").first().json()
-                     .value(u"max_tokens"_s).toInt(),
+        QCOMPARE(h->upstream()
+                     .requestsTo("/v1/chat/completions")
+                     .first()
+                     .json()
+                     .value(u"max_tokens"_s)
+                     .toInt(),
                  32768);
     }
 
@@ -174,7 +195,12 @@ private Q_SLOTS:
             sawUsage |= c.value(u"usage"_s).isObject();
             const auto choices = c.value(u"choices"_s).toArray();
             if (!choices.isEmpty())
-                text += choices.first().toObject().value(u"delta"_s).toObject().value(u"content"_s).toString();
+                text += choices.first()
+                            .toObject()
+                            .value(u"delta"_s)
+                            .toObject()
+                            .value(u"content"_s)
+                            .toString();
         }
         QCOMPARE(text, u"Hello!"_s);
         QVERIFY(!sawUsage); // the client did not ask for it
@@ -225,10 +251,12 @@ private Q_SLOTS:
         // integer a double cannot hold) goes upstream as the client wrote it.
         startDefault();
         h->upstream().replySse(textStream({u"a"_s}));
-        const QByteArray raw = "{ \"stream\": true, \"model\": \"gpt-4o\", \"temperature\": 0.70,\n"
-                               "  \"seed\": 12345678901234567890,\n"
-                               "  \"messages\": [ {\"role\": \"user\", \"content\": \"hi \\u00e9\"} ] }";
-        const auto r = h->post(u"/v1/chat/completions"_s, raw, {{"Content-Type", "application/json"}});
+        const QByteArray raw =
+            "{ \"stream\": true, \"model\": \"gpt-4o\", \"temperature\": 0.70,\n"
+            "  \"seed\": 12345678901234567890,\n"
+            "  \"messages\": [ {\"role\": \"user\", \"content\": \"hi \\u00e9\"} ] }";
+        const auto r =
+            h->post(u"/v1/chat/completions"_s, raw, {{"Content-Type", "application/json"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.sseData().last(), QByteArray("[DONE]"));
         const RecordedRequest sent = h->upstream().requestsTo("/v1/chat/completions").last();
@@ -238,8 +266,9 @@ private Q_SLOTS:
         const QJsonObject json = sent.json();
         QCOMPARE(json.value(u"model"_s).toString(), u"qwen3-coder-plus"_s);
         QVERIFY(json.value(u"stream_options"_s).toObject().value(u"include_usage"_s).toBool());
-        QCOMPARE(json.value(u"messages"_s).toArray().first().toObject().value(u"content"_s).toString(),
-                 u"hi \u00e9"_s);
+        QCOMPARE(
+            json.value(u"messages"_s).toArray().first().toObject().value(u"content"_s).toString(),
+            u"hi \u00e9"_s);
         QCOMPARE(json.size(), 6);
     }
 
@@ -276,37 +305,56 @@ private Q_SLOTS:
         };
         const QByteArray stop = FakeUpstream::chunk(QJsonObject{}, u"tool_calls"_s);
         QTest::newRow("tool args arrive with the name")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"call_a"_s}, {u"type"_s, u"function"_s},
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"call_a"_s},
+                                     {u"type"_s, u"function"_s},
                                      {u"function"_s, fn(u"read"_s, u"{\"path\":\"a\"}"_s)}}),
                                  stop}
             << QStringList{u"read"_s} << QStringList{u"{\"path\":\"a\"}"_s};
         QTest::newRow("no id on continuation chunks")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"call_a"_s}, {u"function"_s, fn(u"read"_s, u""_s)}}),
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"call_a"_s},
+                                     {u"function"_s, fn(u"read"_s, u""_s)}}),
                                  tc({{u"index"_s, 0}, {u"function"_s, fn({}, u"{\"pa"_s)}}),
                                  tc({{u"index"_s, 0}, {u"function"_s, fn({}, u"th\":1}"_s)}}), stop}
             << QStringList{u"read"_s} << QStringList{u"{\"path\":1}"_s};
         QTest::newRow("name after the arguments")
             << QList<QByteArray>{tc({{u"index"_s, 0}, {u"function"_s, fn({}, u"{\"x\":"_s)}}),
-                                 tc({{u"index"_s, 0}, {u"id"_s, u"call_b"_s}, {u"function"_s, fn(u"calc"_s, u"2}"_s)}}),
+                                 tc({{u"index"_s, 0},
+                                     {u"id"_s, u"call_b"_s},
+                                     {u"function"_s, fn(u"calc"_s, u"2}"_s)}}),
                                  stop}
             << QStringList{u"calc"_s} << QStringList{u"{\"x\":2}"_s};
         QTest::newRow("missing index")
-            << QList<QByteArray>{tc({{u"id"_s, u"call_c"_s}, {u"function"_s, fn(u"ls"_s, u"{}"_s)}}), stop}
+            << QList<QByteArray>{tc({{u"id"_s, u"call_c"_s},
+                                     {u"function"_s, fn(u"ls"_s, u"{}"_s)}}),
+                                 stop}
             << QStringList{u"ls"_s} << QStringList{u"{}"_s};
         QTest::newRow("no-argument tool gets {}")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"call_d"_s}, {u"function"_s, fn(u"now"_s, u""_s)}}), stop}
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"call_d"_s},
+                                     {u"function"_s, fn(u"now"_s, u""_s)}}),
+                                 stop}
             << QStringList{u"now"_s} << QStringList{u"{}"_s};
         QTest::newRow("parallel calls")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"c1"_s}, {u"function"_s, fn(u"a"_s, u"{\"i\":1}"_s)}}),
-                                 tc({{u"index"_s, 1}, {u"id"_s, u"c2"_s}, {u"function"_s, fn(u"b"_s, u"{\"i\":"_s)}}),
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"c1"_s},
+                                     {u"function"_s, fn(u"a"_s, u"{\"i\":1}"_s)}}),
+                                 tc({{u"index"_s, 1},
+                                     {u"id"_s, u"c2"_s},
+                                     {u"function"_s, fn(u"b"_s, u"{\"i\":"_s)}}),
                                  tc({{u"index"_s, 1}, {u"function"_s, fn({}, u"2}"_s)}}), stop}
             << QStringList{u"a"_s, u"b"_s} << QStringList{u"{\"i\":1}"_s, u"{\"i\":2}"_s};
         QTest::newRow("finish_reason stop with tool calls")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"c1"_s}, {u"function"_s, fn(u"a"_s, u"{}"_s)}}),
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"c1"_s},
+                                     {u"function"_s, fn(u"a"_s, u"{}"_s)}}),
                                  FakeUpstream::chunk(QJsonObject{}, u"stop"_s)}
             << QStringList{u"a"_s} << QStringList{u"{}"_s};
         QTest::newRow("duplicate finish chunks")
-            << QList<QByteArray>{tc({{u"index"_s, 0}, {u"id"_s, u"c1"_s}, {u"function"_s, fn(u"a"_s, u"{}"_s)}}),
+            << QList<QByteArray>{tc({{u"index"_s, 0},
+                                     {u"id"_s, u"c1"_s},
+                                     {u"function"_s, fn(u"a"_s, u"{}"_s)}}),
                                  stop, stop}
             << QStringList{u"a"_s} << QStringList{u"{}"_s};
     }
@@ -346,15 +394,18 @@ private Q_SLOTS:
                 const int idx = t.value(u"index"_s).toInt();
                 if (!gotNames.contains(idx)) {
                     // The first delta of a call carries everything a strict client requires.
-                    QVERIFY2(t.value(u"id"_s).isString() && !t.value(u"id"_s).toString().isEmpty(), d.constData());
+                    QVERIFY2(t.value(u"id"_s).isString() && !t.value(u"id"_s).toString().isEmpty(),
+                             d.constData());
                     QCOMPARE(t.value(u"type"_s).toString(), u"function"_s);
                     QVERIFY(t.value(u"function"_s).toObject().value(u"name"_s).isString());
-                    QCOMPARE(t.value(u"function"_s).toObject().value(u"arguments"_s).toString(), u""_s);
+                    QCOMPARE(t.value(u"function"_s).toObject().value(u"arguments"_s).toString(),
+                             u""_s);
                     gotNames[idx] = t.value(u"function"_s).toObject().value(u"name"_s).toString();
                     gotIds[idx] = t.value(u"id"_s).toString();
                 } else {
                     QVERIFY2(!t.value(u"function"_s).toObject().contains(u"name"_s), d.constData());
-                    gotArgs[idx] += t.value(u"function"_s).toObject().value(u"arguments"_s).toString();
+                    gotArgs[idx] +=
+                        t.value(u"function"_s).toObject().value(u"arguments"_s).toString();
                 }
             }
         }
@@ -371,9 +422,11 @@ private Q_SLOTS:
         QJsonObject ch = c.value(u"choices"_s).toArray().first().toObject();
         QJsonObject msg = ch.value(u"message"_s).toObject();
         msg.insert(u"content"_s, QJsonValue::Null);
-        msg.insert(u"tool_calls"_s, QJsonArray{QJsonObject{
-                                        {u"id"_s, u"c1"_s}, {u"type"_s, u"function"_s},
-                                        {u"function"_s, QJsonObject{{u"name"_s, u"a"_s}, {u"arguments"_s, u""_s}}}}});
+        msg.insert(u"tool_calls"_s,
+                   QJsonArray{QJsonObject{{u"id"_s, u"c1"_s},
+                                          {u"type"_s, u"function"_s},
+                                          {u"function"_s, QJsonObject{{u"name"_s, u"a"_s},
+                                                                      {u"arguments"_s, u""_s}}}}});
         ch.insert(u"message"_s, msg);
         ch.insert(u"finish_reason"_s, u"stop"_s);
         c.insert(u"choices"_s, QJsonArray{ch});
@@ -382,8 +435,16 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         const auto got = r.json().value(u"choices"_s).toArray().first().toObject();
         QCOMPARE(got.value(u"finish_reason"_s).toString(), u"tool_calls"_s);
-        QCOMPARE(got.value(u"message"_s).toObject().value(u"tool_calls"_s).toArray().first().toObject()
-                     .value(u"function"_s).toObject().value(u"arguments"_s).toString(),
+        QCOMPARE(got.value(u"message"_s)
+                     .toObject()
+                     .value(u"tool_calls"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"function"_s)
+                     .toObject()
+                     .value(u"arguments"_s)
+                     .toString(),
                  u"{}"_s);
     }
 
@@ -409,8 +470,9 @@ private Q_SLOTS:
     void upstreamDropMidStream()
     {
         startDefault();
-        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"partial"_s}})}},
-                               /*dropAtEnd*/ true);
+        h->upstream().replySse(
+            {{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"partial"_s}})}},
+            /*dropAtEnd*/ true);
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(true));
         QCOMPARE(r.status, 200);
         const auto data = r.sseData();
@@ -424,10 +486,12 @@ private Q_SLOTS:
     void inBandErrorFinish()
     {
         startDefault();
-        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"ok "_s}})},
-                                {0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"Requests throttling triggered"_s}},
-                                                        u"error_finish"_s)},
-                                {0, "[DONE]"}});
+        h->upstream().replySse(
+            {{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"ok "_s}})},
+             {0,
+              FakeUpstream::chunk(QJsonObject{{u"content"_s, u"Requests throttling triggered"_s}},
+                                  u"error_finish"_s)},
+             {0, "[DONE]"}});
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(true));
         const auto data = r.sseData();
         QCOMPARE(data.last(), QByteArray("[DONE]"));
@@ -444,10 +508,12 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("retryAfter");
         QTest::addColumn<int>("expected");
         QTest::addColumn<QString>("type");
-        QTest::newRow("429 with Retry-After") << 429 << QByteArray("7") << 429 << u"rate_limit_exceeded"_s;
+        QTest::newRow("429 with Retry-After")
+            << 429 << QByteArray("7") << 429 << u"rate_limit_exceeded"_s;
         QTest::newRow("500 becomes 502") << 500 << QByteArray() << 502 << u"api_error"_s;
         QTest::newRow("403") << 403 << QByteArray() << 403 << u"permission_error"_s;
-        QTest::newRow("400 passes through") << 400 << QByteArray() << 400 << u"invalid_request_error"_s;
+        QTest::newRow("400 passes through")
+            << 400 << QByteArray() << 400 << u"invalid_request_error"_s;
     }
     void upstreamErrorsMapped()
     {
@@ -459,13 +525,19 @@ private Q_SLOTS:
         qp::http::Headers hd;
         if (!retryAfter.isEmpty())
             hd.append({"Retry-After", retryAfter});
-        h->upstream().replyJson(upstreamStatus,
-                                QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, u"upstream says no"_s}}}}, hd);
+        h->upstream().replyJson(
+            upstreamStatus,
+            QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, u"upstream says no"_s}}}}, hd);
         for (bool stream : {false, true}) {
             const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(stream));
             QCOMPARE(r.status, expected);
             QCOMPARE(r.json().value(u"error"_s).toObject().value(u"type"_s).toString(), type);
-            QVERIFY(r.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"upstream says no"_s));
+            QVERIFY(r.json()
+                        .value(u"error"_s)
+                        .toObject()
+                        .value(u"message"_s)
+                        .toString()
+                        .contains(u"upstream says no"_s));
             QCOMPARE(r.header("retry-after"), retryAfter);
         }
     }
@@ -474,15 +546,22 @@ private Q_SLOTS:
     {
         startDefault();
         h->upstream().serveTokenRefresh();
-        h->upstream().replyJson(401, QJsonObject{{u"error"_s, QJsonObject{
-            {u"message"_s, u"invalid access token or token expired"_s}, {u"code"_s, u"invalid_api_key"_s}}}});
+        h->upstream().replyJson(
+            401, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s,
+                                                       u"invalid access token or token expired"_s},
+                                                      {u"code"_s, u"invalid_api_key"_s}}}});
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody());
         QCOMPARE(r.status, 401);
         QCOMPARE(h->upstream().refreshCount(), 1);
         const auto reqs = h->upstream().requestsTo("/v1/chat/completions");
         QCOMPARE(reqs.size(), 2); // the original and exactly one retry
         QCOMPARE(reqs.at(1).header("authorization"), QByteArray("Bearer fresh-access-token-1"));
-        QVERIFY(r.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"discontinued"_s));
+        QVERIFY(r.json()
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"discontinued"_s));
         QVERIFY(!r.body.contains("fresh-access-token"));
     }
 
@@ -491,10 +570,12 @@ private Q_SLOTS:
         startDefault();
         h->upstream().serveTokenRefresh();
         int calls = 0;
-        h->upstream().on("/v1/chat/completions", [&](const qp::http::HttpRequest &req, qp::http::ResponseWriter *w) {
+        h->upstream().on("/v1/chat/completions", [&](const qp::http::HttpRequest &req,
+                                                     qp::http::ResponseWriter *w) {
             ++calls;
             if (req.header("authorization") == "Bearer access-token-valid-0001")
-                w->sendJson(401, QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, u"token expired"_s}}}});
+                w->sendJson(401, QJsonObject{{u"error"_s,
+                                              QJsonObject{{u"message"_s, u"token expired"_s}}}});
             else
                 w->sendJson(200, completion(u"after refresh"_s));
         });
@@ -505,7 +586,8 @@ private Q_SLOTS:
         QFile f(h->qwenHome() + u"/oauth_creds.json"_s);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(f.readAll().contains("fresh-access-token-1"));
-        QCOMPARE(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        QCOMPARE(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
     }
 
     void firstByteTimeoutIs504()
@@ -514,19 +596,25 @@ private Q_SLOTS:
         h->upstream().replyHang();
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(true));
         QCOMPARE(r.status, 504);
-        QCOMPARE(r.json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"timeout_error"_s);
+        QCOMPARE(r.json().value(u"error"_s).toObject().value(u"type"_s).toString(),
+                 u"timeout_error"_s);
     }
 
     void idleTimeoutMidStream()
     {
         startDefault({{u"UPSTREAM_IDLE_TIMEOUT_MS"_s, u"300"_s}});
-        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"a"_s}})},
-                                {5000, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"late"_s}})}});
+        h->upstream().replySse(
+            {{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"a"_s}})},
+             {5000, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"late"_s}})}});
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(true));
         const auto data = r.sseData();
         QCOMPARE(data.last(), QByteArray("[DONE]"));
-        QVERIFY(parse(data.at(data.size() - 2)).value(u"error"_s).toObject().value(u"message"_s)
-                    .toString().contains(u"timeout"_s));
+        QVERIFY(parse(data.at(data.size() - 2))
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"timeout"_s));
     }
 
     void upstreamDownIs502()
@@ -540,7 +628,12 @@ private Q_SLOTS:
         qp::SharedFileSource(h->qwenHome()).save(c);
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody());
         QCOMPARE(r.status, 502);
-        QVERIFY(r.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"127.0.0.1"_s));
+        QVERIFY(r.json()
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"127.0.0.1"_s));
     }
 
     void badInput_data()
@@ -551,15 +644,19 @@ private Q_SLOTS:
         QTest::newRow("malformed JSON") << QByteArray("{\"model\": ") << 400 << u"not valid JSON"_s;
         QTest::newRow("not an object") << QByteArray("[1,2]") << 400 << u"JSON object"_s;
         QTest::newRow("messages missing") << QByteArray(R"({"model":"x"})") << 400 << u"messages"_s;
-        QTest::newRow("messages wrong type") << QByteArray(R"({"model":"x","messages":"hi"})") << 400 << u"messages"_s;
+        QTest::newRow("messages wrong type")
+            << QByteArray(R"({"model":"x","messages":"hi"})") << 400 << u"messages"_s;
         QTest::newRow("temperature wrong type")
-            << QByteArray(R"({"model":"x","messages":[{"role":"user","content":"a"}],"temperature":"hot"})")
+            << QByteArray(
+                   R"({"model":"x","messages":[{"role":"user","content":"a"}],"temperature":"hot"})")
             << 400 << u"temperature"_s;
         QTest::newRow("stream wrong type")
-            << QByteArray(R"({"model":"x","messages":[{"role":"user","content":"a"}],"stream":"yes"})")
+            << QByteArray(
+                   R"({"model":"x","messages":[{"role":"user","content":"a"}],"stream":"yes"})")
             << 400 << u"stream"_s;
         QTest::newRow("unknown role")
-            << QByteArray(R"({"model":"x","messages":[{"role":"robot","content":"a"}]})") << 400 << u"role"_s;
+            << QByteArray(R"({"model":"x","messages":[{"role":"robot","content":"a"}]})") << 400
+            << u"role"_s;
     }
     void badInput()
     {
@@ -582,11 +679,17 @@ private Q_SLOTS:
         body.insert(u"padding"_s, QString(10000, u'x'));
         const auto r = h->postJson(u"/v1/chat/completions"_s, body);
         QCOMPARE(r.status, 413);
-        QVERIFY(r.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"4096"_s));
+        QVERIFY(r.json()
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"4096"_s));
         const auto a = h->postJson(u"/v1/messages"_s, body);
         QCOMPARE(a.status, 413);
         QCOMPARE(a.json().value(u"type"_s).toString(), u"error"_s); // Anthropic shape on its route
-        QCOMPARE(a.json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"request_too_large"_s);
+        QCOMPARE(a.json().value(u"error"_s).toObject().value(u"type"_s).toString(),
+                 u"request_too_large"_s);
     }
 
     void unknownPathAndWrongMethod()
@@ -594,7 +697,8 @@ private Q_SLOTS:
         startDefault();
         const auto r = h->get(u"/v1/nothing"_s);
         QCOMPARE(r.status, 404);
-        QCOMPARE(r.json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"not_found_error"_s);
+        QCOMPARE(r.json().value(u"error"_s).toObject().value(u"type"_s).toString(),
+                 u"not_found_error"_s);
         const auto m = h->get(u"/v1/chat/completions"_s);
         QCOMPARE(m.status, 405);
         QCOMPARE(m.header("allow"), QByteArray("POST"));
@@ -621,7 +725,8 @@ private Q_SLOTS:
     void refreshIsSingleFlight()
     {
         h = std::make_unique<ProxyHarness>();
-        h->writeQwenCredentials(u"access-token-expired-01"_s, QDateTime::currentMSecsSinceEpoch() - 1000);
+        h->writeQwenCredentials(u"access-token-expired-01"_s,
+                                QDateTime::currentMSecsSinceEpoch() - 1000);
         QString err;
         QVERIFY2(h->start({}, &err), qPrintable(err));
         h->upstream().serveTokenRefresh(200, 3600, /*delayMs*/ 200);
@@ -630,7 +735,8 @@ private Q_SLOTS:
         for (int i = 0; i < 100; ++i) {
             // Several managers, so the 100 requests really are concurrent at the proxy.
             QNetworkRequest req(h->url(u"/v1/chat/completions"_s));
-            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            req.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
             replies.append(h->client().post(req, QJsonDocument(chatBody()).toJson()));
         }
         int ok = 0;
@@ -645,24 +751,36 @@ private Q_SLOTS:
     void deadRefreshTokenNeedsLogin()
     {
         h = std::make_unique<ProxyHarness>();
-        h->writeQwenCredentials(u"access-token-expired-01"_s, QDateTime::currentMSecsSinceEpoch() - 1000);
+        h->writeQwenCredentials(u"access-token-expired-01"_s,
+                                QDateTime::currentMSecsSinceEpoch() - 1000);
         QString err;
         QVERIFY2(h->start({}, &err), qPrintable(err));
         h->upstream().serveTokenRefresh(400);
         const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody());
         QCOMPARE(r.status, 401);
-        QVERIFY(r.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"log in again"_s));
+        QVERIFY(r.json()
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"log in again"_s));
         QVERIFY(QFile::exists(h->qwenHome() + u"/oauth_creds.json"_s)); // never deleted
         QCOMPARE(h->upstream().count("/v1/chat/completions"), 0);
         // A second request does not hammer the token endpoint with a dead refresh token: the pool
         // knows the account needs a login and says so (503: the client's own key is fine).
         const auto again = h->postJson(u"/v1/chat/completions"_s, chatBody());
         QCOMPARE(again.status, 503);
-        QVERIFY(again.json().value(u"error"_s).toObject().value(u"message"_s).toString().contains(u"needs a new login"_s));
+        QVERIFY(again.json()
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"message"_s)
+                    .toString()
+                    .contains(u"needs a new login"_s));
         QCOMPARE(h->upstream().refreshCount(), 1);
         const auto health = h->get(u"/health"_s).json();
-        QCOMPARE(health.value(u"accounts"_s).toArray().first().toObject().value(u"status"_s).toString(),
-                 u"needs_login"_s);
+        QCOMPARE(
+            health.value(u"accounts"_s).toArray().first().toObject().value(u"status"_s).toString(),
+            u"needs_login"_s);
     }
 
     void hundredConcurrentStreamsFlowAtOnce()
@@ -671,9 +789,10 @@ private Q_SLOTS:
         // Every stream sends one chunk, waits, then finishes. If any stream had to queue behind
         // others (QNAM's 6 connections per host), it would get its first chunk only after
         // another stream completed.
-        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"first"_s}})},
-                                {1500, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"second"_s}}, u"stop"_s)},
-                                {0, "[DONE]"}});
+        h->upstream().replySse(
+            {{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"first"_s}})},
+             {1500, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"second"_s}}, u"stop"_s)},
+             {0, "[DONE]"}});
         const int n = 100;
         QList<QNetworkAccessManager *> nams;
         QList<QNetworkReply *> replies;
@@ -682,7 +801,8 @@ private Q_SLOTS:
             auto *nam = new QNetworkAccessManager(this); // one per stream: no client-side queueing
             nams.append(nam);
             QNetworkRequest req(h->url(u"/v1/chat/completions"_s));
-            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            req.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
             QNetworkReply *r = nam->post(req, QJsonDocument(chatBody(true)).toJson());
             auto seen = std::make_shared<bool>(false);
             connect(r, &QNetworkReply::readyRead, this, [&, seen] {
@@ -712,8 +832,10 @@ private Q_SLOTS:
         s.connectToHost(QHostAddress::LocalHost, h->runtime().port());
         QVERIFY(s.waitForConnected(3000));
         const QByteArray body = QJsonDocument(chatBody()).toJson(QJsonDocument::Compact);
-        s.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                "Expect: 100-continue\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n");
+        s.write("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                "application/json\r\n"
+                "Expect: 100-continue\r\nContent-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n");
         QByteArray interim;
         QTRY_VERIFY_WITH_TIMEOUT((interim += s.readAll()).contains("\r\n\r\n"), 3000);
         QCOMPARE(interim, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
@@ -730,7 +852,8 @@ private Q_SLOTS:
         s.connectToHost(QHostAddress::LocalHost, h->runtime().port());
         QVERIFY(s.waitForConnected(3000));
         // The first request is slow (upstream hang would block; use a 404 and a health check).
-        s.write("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        s.write("GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\nGET /health HTTP/1.1\r\nHost: "
+                "localhost\r\n\r\n");
         QByteArray resp;
         QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).contains("uptime_seconds"), 5000);
         QVERIFY(resp.indexOf("\"object\":\"list\"") < resp.indexOf("uptime_seconds"));
@@ -741,18 +864,29 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("raw");
         QTest::addColumn<QByteArray>("status");
         QTest::newRow("Content-Length and chunked")
-            << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n")
+            << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                          "5\r\nTransfer-Encoding: chunked\r\n\r\n")
             << QByteArray("400");
-        QTest::newRow("two Content-Length") << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
-                                            << QByteArray("400");
-        QTest::newRow("negative length") << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
-                                         << QByteArray("400");
-        QTest::newRow("space before colon") << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\n")
-                                            << QByteArray("400");
-        QTest::newRow("huge header") << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(70000, 'a') + "\r\n\r\n")
-                                     << QByteArray("431");
-        QTest::newRow("HTTP/2 request line") << QByteArray("GET /health HTTP/2.0\r\nHost: x\r\n\r\n") << QByteArray("505");
-        QTest::newRow("missing Host") << QByteArray("GET /health HTTP/1.1\r\n\r\n") << QByteArray("400");
+        QTest::newRow("two Content-Length")
+            << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                          "5\r\nContent-Length: 6\r\n\r\n")
+            << QByteArray("400");
+        QTest::newRow("negative length")
+            << QByteArray(
+                   "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
+            << QByteArray("400");
+        QTest::newRow("space before colon")
+            << QByteArray(
+                   "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\n")
+            << QByteArray("400");
+        QTest::newRow("huge header")
+            << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(70000, 'a') +
+                          "\r\n\r\n")
+            << QByteArray("431");
+        QTest::newRow("HTTP/2 request line")
+            << QByteArray("GET /health HTTP/2.0\r\nHost: x\r\n\r\n") << QByteArray("505");
+        QTest::newRow("missing Host")
+            << QByteArray("GET /health HTTP/1.1\r\n\r\n") << QByteArray("400");
     }
     void framingAbuseRejected()
     {
@@ -765,7 +899,8 @@ private Q_SLOTS:
         s.write(raw);
         QByteArray resp;
         QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).contains("\r\n\r\n"), 5000);
-        QVERIFY2(resp.startsWith(QByteArray(QByteArray("HTTP/1.1 ") + status)), resp.left(100).constData());
+        QVERIFY2(resp.startsWith(QByteArray(QByteArray("HTTP/1.1 ") + status)),
+                 resp.left(100).constData());
         QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
     }
 };

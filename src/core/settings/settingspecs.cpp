@@ -141,6 +141,9 @@ const QList<SettingSpec> &settingSpecs()
             "disconnected and its upstream request aborted"_s),
         str(u"cors_origins"_s, QString(), u"CORS_ORIGINS"_s, {}, {},
             u"Comma-separated allowed origins; empty = localhost origins only; * = any"_s),
+        str(u"allowed_hosts"_s, QString(), u"ALLOWED_HOSTS"_s, {}, {},
+            u"Comma-separated host names this proxy also answers to ('*.example.com' for "
+            "subdomains); localhost, IP addresses and this machine's name always work"_s),
         num(u"shutdown_grace_ms"_s, 10000, u"SHUTDOWN_GRACE_MS"_s, {}, range(0, 600000),
             u"How long open streams may finish on SIGINT/SIGTERM"_s),
 

@@ -290,6 +290,8 @@ void HttpConnection::process()
             rejectAndClose(m_parser.errorStatus(), m_parser.errorMessage());
             break;
         }
+        if (m_parser.headersComplete() && !admitted())
+            break;
         if (state != RequestParser::State::Done) {
             if (m_parser.expectsContinue() && !m_sentContinue && m_parser.headersComplete()) {
                 m_sentContinue = true;
@@ -310,6 +312,7 @@ void HttpConnection::dispatch()
 {
     m_timer.stop();
     m_sentContinue = false;
+    m_admitted = false;
     HttpRequest req = m_parser.takeRequest();
     req.peer = m_socket->peerAddress();
     const bool keepAlive = req.keepAlive && !m_closeWhenIdle;
@@ -358,12 +361,27 @@ void HttpConnection::onResponseDone()
         Qt::QueuedConnection);
 }
 
-void HttpConnection::rejectAndClose(int status, const QByteArray &message)
+bool HttpConnection::admitted()
+{
+    if (m_admitted || !m_server->m_gate)
+        return m_admitted = true;
+    const auto refusal = m_server->m_gate(m_parser.current(), m_parser.declaresBody());
+    if (!refusal)
+        return m_admitted = true;
+    // Refused from the head alone: the body (maybe 30 MB of it) is not read, not even waited for,
+    // and no route or upstream sees the request.
+    rejectAndClose(refusal->status, refusal->message.toUtf8(), true);
+    return false;
+}
+
+void HttpConnection::rejectAndClose(int status, const QByteArray &message, bool framingIntact)
 {
     // The byte stream is unusable after a framing error: answer, then close. Unread body bytes
     // are drained first, else the kernel sends RST and the client never reads our answer (§3).
     const qint64 declared = m_parser.declaredLength();
-    const QByteArray path = m_parser.takeRequest().path;
+    const HttpRequest partial = m_parser.takeRequest();
+    const QByteArray &path = partial.path;
+    const qint64 unread = declared - partial.body.size() - m_buffer.size(); // still on the wire
     auto *writer = new ResponseWriter(m_socket, false, false, {}, this);
     if (m_server->m_errorResponder)
         m_server->m_errorResponder(status, QString::fromLatin1(message), path, writer);
@@ -372,7 +390,9 @@ void HttpConnection::rejectAndClose(int status, const QByteArray &message)
     writer->deleteLater();
     m_buffer.clear();
     m_draining = true;
-    m_drainRemaining = status == 413 ? std::min<qint64>(declared, 64 << 20) : 0;
+    // A refused body is read and dropped (bounded) so the client gets to read the answer; after a
+    // framing error the length cannot be trusted, except a 413's.
+    m_drainRemaining = status == 413 || framingIntact ? std::min<qint64>(unread, 64 << 20) : 0;
     m_timer.start(3000); // give up draining after 3 s
     if (m_drainRemaining <= 0)
         m_socket->disconnectFromHost();

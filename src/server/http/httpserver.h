@@ -18,6 +18,7 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <functional>
+#include <optional>
 
 namespace qp {
 class Settings;
@@ -54,7 +55,17 @@ public:
     explicit HttpServer(ServerLimits limits, QObject *parent = nullptr);
     ~HttpServer() override;
 
+    // Decides from a request's head, before its body is read, whether it may go on: a refusal
+    // (status and message) is answered through the error responder and the connection closed.
+    // It runs for every request of a connection, pipelined ones included.
+    struct Refusal {
+        int status = 0;
+        QString message;
+    };
+    using Gate = std::function<std::optional<Refusal>(const HttpRequest &head, bool hasBody)>;
+
     void setHandler(Handler h) { m_handler = std::move(h); }
+    void setGate(Gate g) { m_gate = std::move(g); }
     void setErrorResponder(ErrorResponder r) { m_errorResponder = std::move(r); }
 
     // "localhost" binds 127.0.0.1 and ::1 on the same port. Port 0 picks a free port.
@@ -87,6 +98,7 @@ private:
 
     ServerLimits m_limits;
     Handler m_handler;
+    Gate m_gate;
     ErrorResponder m_errorResponder;
     QList<QTcpServer *> m_listeners;
     QSet<HttpConnection *> m_connections;
@@ -113,7 +125,8 @@ private:
     void onReadyRead();
     void process();
     void dispatch();
-    void rejectAndClose(int status, const QByteArray &message);
+    void rejectAndClose(int status, const QByteArray &message, bool framingIntact = false);
+    bool admitted(); // runs the server's gate once per request, when its head is complete
     void onResponseDone();
     void onDisconnected();
 
@@ -125,6 +138,7 @@ private:
     LazyTimer m_timer;          // idle or request deadline
     bool m_countedBusy = false; // in the server's busy count: from dispatch to the response's end
     bool m_sentContinue = false;
+    bool m_admitted = false; // the current request passed the gate
     bool m_processing = false;
     bool m_draining = false;
     bool m_closeWhenIdle = false;

@@ -19,7 +19,17 @@ class RequestParser
 {
 public:
     using Limits = ParserLimits;
-    enum class State { Idle, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Done, Error };
+    enum class State {
+        Idle,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        Done,
+        Error
+    };
 
     explicit RequestParser(Limits limits = Limits()) : m_limits(limits) {}
 
@@ -31,12 +41,15 @@ public:
     void reset();
 
     State state() const { return m_state; }
-    int errorStatus() const { return m_errorStatus; }     // 400, 413, 431, 501, 505
+    int errorStatus() const { return m_errorStatus; } // 400, 413, 431, 501, 505
     QByteArray errorMessage() const { return m_errorMessage; }
     bool expectsContinue() const { return m_expectContinue; } // headers done, body awaited
     bool headersComplete() const { return m_state >= State::Body && m_state != State::Error; }
     bool inProgress() const { return m_state != State::Idle && m_state != State::Done; }
     qint64 declaredLength() const { return m_contentLength; }
+    // The request being read: its head once headersComplete() (the body may still be coming).
+    const HttpRequest &current() const { return m_req; }
+    bool declaresBody() const { return m_chunked || m_contentLength > 0; }
 
 private:
     State fail(int status, QByteArray message);

@@ -35,6 +35,8 @@ QByteArray reasonPhrase(int status)
         return "Length Required";
     case 413:
         return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
     case 429:
         return "Too Many Requests";
     case 431:

@@ -1,0 +1,239 @@
+// The admission gate through the running server, with raw sockets as a browser or a hostile page
+// would send: DNS rebinding (a foreign Host), CSRF (a foreign Origin), the no-preflight text/plain
+// POST, a refused 30 MB body answered before it is sent, and the gate on every request of a
+// keep-alive or pipelined connection. A refused request never reaches the upstream and is
+// answered in its route's dialect. The rules row by row: tests/core/tst_admission.cpp.
+#include "proxyharness.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace qp;
+using namespace qp::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kChat =
+    R"({"model":"qwen3-coder-plus","messages":[{"role":"user","content":"hi"}]})";
+
+// Sends `raw` and collects what comes back until the server closes the connection or `until`
+// appears in it.
+QByteArray exchange(quint16 port, const QByteArray &raw, const QByteArray &until = {})
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(3000))
+        return "connect failed";
+    s.write(raw);
+    QByteArray out;
+    QTest::qWaitFor(
+        [&] {
+            out += s.readAll();
+            return s.state() != QAbstractSocket::ConnectedState ||
+                   (!until.isEmpty() && out.contains(until));
+        },
+        5000);
+    return out + s.readAll();
+}
+
+QJsonObject bodyOf(const QByteArray &response)
+{
+    return QJsonDocument::fromJson(response.mid(response.indexOf("\r\n\r\n") + 4)).object();
+}
+
+QByteArray post(const QByteArray &path, const QByteArray &headers, const QByteArray &body = kChat)
+{
+    return "POST " + path + " HTTP/1.1\r\n" + headers +
+           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+} // namespace
+
+class TestAdmissionE2E : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<ProxyHarness> h;
+
+    void start(const QHash<QString, QString> &env = {})
+    {
+        h = std::make_unique<ProxyHarness>();
+        h->writeQwenCredentials(u"access-token-valid-0001"_s,
+                                QDateTime::currentMSecsSinceEpoch() + 3600 * 1000);
+        QString err;
+        QVERIFY2(h->start(env, &err), qPrintable(err));
+        h->upstream().replyJson(
+            200, QJsonObject{
+                     {u"id"_s, u"c1"_s},
+                     {u"object"_s, u"chat.completion"_s},
+                     {u"model"_s, u"qwen3-coder-plus"_s},
+                     {u"choices"_s,
+                      QJsonArray{QJsonObject{{u"index"_s, 0},
+                                             {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s},
+                                                                        {u"content"_s, u"ok"_s}}},
+                                             {u"finish_reason"_s, u"stop"_s}}}}});
+    }
+    quint16 port() const { return h->runtime().port(); }
+
+private Q_SLOTS:
+    void cleanup() { h.reset(); }
+
+    void aRebindingPageGetsNothing()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(), post("/v1/chat/completions",
+                         "Host: attacker.example:8765\r\nContent-Type: application/json\r\n"
+                         "Authorization: Bearer anything\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+        const QJsonObject e = bodyOf(r).value(u"error"_s).toObject();
+        QCOMPARE(e.value(u"type"_s).toString(), u"permission_error"_s);
+        QVERIFY2(e.value(u"message"_s).toString().contains(u"allowed_hosts"_s), r.constData());
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void aRebindingPageCannotStartADeviceLogin()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(), post("/auth/initiate",
+                         "Host: attacker.example\r\nContent-Type: application/json\r\n", "{}"));
+        QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void refusalsOnAnthropicPathsAreInAnthropicShape()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(),
+            post("/v1/messages",
+                 "Host: 127.0.0.1.nip.io\r\nContent-Type: application/json\r\nx-api-key: k\r\n"
+                 "anthropic-version: 2023-06-01\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+        const QJsonObject body = bodyOf(r);
+        QCOMPARE(body.value(u"type"_s).toString(), u"error"_s);
+        QCOMPARE(body.value(u"error"_s).toObject().value(u"type"_s).toString(),
+                 u"permission_error"_s);
+    }
+
+    void aForeignPageCannotPostJson()
+    {
+        start();
+        const QByteArray r =
+            exchange(port(), post("/v1/chat/completions",
+                                  "Host: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
+                                  "Content-Type: application/json\r\nAuthorization: Bearer x\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+        QVERIFY(!r.contains("Access-Control-Allow-Origin"));
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void theSimplePostAPageCanSendIs415()
+    {
+        start();
+        const QByteArray r =
+            exchange(port(), post("/v1/chat/completions",
+                                  "Host: localhost\r\nContent-Type: text/plain\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 415"), r.constData());
+        QVERIFY2(bodyOf(r)
+                     .value(u"error"_s)
+                     .toObject()
+                     .value(u"message"_s)
+                     .toString()
+                     .contains(u"application/json"_s),
+                 r.constData());
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void localClientsStillWork()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(),
+            post(
+                "/v1/chat/completions",
+                "Host: localhost:8765\r\nContent-Type: application/json\r\nConnection: close\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 200"), r.constData());
+        QCOMPARE(h->upstream().requests().size(), 1);
+    }
+
+    void preflightsFromForeignOriginsGetNoCorsHeaders()
+    {
+        start();
+        const QByteArray refused =
+            exchange(port(), "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                             "Origin: https://evil.example\r\n"
+                             "Access-Control-Request-Method: POST\r\n\r\n");
+        QVERIFY2(refused.startsWith("HTTP/1.1 403"), refused.constData());
+        QVERIFY(!refused.contains("Access-Control-Allow"));
+        const QByteArray allowed =
+            exchange(port(),
+                     "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                     "Origin: http://localhost:3000\r\nAccess-Control-Request-Method: POST\r\n\r\n",
+                     "\r\n\r\n");
+        QVERIFY2(allowed.startsWith("HTTP/1.1 204"), allowed.constData());
+        QVERIFY(allowed.contains("Access-Control-Allow-Origin: http://localhost:3000\r\n"));
+        QVERIFY(allowed.contains("Vary: Origin\r\n"));
+    }
+
+    void aRefused30MBBodyIsAnsweredBeforeItIsSent()
+    {
+        start();
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(s.waitForConnected(3000));
+        s.write("POST /v1/chat/completions HTTP/1.1\r\nHost: evil.example\r\n"
+                "Content-Type: application/json\r\nContent-Length: 31457280\r\n\r\n");
+        QByteArray r;
+        QTRY_VERIFY_WITH_TIMEOUT((r += s.readAll()).contains("}"), 5000);
+        QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+        QVERIFY(r.contains("Connection: close"));
+    }
+
+    void theGateRunsForEveryKeepAliveRequest()
+    {
+        start();
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(s.waitForConnected(3000));
+        s.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QByteArray first;
+        QTRY_VERIFY_WITH_TIMEOUT((first += s.readAll()).contains("uptime_seconds"), 5000);
+        QVERIFY(first.startsWith("HTTP/1.1 200"));
+        s.write(post("/v1/chat/completions",
+                     "Host: attacker.example\r\nContent-Type: application/json\r\n"));
+        QByteArray second;
+        QTRY_VERIFY_WITH_TIMEOUT((second += s.readAll()).contains("}}"), 5000);
+        QVERIFY2(second.startsWith("HTTP/1.1 403"), second.constData());
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void theGateRunsForEveryPipelinedRequest()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n" +
+                        post("/v1/chat/completions",
+                             "Host: attacker.example\r\nContent-Type: application/json\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 200"), r.constData());
+        QVERIFY2(r.contains("HTTP/1.1 403"), r.constData());
+        QVERIFY(h->upstream().requests().isEmpty());
+    }
+
+    void aConfiguredNameIsServed()
+    {
+        start({{u"ALLOWED_HOSTS"_s, u"proxy.lan"_s}});
+        const QByteArray r =
+            exchange(port(), post("/v1/chat/completions",
+                                  "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
+                                  "Connection: close\r\n"));
+        QVERIFY2(r.startsWith("HTTP/1.1 200"), r.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdmissionE2E)
+#include "tst_admission_e2e.moc"
