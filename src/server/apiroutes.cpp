@@ -9,7 +9,6 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -131,10 +130,9 @@ void ApiRoutes::handle(http::HttpRequest &&req, http::ResponseWriter *writer)
     }
     for (const auto &[name, value] : m_cors.headersFor(req))
         writer->addHeader(name, value);
-    // SDKs surface this id in their errors (_request_id); it ties a user's report to our log.
-    const QByteArray requestId =
-        "req_" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
-    writer->addHeader(d == Dialect::Anthropic ? "request-id" : "x-request-id", requestId);
+    // Every answer carries X-Request-Id (the writer's); Anthropic's SDK reads request-id.
+    if (d == Dialect::Anthropic)
+        writer->addHeader("request-id", writer->requestId());
 
     if (match) {
         (this->*match->handler)(req, writer);

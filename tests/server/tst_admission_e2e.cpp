@@ -224,6 +224,72 @@ private Q_SLOTS:
         QVERIFY(h->upstream().requests().isEmpty());
     }
 
+    void everyAnswerCarriesTheHardeningHeaders_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("status");
+        QTest::newRow("a chat answer")
+            << post("/v1/chat/completions",
+                    "Host: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n")
+            << QByteArray("200");
+        QTest::newRow("a stream")
+            << post("/v1/chat/completions",
+                    "Host: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n",
+                    R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})")
+            << QByteArray("200");
+        QTest::newRow("a gate refusal")
+            << post("/v1/chat/completions",
+                    "Host: evil.example\r\nContent-Type: application/json\r\n")
+            << QByteArray("403");
+        QTest::newRow("a framing error")
+            << QByteArray("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                          "Content-Length: 6\r\n\r\n")
+            << QByteArray("400");
+        QTest::newRow("an unknown route")
+            << QByteArray("GET /nothing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            << QByteArray("404");
+        QTest::newRow("a preflight")
+            << QByteArray("OPTIONS /v1/models HTTP/1.1\r\nHost: localhost\r\nOrigin: "
+                          "http://localhost:3000\r\n"
+                          "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n")
+            << QByteArray("204");
+    }
+    void everyAnswerCarriesTheHardeningHeaders()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, status);
+        start();
+        if (request.contains("\"stream\":true"))
+            h->upstream().replyBulkSse(3, 10);
+        const QByteArray r = exchange(port(), request);
+        QVERIFY2(r.startsWith(QByteArray("HTTP/1.1 " + status)), r.constData());
+        const QByteArray head = r.left(r.indexOf("\r\n\r\n") + 2).toLower();
+        QVERIFY2(head.contains("\r\nx-content-type-options: nosniff\r\n"), head.constData());
+        QVERIFY2(head.contains("\r\ncache-control: no-store\r\n"), head.constData());
+        QVERIFY2(head.contains("\r\ncontent-security-policy: default-src 'none'"),
+                 head.constData());
+        QVERIFY2(head.contains("\r\nx-request-id: req_"), head.constData());
+        QCOMPARE(head.count("cache-control:"), 1);
+        QVERIFY(!head.contains("\r\nserver:"));
+    }
+
+    void anthropicAnswersAlsoCarryRequestId()
+    {
+        start();
+        const QByteArray r = exchange(
+            port(),
+            "GET /v1/messages/nothing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        const QByteArray head = r.left(r.indexOf("\r\n\r\n") + 2);
+        const auto idOf = [&](const QByteArray &name) {
+            const qsizetype at = head.indexOf(QByteArray("\r\n" + name + ": "));
+            return at < 0 ? QByteArray()
+                          : head.mid(at + 4 + name.size(),
+                                     head.indexOf("\r\n", at + 2) - at - 4 - name.size());
+        };
+        QVERIFY2(!idOf("request-id").isEmpty(), head.constData());
+        QCOMPARE(idOf("request-id"), idOf("X-Request-Id"));
+    }
+
     void aConfiguredNameIsServed()
     {
         start({{u"ALLOWED_HOSTS"_s, u"proxy.lan"_s}});

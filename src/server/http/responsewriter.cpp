@@ -6,6 +6,7 @@
 #include "protocol/jsonbytes.h"
 
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <cstring>
 
 namespace qp::http {
@@ -66,9 +67,22 @@ ResponseWriter::ResponseWriter(QTcpSocket *socket, bool keepAlive, bool headRequ
       m_extra(std::move(extraHeaders))
 {}
 
+const QByteArray &ResponseWriter::requestId()
+{
+    if (m_requestId.isEmpty())
+        m_requestId = "req_" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
+    return m_requestId;
+}
+
 QByteArray ResponseWriter::head(int status, const QByteArray &contentType, const Headers &headers,
                                 qint64 contentLength)
 {
+    // On every answer, errors and streams included: nothing here is for a browser to sniff, run,
+    // frame or cache (docs/access-control.md). No Server header: nothing to fingerprint.
+    static const QByteArray kHardening = "X-Content-Type-Options: nosniff\r\n"
+                                         "Cache-Control: no-store\r\n"
+                                         "Content-Security-Policy: default-src 'none'; "
+                                         "frame-ancestors 'none'\r\n";
     QByteArray h;
     h.reserve(256);
     h += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
@@ -80,6 +94,8 @@ QByteArray ResponseWriter::head(int status, const QByteArray &contentType, const
         h += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
     else
         h += "Transfer-Encoding: chunked\r\n";
+    h += kHardening;
+    h += "X-Request-Id: " + requestId() + "\r\n";
     for (const auto &p : m_extra)
         h += p.first + ": " + p.second + "\r\n";
     for (const auto &p : headers)

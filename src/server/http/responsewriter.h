@@ -61,6 +61,10 @@ public:
     int stallTimeoutMs() const { return m_stallMs; }
     qint64 stalledBacklog() const { return m_stalledBacklog; } // what waited when it stalled
 
+    // This response's id, sent as X-Request-Id (SDKs show it in their errors as _request_id; it
+    // ties a user's report to our log line).
+    const QByteArray &requestId();
+
     // Adds a header to whatever response is written next (CORS, Retry-After, ...).
     void addHeader(QByteArray name, QByteArray value)
     {
@@ -133,6 +137,7 @@ private:
     bool m_keepAlive;
     bool m_head;
     Headers m_extra;
+    QByteArray m_requestId;
     bool m_started = false;
     bool m_finished = false;
     bool m_chunked = false;

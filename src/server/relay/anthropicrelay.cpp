@@ -54,8 +54,7 @@ void AnthropicRelay::upstreamStarted()
         // The upstream's own stream, pings included: nothing of ours is added to it.
         m_headersSent = true;
         if (clientOpen())
-            m_writer->beginStream(200, "text/event-stream",
-                                  {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+            m_writer->beginStream(200, "text/event-stream", {{"X-Accel-Buffering", "no"}});
         return;
     }
     if (m_inputTokens >= 0)
@@ -70,8 +69,7 @@ void AnthropicRelay::flushPending()
     if (!clientOpen())
         return;
     m_translator = anthropic::StreamTranslator(m_target.clientModel, m_thinking, m_inputTokens);
-    m_writer->beginStream(200, "text/event-stream",
-                          {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+    m_writer->beginStream(200, "text/event-stream", {{"X-Accel-Buffering", "no"}});
     write(m_translator.begin());
     m_ping.start(m_pingMs);
     const auto pending = std::exchange(m_pending, {});

@@ -22,8 +22,7 @@ void OpenAIRelay::upstreamStarted()
 {
     if (!clientOpen())
         return;
-    m_writer->beginStream(200, "text/event-stream",
-                          {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+    m_writer->beginStream(200, "text/event-stream", {{"X-Accel-Buffering", "no"}});
 }
 
 void OpenAIRelay::writeEvent(const QByteArray &payload)
