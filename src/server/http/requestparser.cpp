@@ -1,5 +1,7 @@
 #include "http/requestparser.h"
 
+#include <algorithm>
+
 namespace qp::http {
 
 namespace {
@@ -12,12 +14,55 @@ bool isTokenChar(char c)
     if (c >= '0' && c <= '9')
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
     }
+}
+// Optional whitespace around a field value is SP and HTAB only (RFC 9110 §5.6.3): QByteArray's
+// trimmed() also strips VT, FF and CR, which let "\vchunked" pass as "chunked".
+QByteArrayView trimOws(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
+        v = v.sliced(1);
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
+        v.chop(1);
+    return v;
+}
+
+// Field values may hold visible characters, SP, HTAB and obs-text; no other control character.
+bool validFieldValue(QByteArrayView v)
+{
+    for (char c : v)
+        if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
+            return false;
+    return true;
+}
+
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// The fields that decide where a message ends or where it goes; never allowed in a trailer.
+bool isFramingField(QByteArrayView lowerName)
+{
+    return lowerName == "content-length" || lowerName == "transfer-encoding" || lowerName == "host";
 }
 } // namespace
 
@@ -67,6 +112,10 @@ bool RequestParser::parseHead(QByteArrayView head)
             return false;
         }
     const QByteArrayView target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    if (target.size() > m_limits.maxTargetBytes) {
+        fail(414, "request target too long");
+        return false;
+    }
     const QByteArrayView version = line.sliced(sp2 + 1);
     if (target.isEmpty() || (target.front() != '/' && target != "*")) {
         fail(400, "unsupported request target");
@@ -124,12 +173,11 @@ bool RequestParser::parseHead(QByteArrayView head)
                 fail(400, "malformed header field name");
                 return false;
             }
-        QByteArrayView value = field.sliced(colon + 1).trimmed();
-        for (char c : value)
-            if (c == '\0' || c == '\r' || c == '\n') {
-                fail(400, "invalid character in header value");
-                return false;
-            }
+        const QByteArrayView value = trimOws(field.sliced(colon + 1));
+        if (!validFieldValue(value)) {
+            fail(400, "invalid character in header value");
+            return false;
+        }
         m_req.headers.append({name.toByteArray().toLower(), value.toByteArray()});
     }
 
@@ -146,6 +194,11 @@ bool RequestParser::parseHead(QByteArrayView head)
     }
     if (lengths > 1) {
         fail(400, "several Content-Length fields");
+        return false;
+    }
+    if (!te.isEmpty() && m_req.versionMinor == 0) {
+        // HTTP/1.0 has no chunked coding; a 1.0 message's body ends at its length (RFC 9112 §6.1).
+        fail(400, "Transfer-Encoding in an HTTP/1.0 request");
         return false;
     }
     m_chunked = !te.isEmpty();
@@ -167,13 +220,15 @@ bool RequestParser::parseHead(QByteArrayView head)
             return false;
         }
     }
-    if (m_req.versionMinor == 1 && m_req.headerCount("host") != 1) {
-        fail(400, "HTTP/1.1 requests need exactly one Host header");
+    if (m_req.headerCount("host") != 1) {
+        // HTTP/1.0 did not require Host; every client in use sends it, and the admission rules
+        // need it (docs/access-control.md).
+        fail(400, "requests need exactly one Host header");
         return false;
     }
     const QByteArray connection = m_req.header("connection").toLower();
-    m_req.keepAlive = m_req.versionMinor == 1 ? !connection.contains("close")
-                                              : connection.contains("keep-alive");
+    m_req.keepAlive =
+        m_req.versionMinor == 1 ? !connection.contains("close") : connection.contains("keep-alive");
     m_expectContinue = m_req.header("expect").toLower() == "100-continue" &&
                        m_req.versionMinor == 1 && (m_chunked || m_contentLength > 0);
     return true;
@@ -245,15 +300,18 @@ RequestParser::State RequestParser::feed(QByteArray &buffer)
                     return fail(400, "malformed chunk size");
                 return m_state;
             }
-            QByteArrayView sizeText = QByteArrayView(buffer).first(eol);
-            const qsizetype semi = sizeText.indexOf(';');
-            if (semi >= 0)
-                sizeText = sizeText.first(semi);
-            sizeText = sizeText.trimmed();
-            bool ok = false;
-            const qint64 size = sizeText.size() <= 15 ? sizeText.toLongLong(&ok, 16) : -1;
-            if (!ok || size < 0)
+            // chunk-size is 1*HEXDIG and nothing else: no sign, no 0x, no spaces (each let a
+            // lenient peer read the chunk differently: request smuggling). An extension after
+            // ';' is ignored, but may not hide a CR or a bare LF.
+            const QByteArrayView line = QByteArrayView(buffer).first(eol);
+            const qsizetype semi = line.indexOf(';');
+            const QByteArrayView sizeText = semi >= 0 ? line.first(semi) : line;
+            if (sizeText.isEmpty() || sizeText.size() > 15 ||
+                !std::all_of(sizeText.begin(), sizeText.end(), isHexDigit))
                 return fail(400, "malformed chunk size");
+            if (semi >= 0 && !validFieldValue(line.sliced(semi + 1)))
+                return fail(400, "invalid character in chunk extension");
+            const qint64 size = sizeText.toLongLong(nullptr, 16);
             buffer.remove(0, eol + 2);
             if (m_req.body.size() + size > m_limits.maxBodyBytes)
                 return fail(413, "request body too large");
@@ -286,10 +344,21 @@ RequestParser::State RequestParser::feed(QByteArray &buffer)
                     return fail(431, "trailers too large");
                 return m_state;
             }
+            if (eol > 0) {
+                // Trailer fields are read and ignored, but must be well formed, and none may
+                // try to change the framing or the target after the fact.
+                const QByteArrayView field = QByteArrayView(buffer).first(eol);
+                const qsizetype colon = field.indexOf(':');
+                if (colon <= 0 || !std::all_of(field.begin(), field.begin() + colon, isTokenChar) ||
+                    !validFieldValue(field.sliced(colon + 1)))
+                    return fail(400, "malformed trailer field");
+                if (isFramingField(field.first(colon).toByteArray().toLower()))
+                    return fail(400, "framing field in the trailer section");
+            }
             m_trailerBytes += eol + 2;
             buffer.remove(0, eol + 2);
             if (eol == 0)
-                m_state = State::Done; // trailers are read and ignored
+                m_state = State::Done;
             break;
         }
         }

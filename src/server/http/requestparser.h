@@ -11,7 +11,8 @@ namespace qp::http {
 
 struct ParserLimits {
     qint64 maxHeaderBytes = 64 * 1024;
-    int maxHeaderCount = 200;
+    int maxHeaderCount = 100;      // 431 above
+    int maxTargetBytes = 8 * 1024; // 414 above
     qint64 maxBodyBytes = 32 * 1024 * 1024;
 };
 
