@@ -61,7 +61,7 @@ ResponseInfo info(bool summary = true)
 QByteArray run(const QList<QByteArray> &chunks, StreamEncoder &enc,
                const std::optional<Error> &failAtEnd = {})
 {
-    OpenAIStreamNormalizer norm(true);
+    OpenAIStreamNormalizer norm(true, true);
     QByteArray out = enc.begin();
     for (const QByteArray &c : chunks) {
         const auto step = norm.onEvent(c);
@@ -229,6 +229,60 @@ private Q_SLOTS:
                          .toString(),
                      u"max_output_tokens"_s);
         QCOMPARE(checked.terminal, enc.response());
+    }
+
+    // Arguments are shown as they come (Codex gives up after 300 s without an event).
+    void argumentsStreamLive_data()
+    {
+        QTest::addColumn<QList<QByteArray>>("chunks");
+        QTest::addColumn<QString>("deltaType");
+        QTest::addColumn<int>("deltas");
+        QTest::addColumn<QString>("done");
+        QTest::newRow("function call in three fragments")
+            << QList<
+                   QByteArray>{chunk(
+                                   R"({"tool_calls":[{"index":0,"id":"call_1","function":{"name":"ls","arguments":"\u007b\u0022p\u0022:"}}]})"),
+                               chunk(
+                                   R"({"tool_calls":[{"index":0,"function":{"arguments":"\u0022/tm"}}]})"),
+                               chunk(
+                                   R"({"tool_calls":[{"index":0,"function":{"arguments":"p\u0022\u007d"}}]})"),
+                               chunk("{}", R"("tool_calls")")}
+            << u"response.function_call_arguments.delta"_s << 3 << u"{\"p\":\"/tmp\"}"_s;
+        QTest::newRow("custom tool input decoded as it comes")
+            << QList<
+                   QByteArray>{chunk(
+                                   R"({"tool_calls":[{"index":0,"id":"call_1","function":{"name":"apply_patch","arguments":"\u007b\u0022input\u0022: \u0022*** Begin\\"}}]})"),
+                               chunk(
+                                   R"({"tool_calls":[{"index":0,"function":{"arguments":"n+x\u0022\u007d"}}]})"),
+                               chunk("{}", R"("tool_calls")")}
+            << u"response.custom_tool_call_input.delta"_s << 2 << u"*** Begin\n+x"_s;
+        QTest::newRow("repaired after streaming")
+            << QList<
+                   QByteArray>{chunk(
+                                   R"({"tool_calls":[{"index":0,"id":"call_1","function":{"name":"ls","arguments":"\u007b'p': "}}]})"),
+                               chunk(
+                                   R"({"tool_calls":[{"index":0,"function":{"arguments":"'/tmp'\u007d"}}]})"),
+                               chunk("{}", R"("tool_calls")")}
+            << u"response.function_call_arguments.delta"_s << 1 << u"{\"p\":\"/tmp\"}"_s;
+    }
+    void argumentsStreamLive()
+    {
+        QFETCH(QList<QByteArray>, chunks);
+        QFETCH(QString, deltaType);
+        QFETCH(int, deltas);
+        QFETCH(QString, done);
+        StreamEncoder enc(info());
+        const QByteArray sse = run(chunks, enc);
+        const CheckedStream checked = checkResponsesStream(sse);
+        QVERIFY2(checked.problems.isEmpty(),
+                 qPrintable(checked.problems.join(u"\n"_s) + u"\n"_s + QString::fromUtf8(sse)));
+        int n = 0;
+        for (const QJsonObject &e : checked.events)
+            n += e.value(u"type"_s).toString() == deltaType;
+        QCOMPARE(n, deltas);
+        const QJsonObject item = checked.terminal.value(u"output"_s).toArray().first().toObject();
+        QCOMPARE(item.value(item.contains(u"input"_s) ? u"input"_s : u"arguments"_s).toString(),
+                 done);
     }
 
     void usage()

@@ -1,5 +1,6 @@
 #include "protocol/responsesstream.h"
 
+#include "logging/logging.h"
 #include "protocol/jsonbytes.h"
 #include "protocol/openaistream.h"
 
@@ -224,26 +225,105 @@ void StreamEncoder::text(QByteArray &out, Item::Kind kind, const QString &delta)
                           {"delta"_L1, delta}});
 }
 
-// The open call got its arguments: delta, done, and the next queued call.
+QString partialCustomInput(const QString &raw)
+{
+    qsizetype i = raw.indexOf(u"\"input\""_s);
+    if (i < 0)
+        return {};
+    i = raw.indexOf(u'"', raw.indexOf(u':', i + 7) + 1);
+    if (i < 0)
+        return {};
+    QString out;
+    for (++i; i < raw.size(); ++i) {
+        const QChar ch = raw.at(i);
+        if (ch == u'"')
+            break;
+        if (ch != u'\\') {
+            out += ch;
+            continue;
+        }
+        if (i + 1 >= raw.size())
+            break; // the escape is not complete yet
+        const QChar e = raw.at(++i);
+        switch (e.unicode()) {
+        case u'n':
+            out += u'\n';
+            break;
+        case u't':
+            out += u'\t';
+            break;
+        case u'r':
+            out += u'\r';
+            break;
+        case u'b':
+            out += u'\b';
+            break;
+        case u'f':
+            out += u'\f';
+            break;
+        case u'u': {
+            if (i + 4 >= raw.size())
+                return out;
+            bool ok = false;
+            const char16_t code = char16_t(raw.mid(i + 1, 4).toUShort(&ok, 16));
+            if (!ok)
+                return out;
+            // A surrogate pair arrives as two escapes: wait for the second half.
+            if (QChar::isHighSurrogate(code) && i + 10 >= raw.size())
+                return out;
+            out += QChar(code);
+            i += 4;
+            break;
+        }
+        default:
+            out += e; // \" \\ \/
+        }
+    }
+    return out;
+}
+
+void StreamEncoder::callDelta(QByteArray &out, const Call &c, const Item &item,
+                              const QString &delta)
+{
+    if (delta.isEmpty())
+        return;
+    const bool custom = m_info.tools.custom.contains(c.name);
+    event(out,
+          custom ? "response.custom_tool_call_input.delta"_L1
+                 : "response.function_call_arguments.delta"_L1,
+          QJsonObject{
+              {"item_id"_L1, item.id}, {"output_index"_L1, item.outputIndex}, {"delta"_L1, delta}});
+}
+
+// Argument fragments of the open call, shown live (clients give up after minutes of silence).
+void StreamEncoder::callProgress(QByteArray &out, int call, const QString &fragment)
+{
+    Call &c = m_calls[call];
+    if (c.haveArgs || c.item < 0 || c.item != m_open)
+        return; // a queued call shows its arguments whole when it opens
+    c.raw += fragment;
+    const QString shown = m_info.tools.custom.contains(c.name) ? partialCustomInput(c.raw) : c.raw;
+    if (shown.size() <= c.streamed.size() || !shown.startsWith(c.streamed))
+        return;
+    callDelta(out, c, m_items.at(c.item), shown.mid(c.streamed.size()));
+    c.streamed = shown;
+}
+
+// The open call got its arguments: the rest of the deltas, done, and the next queued call.
 void StreamEncoder::callArgs(QByteArray &out, int call)
 {
     Call &c = m_calls[call];
     Item &item = m_items[c.item];
     item.text = c.args;
-    if (m_info.tools.custom.contains(c.name)) {
-        const QString input =
-            QJsonDocument::fromJson(c.args.toUtf8()).object().value("input"_L1).toString();
-        if (!input.isEmpty())
-            event(out, "response.custom_tool_call_input.delta"_L1,
-                  QJsonObject{{"item_id"_L1, item.id},
-                              {"output_index"_L1, item.outputIndex},
-                              {"delta"_L1, input}});
-    } else {
-        event(out, "response.function_call_arguments.delta"_L1,
-              QJsonObject{{"item_id"_L1, item.id},
-                          {"output_index"_L1, item.outputIndex},
-                          {"delta"_L1, c.args}});
-    }
+    const QString value =
+        m_info.tools.custom.contains(c.name)
+            ? QJsonDocument::fromJson(c.args.toUtf8()).object().value("input"_L1).toString()
+            : c.args;
+    if (value.startsWith(c.streamed))
+        callDelta(out, c, item, value.mid(c.streamed.size()));
+    else // repaired: the done value replaces what the deltas showed
+        qCInfo(lcRelay).noquote() << u"tool %1: arguments repaired after they were streamed"_s.arg(
+            c.name);
     closeOpen(out);
     openQueuedCalls(out);
 }
@@ -312,6 +392,10 @@ QByteArray StreamEncoder::onChunk(const QJsonObject &chunk)
         }
         const QString args = fn.value("arguments"_L1).toString();
         const int call = m_callByIndex.value(index);
+        if (tc.value("progress"_L1).toBool()) {
+            callProgress(out, call, args);
+            continue;
+        }
         Call &c = m_calls[call];
         if (c.haveArgs || args.isEmpty())
             continue;

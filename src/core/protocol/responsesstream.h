@@ -6,7 +6,8 @@
 // Invariants (checked by responsesstreamchecker in every test):
 // - sequence_number 0, 1, 2... on every event; response.created and response.in_progress first;
 // - output_index 0..n-1 in added order, one item open at a time, every delta names the open item
-//   and the deltas of an item concatenate to its done value;
+//   and the deltas of an item concatenate to its done value (call arguments stream live; when
+//   the streamed ones were not JSON and got repaired, the done value is the repaired one);
 // - every added item gets exactly one output_item.done; no message without text;
 // - exactly one terminal event (response.completed, .incomplete or .failed), last, holding every
 //   done item.
@@ -75,7 +76,9 @@ private:
         QString name;
         QString args;
         bool haveArgs = false;
-        int item = -1; // m_items position once opened
+        int item = -1;    // m_items position once opened
+        QString raw;      // progress fragments of the arguments so far
+        QString streamed; // what the deltas already showed (arguments, or a custom tool's input)
     };
 
     void event(QByteArray &out, QLatin1String type, QJsonObject data);
@@ -83,6 +86,8 @@ private:
     void closeOpen(QByteArray &out);
     void text(QByteArray &out, Item::Kind kind, const QString &delta);
     void callArgs(QByteArray &out, int call);
+    void callProgress(QByteArray &out, int call, const QString &fragment);
+    void callDelta(QByteArray &out, const Call &c, const Item &item, const QString &delta);
     void openQueuedCalls(QByteArray &out);
     QJsonObject itemJson(const Item &item, bool done) const;
     QJsonObject responseJson(const QString &status) const;
@@ -103,6 +108,10 @@ private:
     QString m_status = QStringLiteral("in_progress");
     QJsonObject m_error;
 };
+
+// The string value of "input" in a custom tool's arguments as far as they have arrived
+// ({"input":"*** Begin Pa), escapes decoded up to the last complete one.
+QString partialCustomInput(const QString &rawArguments);
 
 // A whole chat completion -> the response object, through the normaliser and StreamEncoder.
 QJsonObject fromChatCompletion(const QJsonObject &completion, const ResponseInfo &info,

@@ -14,7 +14,8 @@ ResponsesRelay::ResponsesRelay(const RelayContext &ctx, http::ResponseWriter *wr
                                responses::ResponseInfo info,
                                std::function<void(const QJsonObject &)> onDone, QObject *parent)
     : RelayBase(ctx, writer, req, std::move(target), Dialect::OpenAI, parent), m_stream(stream),
-      m_info(info), m_normalizer(true), m_encoder(std::move(info)), m_onDone(std::move(onDone))
+      m_info(info), m_normalizer(true, true), m_encoder(std::move(info)),
+      m_onDone(std::move(onDone))
 {}
 
 void ResponsesRelay::write(const QByteArray &bytes)
