@@ -202,6 +202,22 @@ private Q_SLOTS:
         QTest::newRow("length is incomplete")
             << QList<QByteArray>{chunk(R"({"content":"cut"})"), chunk("{}", R"("length")")} << true
             << u"incomplete"_s << "[" + message("cut") + "]";
+        QTest::newRow("reasoning leaked into content as think tags")
+            << QList<QByteArray>{chunk(R"({"content":"<thi"})"),
+                                 chunk(R"({"content":"nk>plan</th"})"),
+                                 chunk(R"({"content":"ink>\n\nanswer"})"), chunk("{}", R"("stop")")}
+            << true << u"completed"_s
+            << R"([{"type":"reasoning","summary":[{"type":"summary_text","text":"plan"}]},)" +
+                   message("answer") + "]";
+        QTest::newRow("blanks before a call make no message")
+            << QList<
+                   QByteArray>{chunk(R"({"content":"\n\n"})"),
+                               chunk(
+                                   R"({"tool_calls":[{"index":0,"id":"call_1","function":{"name":"ls","arguments":"{}"}}]})"),
+                               chunk("{}", R"("tool_calls")")}
+            << true << u"completed"_s
+            << QByteArray(
+                   R"([{"type":"function_call","status":"completed","call_id":"call_1","name":"ls","arguments":"{}"}])");
         QTest::newRow("blank content makes no message")
             << QList<QByteArray>{chunk(R"({"role":"assistant","content":""})"),
                                  chunk("{}", R"("stop")")}
@@ -374,6 +390,9 @@ private Q_SLOTS:
             << u"tool_calls"_s;
         QTest::newRow("length") << QByteArray(R"({"role":"assistant","content":"cu"})")
                                 << u"length"_s;
+        QTest::newRow("leaked think tags")
+            << QByteArray(R"({"role":"assistant","content":"<think>hm</think>\n\nok"})")
+            << u"stop"_s;
     }
     void streamEqualsWhole()
     {

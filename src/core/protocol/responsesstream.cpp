@@ -206,23 +206,35 @@ void StreamEncoder::text(QByteArray &out, Item::Kind kind, const QString &delta)
         m_held.append({kind, delta}); // one item at a time: after the calls
         return;
     }
-    if (m_open < 0 || m_items.at(m_open).kind != kind)
+    QString t = delta;
+    if (m_open < 0 || m_items.at(m_open).kind != kind) {
+        if (kind == Item::Kind::Message) {
+            // Qwen often sends "\n\n" before a call: a message of blanks only is noise.
+            if (t.trimmed().isEmpty()) {
+                m_blank += t;
+                return;
+            }
+            t.prepend(std::exchange(m_blank, QString()));
+        } else {
+            m_blank.clear();
+        }
         openItem(out, kind);
+    }
     Item &item = m_items[m_open];
-    item.text += delta;
+    item.text += t;
     if (kind == Item::Kind::Message)
         event(out, "response.output_text.delta"_L1,
               QJsonObject{{"item_id"_L1, item.id},
                           {"output_index"_L1, item.outputIndex},
                           {"content_index"_L1, 0},
-                          {"delta"_L1, delta},
+                          {"delta"_L1, t},
                           {"logprobs"_L1, QJsonArray()}});
     else
         event(out, "response.reasoning_summary_text.delta"_L1,
               QJsonObject{{"item_id"_L1, item.id},
                           {"output_index"_L1, item.outputIndex},
                           {"summary_index"_L1, 0},
-                          {"delta"_L1, delta}});
+                          {"delta"_L1, t}});
 }
 
 QString partialCustomInput(const QString &raw)
@@ -343,6 +355,18 @@ void StreamEncoder::openQueuedCalls(QByteArray &out)
     }
 }
 
+// Content passes the leaked-<think> filter; what it holds back is flushed before a call.
+void StreamEncoder::content(QByteArray &out, const QString &delta, bool flush)
+{
+    QList<LeakedThinkingFilter::Piece> pieces;
+    if (!delta.isEmpty())
+        m_thinkFilter.feed(delta, pieces);
+    if (flush)
+        m_thinkFilter.flush(pieces);
+    for (const auto &p : pieces)
+        text(out, p.thinking ? Item::Kind::Reasoning : Item::Kind::Message, p.text);
+}
+
 QByteArray StreamEncoder::onChunk(const QJsonObject &chunk)
 {
     QByteArray out = begin();
@@ -365,8 +389,8 @@ QByteArray StreamEncoder::onChunk(const QJsonObject &chunk)
     if (reasoning.isEmpty())
         reasoning = delta.value("reasoning"_L1).toString();
     text(out, Item::Kind::Reasoning, reasoning);
-    text(out, Item::Kind::Message, delta.value("content"_L1).toString());
     const QJsonArray toolCalls = delta.value("tool_calls"_L1).toArray();
+    content(out, delta.value("content"_L1).toString(), !toolCalls.isEmpty());
     for (const QJsonValue &v : toolCalls) {
         const QJsonObject tc = v.toObject();
         const int index = tc.value("index"_L1).toInt();
@@ -415,6 +439,7 @@ QByteArray StreamEncoder::finish()
     QByteArray out = begin();
     if (m_done)
         return out;
+    content(out, QString(), true);
     // Calls still without arguments (the normaliser always sends them; defensive): {}.
     for (Call &c : m_calls)
         if (!c.haveArgs) {
@@ -445,6 +470,7 @@ QByteArray StreamEncoder::fail(const Error &error)
     // (every added item gets its done event), queued ones were never shown and are dropped.
     m_queued.clear();
     m_held.clear();
+    m_thinkFilter.clear();
     if (m_open >= 0) {
         m_items[m_open].incomplete = true;
         if (m_items.at(m_open).kind == Item::Kind::Call &&

@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "protocol/responsesrequest.h"
+#include "protocol/thinkleak.h"
 #include "protocol/usage.h"
 
 #include <QByteArray>
@@ -85,6 +86,7 @@ private:
     void openItem(QByteArray &out, Item::Kind kind, int call = -1);
     void closeOpen(QByteArray &out);
     void text(QByteArray &out, Item::Kind kind, const QString &delta);
+    void content(QByteArray &out, const QString &delta, bool flush);
     void callArgs(QByteArray &out, int call);
     void callProgress(QByteArray &out, int call, const QString &fragment);
     void callDelta(QByteArray &out, const Call &c, const Item &item, const QString &delta);
@@ -102,6 +104,8 @@ private:
     QHash<int, int> m_callByIndex;            // chunk tool_calls index -> m_calls position
     QList<int> m_queued;                      // calls announced while another call was open
     QList<QPair<Item::Kind, QString>> m_held; // text that came while a call was open
+    LeakedThinkingFilter m_thinkFilter;       // <think>...</think> leaked into content
+    QString m_blank;                          // blank text not (yet) worth a message of its own
     QString m_finishReason;
     Usage m_usage;
     qint64 m_reasoningTokens = 0;
