@@ -326,6 +326,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::newRow("rate limited")
             << int(Error::Kind::RateLimited) << u"slow down"_s << u"rate_limit_exceeded"_s;
+        QTest::newRow("rate limited, another wording of the delay")
+            << int(Error::Kind::RateLimited) << u"Try again in 20 seconds"_s
+            << u"rate_limit_exceeded"_s;
         QTest::newRow("quota") << int(Error::Kind::Quota) << u"Free allocated quota exceeded."_s
                                << u"insufficient_quota"_s;
         QTest::newRow("context length")
@@ -355,7 +358,10 @@ private Q_SLOTS:
         const QJsonObject err = checked.terminal.value(u"error"_s).toObject();
         QCOMPARE(err.value(u"code"_s).toString(), code);
         if (code == u"rate_limit_exceeded")
-            QVERIFY(err.value(u"message"_s).toString().contains(u"try again in 7s"_s));
+            // Codex's own pattern, which it reads to wait before retrying.
+            QVERIFY(QRegularExpression(u"Please try again in \\d+(\\.\\d+)?(s|ms)"_s)
+                        .match(err.value(u"message"_s).toString())
+                        .hasMatch());
         // The partial text was closed as an item; the call that was open is closed as incomplete
         // with {}: every added item gets its done event.
         const QJsonArray out = checked.terminal.value(u"output"_s).toArray();

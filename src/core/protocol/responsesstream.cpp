@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -486,7 +487,10 @@ QByteArray StreamEncoder::fail(const Error &error)
     m_status = u"failed"_s;
     QString message = error.message;
     const QString code = failureCode(error);
-    if (code == u"rate_limit_exceeded" && !message.contains(u"try again in"_s, Qt::CaseInsensitive))
+    // Codex waits and retries when the message says exactly this (its own pattern is
+    // "Please try again in <number>s|ms"); other wordings of the delay do not count.
+    static const QRegularExpression delay(u"Please try again in \\d+(\\.\\d+)?(s|ms)"_s);
+    if (code == u"rate_limit_exceeded" && !delay.match(message).hasMatch())
         message += u" Please try again in %1s."_s.arg(error.retryAfterSeconds.value_or(5));
     m_error = QJsonObject{{"code"_L1, code}, {"message"_L1, message}};
     event(out, "response.failed"_L1, QJsonObject{{"response"_L1, responseJson(m_status)}});
