@@ -140,8 +140,6 @@ QJsonObject customParameters()
 class MessageBuilder
 {
 public:
-    explicit MessageBuilder(const ToolTable &tools) : m_tools(tools) {}
-
     void system(const QString &text)
     {
         if (!text.isEmpty())
@@ -250,7 +248,6 @@ private:
         m_deferred = {};
     }
 
-    const ToolTable &m_tools;
     QStringList m_system;
     QJsonArray m_out;
     bool m_haveAssistant = false;
@@ -263,7 +260,7 @@ private:
     QJsonArray m_deferred;
 };
 
-QString callName(const QJsonObject &item, const ToolTable &)
+QString callName(const QJsonObject &item)
 {
     const QString name = item.value("name"_L1).toString();
     const QString ns = item.value("namespace"_L1).toString();
@@ -400,7 +397,7 @@ Result<Translated> toChatRequest(const QJsonObject &body, const RequestOptions &
     if (auto e = translateTools(body.value("tools"_L1), opt.strictSchema, tools, t.tools))
         return *e;
 
-    MessageBuilder b(t.tools);
+    MessageBuilder b;
     const QJsonValue instructions = body.value("instructions"_L1);
     if (instructions.isString())
         b.system(instructions.toString());
@@ -448,7 +445,7 @@ Result<Translated> toChatRequest(const QJsonObject &body, const RequestOptions &
             const QJsonValue callId = item.value("call_id"_L1);
             if (!callId.isString() || callId.toString().isEmpty())
                 return invalid(where % u".call_id"_s, u"expected a non-empty string"_s);
-            const QString name = callName(item, t.tools);
+            const QString name = callName(item);
             if (name.isEmpty())
                 return invalid(where % u".name"_s, u"expected a non-empty string"_s);
             QString args;
