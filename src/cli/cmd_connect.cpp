@@ -49,9 +49,6 @@ void showClient(const ClientConfigWriter &w, const ClientProfile &p, const Clien
         console::out(u"Or, for one shell session:"_s);
         printSnippet(shell);
     }
-    if (p.id == u"codex")
-        console::out(u"Note: Codex releases from February 2026 on accept only wire_api = "
-                     u"\"responses\", which this proxy does not serve (docs/clients.md)."_s);
     console::out(QString());
 }
 
@@ -169,9 +166,6 @@ int runConnect(const QStringList &args)
     console::out(
         u"Wrote %1 (backup: %2)."_s.arg(nativePath, QDir::toNativeSeparators(w->backupPath)));
     console::out(u"Undo with: qwen-proxy connect %1 --restore"_s.arg(client->id));
-    if (client->id == u"codex")
-        console::out(u"Note: Codex releases from February 2026 on accept only wire_api = "
-                     u"\"responses\", which this proxy does not serve (docs/clients.md)."_s);
     return Ok;
 }
 

@@ -16,7 +16,10 @@ namespace qp {
 
 ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *parent)
     : QObject(parent), m_runtime(runtime), m_relay(relayContext),
-      m_cors(AdmissionRules::fromSettings(runtime.settings(), QString()))
+      m_cors(AdmissionRules::fromSettings(runtime.settings(), QString())),
+      m_responseStore(std::make_unique<responses::ResponseStore>(
+          int(runtime.settings().integer(u"responses_store_count")),
+          runtime.settings().integer(u"responses_store_bytes")))
 {
     m_routes = {
         {"/health", "GET", &ApiRoutes::health},
@@ -25,6 +28,8 @@ ApiRoutes::ApiRoutes(Runtime &runtime, RelayContext relayContext, QObject *paren
         {"/anthropic/v1/models", "GET", &ApiRoutes::anthropicModels},
         {"/v1/chat/completions", "POST", &ApiRoutes::chatCompletions},
         {"/chat/completions", "POST", &ApiRoutes::chatCompletions},
+        {"/v1/responses", "POST", &ApiRoutes::responses},
+        {"/responses", "POST", &ApiRoutes::responses},
         {"/v1/messages", "POST", &ApiRoutes::messages},
         {"/anthropic/v1/messages", "POST", &ApiRoutes::messages},
         {"/v1/messages/count_tokens", "POST", &ApiRoutes::countTokens},

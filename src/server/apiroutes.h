@@ -8,11 +8,13 @@
 #include "http/httprequest.h"
 #include "http/responsewriter.h"
 #include "pool/accountpool.h"
+#include "protocol/responsestore.h"
 #include "relay/relaycontext.h"
 
 #include <QJsonObject>
 #include <QObject>
 #include <functional>
+#include <memory>
 
 namespace qp {
 
@@ -51,6 +53,8 @@ private:
     // routes_anthropic.cpp
     void messages(http::HttpRequest &req, http::ResponseWriter *w);
     void countTokens(http::HttpRequest &req, http::ResponseWriter *w);
+    // routes_responses.cpp
+    void responses(http::HttpRequest &req, http::ResponseWriter *w);
     // routes_auth.cpp
     void authInitiate(http::HttpRequest &req, http::ResponseWriter *w);
     void authPoll(http::HttpRequest &req, http::ResponseWriter *w);
@@ -71,6 +75,8 @@ private:
     RelayContext m_relay;
     CorsPolicy m_cors;
     QList<Route> m_routes;
+    // Responses kept for previous_response_id / item_reference (memory only, bounded).
+    std::unique_ptr<responses::ResponseStore> m_responseStore;
 };
 
 } // namespace qp

@@ -163,7 +163,7 @@ class TestClientConfig : public QObject
                                       "[model_providers.qwen-proxy]\n"
                                       "name = \"Qwen Proxy\"\n"
                                       "base_url = \"http://127.0.0.1:8765/v1\"\n"
-                                      "wire_api = \"chat\"\n"
+                                      "wire_api = \"responses\"\n"
                                       "experimental_bearer_token = \"qwen-proxy\"\n"));
         QCOMPARE(ClientConfigWriter::snippet(client(u"codex"), sample()),
                  QString::fromUtf8(toml({})));
@@ -209,7 +209,7 @@ class TestClientConfig : public QObject
                                     "[model_providers.qwen-proxy]\n"
                                     "name = \"Qwen Proxy\"\n"
                                     "base_url = \"http://127.0.0.1:8765/v1\"\n"
-                                    "wire_api = \"chat\"\n"
+                                    "wire_api = \"responses\"\n"
                                     "experimental_bearer_token = \"qwen-proxy\"\n"
                                     "\n"
                                     "# about mcp\n"
@@ -235,7 +235,7 @@ class TestClientConfig : public QObject
                                             "[model_providers.qwen-proxy]\r\n"
                                             "name = \"Qwen Proxy\"\r\n"
                                             "base_url = \"http://127.0.0.1:8765/v1\"\r\n"
-                                            "wire_api = \"chat\"\r\n"
+                                            "wire_api = \"responses\"\r\n"
                                             "experimental_bearer_token = \"qwen-proxy\"\r\n"));
     }
 

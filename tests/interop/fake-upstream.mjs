@@ -31,7 +31,8 @@ export async function startFakeUpstream() {
         sendJson(res, 500, { error: { message: 'fake upstream: no scripted response left' } });
         return;
       }
-      respond(res, next);
+      // A function answers from the request itself (what tools the client offered...).
+      respond(res, typeof next === 'function' ? next(body) : next);
     });
   });
 
@@ -45,7 +46,10 @@ export async function startFakeUpstream() {
     port,
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    /** Queues answers: {json, status?, headers?} or {sse: [chunk objects | raw strings]}. */
+    /**
+     * Queues answers: {json, status?, headers?}, {sse: [chunk objects | raw strings]}, or a
+     * function of the request body returning one of those.
+     */
     enqueue(...responses) {
       queue.push(...responses);
     },

@@ -154,7 +154,7 @@ private Q_SLOTS:
                                 "approval_policy = \"never\"\n\n[mcp_servers.docs]\n"
                                 "command = \"npx\"\n\n[model_providers.qwen-proxy]\n"),
                  now.constData());
-        QVERIFY(now.contains("wire_api = \"chat\"\n"));
+        QVERIFY(now.contains("wire_api = \"responses\"\n"));
         r = run({u"codex"_s, u"--restore"_s});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(readAll(path), original);

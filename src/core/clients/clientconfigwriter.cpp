@@ -157,16 +157,16 @@ QString tomlString(const QString &s)
 
 Result<QByteArray> mergeCodex(const QByteArray &existing, const ClientEndpoints &e)
 {
-    // wire_api = "chat": this proxy serves Chat Completions, not the Responses API (docs/clients.md
-    // says which Codex releases still accept it). The key rides in the provider table, so Codex
-    // needs no environment variable and no login.
+    // wire_api = "responses": current Codex releases speak only the Responses API, which the
+    // proxy serves at /v1/responses (docs/responses-api.md). The key rides in the provider table,
+    // so Codex needs no environment variable and no login.
     const QString id = QString::fromUtf16(kProviderId);
     TomlEdit edit;
     edit.topLevel = {{u"model_provider"_s, tomlString(id)}, {u"model"_s, tomlString(e.model)}};
     edit.tablePath = {u"model_providers"_s, id};
     edit.tableBody = {{u"name"_s, tomlString(u"Qwen Proxy"_s)},
                       {u"base_url"_s, tomlString(e.openAIBaseUrl)},
-                      {u"wire_api"_s, tomlString(u"chat"_s)},
+                      {u"wire_api"_s, tomlString(u"responses"_s)},
                       {u"experimental_bearer_token"_s, tomlString(e.apiKey)}};
     auto out = applyTomlEdit(existing, edit);
     if (!out)

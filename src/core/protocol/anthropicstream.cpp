@@ -13,9 +13,6 @@ namespace {
 
 using namespace Qt::StringLiterals;
 
-constexpr QLatin1String openTag("<think>");
-constexpr QLatin1String closeTag("</think>");
-
 // A content_block_delta event carrying text or thinking, written directly: one per streamed token,
 // and building it as a QJsonObject then serializing it cost ~34 000 instructions of the ~42 000
 // per text event (callgrind, tests/bench). The bytes are those QJsonDocument writes for that
@@ -41,16 +38,6 @@ bool isBlank(const QString &s)
             return false;
     }
     return true;
-}
-
-// Length of the longest suffix of s that is a proper prefix of tag (a tag split across chunks).
-qsizetype partialTagSuffix(const QString &s, QLatin1String tag)
-{
-    for (qsizetype k = qMin(s.size(), tag.size() - 1); k > 0; --k) {
-        if (QStringView(s).right(k) == tag.left(k))
-            return k;
-    }
-    return 0;
 }
 
 bool isReadyJson(const QString &arguments)
@@ -181,66 +168,18 @@ void StreamTranslator::emitThinking(QByteArray &out, const QString &text)
 
 void StreamTranslator::handleContent(QByteArray &out, const QString &content)
 {
-    m_contentBuf += content;
-    m_contentBuf.remove(imEndToken);
-    for (;;) {
-        switch (m_thinkState) {
-        case ThinkState::Start: {
-            qsizetype i = 0;
-            while (i < m_contentBuf.size() && m_contentBuf.at(i).isSpace())
-                ++i;
-            if (i == m_contentBuf.size())
-                return; // only blanks so far: undecided
-            const QStringView rest = QStringView(m_contentBuf).mid(i);
-            if (rest.size() < openTag.size() && openTag.startsWith(rest))
-                return; // could still become "<think>"
-            if (rest.startsWith(openTag)) {
-                m_contentBuf = rest.mid(openTag.size()).toString();
-                m_thinkState = ThinkState::InThink;
-            } else {
-                m_thinkState = ThinkState::Pass;
-            }
-            continue;
-        }
-        case ThinkState::InThink: {
-            const qsizetype close = m_contentBuf.indexOf(closeTag);
-            if (close >= 0) {
-                emitThinking(out, m_contentBuf.left(close));
-                m_contentBuf.remove(0, close + closeTag.size());
-                m_thinkState = ThinkState::Pass;
-                m_trimAfterThink = true;
-                continue;
-            }
-            const qsizetype hold = partialTagSuffix(m_contentBuf, closeTag);
-            emitThinking(out, m_contentBuf.left(m_contentBuf.size() - hold));
-            m_contentBuf.remove(0, m_contentBuf.size() - hold);
-            return;
-        }
-        case ThinkState::Pass:
-            if (m_trimAfterThink) {
-                qsizetype i = 0;
-                while (i < m_contentBuf.size() && m_contentBuf.at(i).isSpace())
-                    ++i;
-                m_contentBuf.remove(0, i);
-                if (m_contentBuf.isEmpty())
-                    return;
-                m_trimAfterThink = false;
-            }
-            emitText(out, std::exchange(m_contentBuf, QString()));
-            return;
-        }
-    }
+    QList<LeakedThinkingFilter::Piece> pieces;
+    m_thinkFilter.feed(content, pieces);
+    for (const auto &p : pieces)
+        p.thinking ? emitThinking(out, p.text) : emitText(out, p.text);
 }
 
 void StreamTranslator::flushContentFilter(QByteArray &out)
 {
-    if (m_contentBuf.isEmpty())
-        return;
-    const QString buf = std::exchange(m_contentBuf, QString());
-    if (m_thinkState == ThinkState::InThink)
-        emitThinking(out, buf);
-    else if (!(m_trimAfterThink && isBlank(buf)))
-        emitText(out, buf);
+    QList<LeakedThinkingFilter::Piece> pieces;
+    m_thinkFilter.flush(pieces);
+    for (const auto &p : pieces)
+        p.thinking ? emitThinking(out, p.text) : emitText(out, p.text);
 }
 
 void StreamTranslator::handleToolDelta(QByteArray &out, const QJsonObject &tc)
@@ -484,7 +423,7 @@ QByteArray StreamTranslator::fail(const Error &error)
     ensureBegun(out);
     // Unfinished tool calls are dropped: half a call is worse than none.
     m_pending.clear();
-    m_contentBuf.clear();
+    m_thinkFilter.clear();
     closeOpenBlock(out);
     emitEvent(out, "error"_L1,
               QJsonObject{{"type"_L1, "error"_L1},

@@ -15,6 +15,7 @@
 // Plain class, no event loop: the server calls it from its relay and writes the bytes.
 
 #include "protocol/anthropiccommon.h"
+#include "protocol/thinkleak.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -90,14 +91,8 @@ private:
     Block m_open = Block::None;
     int m_openIndex = -1;
 
-    // Leaked <think> handling for content: Start until the first non-blank content decides,
-    // InThink while inside the tag, Pass afterwards. m_contentBuf holds text that may still be
-    // the beginning of a tag.
-    enum class ThinkState { Start, InThink, Pass };
-    ThinkState m_thinkState = ThinkState::Start;
-    bool m_trimAfterThink = false;
-    QString m_contentBuf;
-    QString m_heldWhitespace; // blank text not yet worth a block of its own
+    LeakedThinkingFilter m_thinkFilter; // <think>...</think> leaked into content
+    QString m_heldWhitespace;           // blank text not yet worth a block of its own
 
     std::vector<PendingTool> m_pending;
     QSet<QString> m_emittedToolIds;

@@ -237,6 +237,19 @@ void OpenAIStreamNormalizer::handleToolCalls(const QJsonArray &toolCalls, QList<
                 QJsonValue::Null));
         }
         tryComplete(*c, out);
+        if (m_argumentProgress && c->announced && !c->done && !c->closed &&
+            c->args.size() > c->reported) {
+            out.append(chunkWith(
+                m_template,
+                QJsonObject{{u"tool_calls"_s,
+                             QJsonArray{QJsonObject{
+                                 {u"index"_s, c->outIndex},
+                                 {u"progress"_s, true},
+                                 {u"function"_s,
+                                  QJsonObject{{u"arguments"_s, c->args.mid(c->reported)}}}}}}},
+                QJsonValue::Null));
+            c->reported = c->args.size();
+        }
     }
 }
 

@@ -23,7 +23,12 @@ namespace qp {
 class OpenAIStreamNormalizer
 {
 public:
-    explicit OpenAIStreamNormalizer(bool forwardUsage) : m_forwardUsage(forwardUsage) {}
+    // argumentProgress: also pass each announced call's argument fragments on as they come, in
+    // deltas marked "progress":true, before the one delta with the complete arguments (for a
+    // dialect that streams arguments live: the Responses API, whose clients time out on silence).
+    explicit OpenAIStreamNormalizer(bool forwardUsage, bool argumentProgress = false)
+        : m_forwardUsage(forwardUsage), m_argumentProgress(argumentProgress)
+    {}
 
     struct Step {
         QList<QByteArray> out;      // data payloads to send, in order (without "data: ")
@@ -57,6 +62,7 @@ private:
         bool closed = false;    // the first object closed: nothing may follow it
         bool announced = false; // id and name sent
         bool done = false;      // arguments sent
+        qsizetype reported = 0; // argumentProgress: length of `args` passed on as progress
     };
     QByteArray chunkWith(const QJsonObject &templ, const QJsonObject &delta,
                          const QJsonValue &finish) const;
@@ -69,6 +75,7 @@ private:
     QList<QByteArray> finishCalls();
 
     bool m_forwardUsage;
+    bool m_argumentProgress;
     Usage m_usage;
     QList<Call> m_calls;
     QHash<int, int> m_byUpstreamIndex; // upstream index -> m_calls position

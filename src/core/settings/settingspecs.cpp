@@ -165,6 +165,11 @@ const QList<SettingSpec> &settingSpecs()
             "fallback (docs/providers.md)"_s),
         flag(u"strict_schema"_s, false, u"STRICT_SCHEMA"_s, {},
              u"Strip additionalProperties/default/examples/title/formats from tool schemas"_s),
+        num(u"responses_store_count"_s, 256, u"RESPONSES_STORE_COUNT"_s, {}, range(0, 100000),
+            u"Responses kept in memory for previous_response_id and item_reference (0: none)"_s),
+        num(u"responses_store_bytes"_s, 64 * 1024 * 1024, u"RESPONSES_STORE_BYTES"_s, {},
+            range(0, qint64(1) << 34),
+            u"Bytes of kept Responses (input and output items); the oldest go first"_s),
 
         // Accounts
         str(u"secret_store"_s, u"auto"_s, u"QP_SECRET_STORE"_s, {},
