@@ -237,20 +237,10 @@ void AnthropicRelay::upstreamBody(const QByteArray &body)
                  nullptr);
         return;
     }
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        failBeforeStream(
-            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
+    auto answer = upstreamAnswer(body);
+    if (!answer)
         return;
-    }
-    const QJsonObject o = doc.object();
-    if (o.value(u"error"_s).isObject()) {
-        const QJsonObject e = o.value(u"error"_s).toObject();
-        failBeforeStream(classifyStreamError(e.value(u"message"_s).toString(),
-                                             e.value(u"code"_s).toVariant().toString()));
-        return;
-    }
+    const QJsonObject o = std::move(*answer);
     const QJsonObject message = anthropic::fromOpenAIResponse(o, m_target.clientModel, m_thinking);
     if (m_writer)
         m_writer->sendJson(200, message);

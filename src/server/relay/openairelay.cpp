@@ -100,20 +100,10 @@ void OpenAIRelay::upstreamBody(const QByteArray &body)
 {
     if (m_completed)
         return;
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        failBeforeStream(
-            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
+    auto answer = upstreamAnswer(body);
+    if (!answer)
         return;
-    }
-    QJsonObject o = doc.object();
-    if (o.value(u"error"_s).isObject()) {
-        const QJsonObject e = o.value(u"error"_s).toObject();
-        failBeforeStream(classifyStreamError(e.value(u"message"_s).toString(),
-                                             e.value(u"code"_s).toVariant().toString()));
-        return;
-    }
+    QJsonObject o = std::move(*answer);
     // Clients validate strictly (§D.6): finish_reason "tool_calls" when calls are present,
     // arguments always strings.
     bool changed = false;

@@ -4,8 +4,10 @@
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
 #include "upstream/errorclass.h"
+#include "upstream/upstreamerror.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <QThreadPool>
 
 using namespace Qt::StringLiterals;
@@ -89,6 +91,25 @@ void RelayBase::onClientGone()
     else
         qCInfo(lcRelay) << "client closed the connection; upstream request aborted";
     complete(499, Usage(), nullptr);
+}
+
+std::optional<QJsonObject> RelayBase::upstreamAnswer(const QByteArray &body)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        failBeforeStream(
+            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
+        return std::nullopt;
+    }
+    QJsonObject o = doc.object();
+    if (o.value(u"error"_s).isObject()) {
+        const QJsonObject e = o.value(u"error"_s).toObject();
+        failBeforeStream(classifyStreamError(e.value(u"message"_s).toString(),
+                                             e.value(u"code"_s).toVariant().toString()));
+        return std::nullopt;
+    }
+    return o;
 }
 
 void RelayBase::failBeforeStream(const Error &e)

@@ -13,9 +13,11 @@
 #include "routing/upstreamrouter.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <optional>
 
 namespace qp {
 
@@ -48,6 +50,9 @@ protected:
     void complete(int status, const Usage &usage, const Error *error);
     bool clientOpen() const { return m_writer && m_writer->isOpen(); }
     void failBeforeStream(const Error &e);
+    // A whole (non-stream) upstream answer as a JSON object; invalid JSON or an in-body error
+    // fails the relay (in the client's dialect) and gives nothing.
+    std::optional<QJsonObject> upstreamAnswer(const QByteArray &body);
 
     RelayContext m_ctx;
     QPointer<http::ResponseWriter> m_writer;

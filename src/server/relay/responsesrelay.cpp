@@ -111,20 +111,10 @@ void ResponsesRelay::upstreamBody(const QByteArray &body)
 {
     if (m_completed)
         return;
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        failBeforeStream(
-            Error::make(Error::Kind::UpstreamError, u"upstream answered with invalid JSON"_s));
+    auto answer = upstreamAnswer(body);
+    if (!answer)
         return;
-    }
-    const QJsonObject o = doc.object();
-    if (o.value(u"error"_s).isObject()) {
-        const QJsonObject e = o.value(u"error"_s).toObject();
-        failBeforeStream(classifyStreamError(e.value(u"message"_s).toString(),
-                                             e.value(u"code"_s).toVariant().toString()));
-        return;
-    }
+    const QJsonObject o = std::move(*answer);
     Usage usage;
     const QJsonObject response = responses::fromChatCompletion(o, m_info, &usage);
     if (m_writer)
