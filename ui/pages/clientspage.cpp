@@ -21,8 +21,10 @@ using namespace qp::clients;
 namespace qp {
 
 ClientsPage::ClientsPage(EngineClient &client, QWidget *parent)
-    : QWidget(parent), m_client(client), m_home(QDir::homePath()),
-      m_env(QProcessEnvironment::systemEnvironment())
+    : QWidget(parent), m_client(client),
+      // Exactly what `qwen-proxy connect` resolves paths with: this user's home and environment.
+      m_home(ClientConfigWriter::forCurrentUser().homeDir()),
+      m_env(ClientConfigWriter::forCurrentUser().environment())
 {
     auto *outer = new QHBoxLayout(this);
     m_list = new QListWidget(this);

@@ -48,6 +48,7 @@ public:
     static ClientConfigWriter forCurrentUser();
 
     QString homeDir() const { return m_home; }
+    QProcessEnvironment environment() const { return m_env; }
     // Native separators not applied: a path for QFile. Empty for a show-only client.
     QString configPath(const ClientProfile &client) const;
     // The environment variable that moved the client's config directory, or empty when the
