@@ -6,20 +6,20 @@
 #include "accounts/storedcredentialsource.h"
 #include "auth/pendinglogins.h"
 #include "secrets/memorysecretstore.h"
-#include "support/loginbackend.h"
+#include "support/accountbackend.h"
 
 #include <QJsonDocument>
 #include <QtTest>
 
 using namespace qp;
+using qp::test::AccountBackend;
 using qp::test::FakeOAuthServer;
-using qp::test::LoginBackend;
 using Status = PendingLogins::PollResult::Status;
 
 class TestPendingLogins : public QObject
 {
     Q_OBJECT
-    std::unique_ptr<LoginBackend> m_b; // fake server, store, secrets, service
+    std::unique_ptr<AccountBackend> m_b; // fake server, store, secrets, service
     std::unique_ptr<PendingLogins> m_pending;
 
     PendingLogins::Initiated initiate(AddAccountOptions o = {})
@@ -34,7 +34,7 @@ class TestPendingLogins : public QObject
 private slots:
     void init()
     {
-        m_b = std::make_unique<LoginBackend>();
+        m_b = std::make_unique<AccountBackend>();
         QVERIFY(m_b->start());
         m_pending = std::make_unique<PendingLogins>(m_b->service.get());
     }

@@ -10,7 +10,7 @@
 #include "login/qrcodewidget.h"
 #include "qrdecode.h"
 #include "secrets/memorysecretstore.h"
-#include "support/loginbackend.h"
+#include "support/accountbackend.h"
 
 #include <QJsonObject>
 #include <QPushButton>
@@ -19,13 +19,13 @@
 
 using namespace qp;
 using namespace Qt::StringLiterals;
+using qp::test::AccountBackend;
 using qp::test::FakeOAuthServer;
-using qp::test::LoginBackend;
 
 class TestLoginWindowE2E : public QObject
 {
     Q_OBJECT
-    std::unique_ptr<LoginBackend> m_b; // fake server, store, secrets, service
+    std::unique_ptr<AccountBackend> m_b; // fake server, store, secrets, service
     std::unique_ptr<FakeClock> m_clock;
     std::unique_ptr<LoginWindow> m_window;
 
@@ -60,8 +60,8 @@ class TestLoginWindowE2E : public QObject
 private slots:
     void init()
     {
-        m_b = std::make_unique<LoginBackend>();
-        DeviceFlow::Timing t = LoginBackend::fastTiming();
+        m_b = std::make_unique<AccountBackend>();
+        DeviceFlow::Timing t = AccountBackend::fastTiming();
         t.msPerSecond = 20; // a 2 s code expires after 40 ms
         QVERIFY(m_b->start(t));
         m_clock = std::make_unique<FakeClock>(1796637600000);

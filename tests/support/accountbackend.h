@@ -1,8 +1,9 @@
 #pragma once
-// What a login test stands on: the fake OAuth server, a fresh account store and an in-memory
-// secret store in a temporary directory, and an AccountService wired to them with a device flow
-// that polls every few milliseconds. The server-side login tests (PendingLogins) and the login
-// window's end-to-end test share it, so both log in against the same setup.
+// What an account or login test stands on: an AccountService over a fresh account store and an
+// in-memory secret store in a temporary directory. open() talks to a given OAuth endpoint (the
+// real defaults, for tests that never reach it); start() first starts the fake OAuth server and
+// gives the service a device flow that polls every few milliseconds. The account service, import,
+// PendingLogins and login window tests share it instead of each writing the setup out.
 
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
@@ -13,15 +14,17 @@
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <memory>
+#include <optional>
 
 namespace qp::test {
 
-struct LoginBackend {
+struct AccountBackend {
     // Polls at 10 ms, backing off to 40 ms at most.
     static DeviceFlow::Timing fastTiming();
 
-    // Starts the server, opens the store and builds the service; false (with a warning) when a
-    // step fails.
+    // Opens the store and builds the service for `config`; false (with a warning) on failure.
+    bool open(const OAuthConfig &config);
+    // Starts the fake OAuth server, then open()s against it with `timing`.
     bool start(const DeviceFlow::Timing &timing = fastTiming());
     // A new service over the same store and secrets, for another OAuth endpoint (an unreachable
     // one, say); the timing given to start() stays.
@@ -30,11 +33,11 @@ struct LoginBackend {
     // Declared in the order they are built: destroyed service first, server last.
     QTemporaryDir dir;
     QNetworkAccessManager nam;
-    std::unique_ptr<FakeOAuthServer> fake;
+    std::unique_ptr<FakeOAuthServer> fake; // only after start()
     std::unique_ptr<AccountStore> store;
     std::unique_ptr<MemorySecretStore> secrets;
     std::unique_ptr<AccountService> service;
-    DeviceFlow::Timing timing;
+    std::optional<DeviceFlow::Timing> timing;
 };
 
 } // namespace qp::test
