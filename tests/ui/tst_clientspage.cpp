@@ -185,6 +185,17 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_home.filePath(u".codex"_s)));
     }
 
+    // Another home (the screenshots' demo) does not follow the session's CODEX_HOME out of it.
+    void anotherHomeLeavesTheSessionsVariables()
+    {
+        QTemporaryDir demo;
+        page()->setHomeDir(demo.path());
+        page()->selectClient(u"codex"_s);
+        QCOMPARE(page()->configPath(), demo.filePath(u".codex/config.toml"_s));
+        QVERIFY2(!page()->locationText().contains(u"CODEX_HOME"_s),
+                 qPrintable(page()->locationText()));
+    }
+
     void cleanupTestCase()
     {
         m_window.reset();

@@ -109,9 +109,10 @@ ClientsPage::ClientsPage(EngineClient &client, QWidget *parent)
     m_list->setCurrentRow(0);
 }
 
-void ClientsPage::setHomeDir(const QString &dir)
+void ClientsPage::setHomeDir(const QString &dir, const QProcessEnvironment &env)
 {
     m_home = dir;
+    m_env = env;
     refresh();
 }
 

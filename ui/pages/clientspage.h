@@ -34,8 +34,10 @@ public:
     explicit ClientsPage(EngineClient &client, QWidget *parent = nullptr);
 
     // Where the clients' config files are looked for: the user's home and this process's
-    // environment by default (CODEX_HOME and the like), exactly as `qwen-proxy connect`.
-    void setHomeDir(const QString &dir);
+    // environment by default (CODEX_HOME and the like), exactly as `qwen-proxy connect`. Another
+    // home (the screenshots' demo) comes with the variables to follow there: none by default, so
+    // a variable of the real session does not lead the page out of it.
+    void setHomeDir(const QString &dir, const QProcessEnvironment &env = {});
     QString homeDir() const { return m_home; }
     void setConfirmer(Confirmer c) { m_confirm = std::move(c); }
 
