@@ -358,6 +358,10 @@ It does not exist yet; &quot;Restore backup&quot; removes it again.</translation
         <source>Restored %1 from %2.</source>
         <translation>Restored %1 from %2.</translation>
     </message>
+    <message>
+        <source>Settings for %1, merged into %2 (the folder %3 names; your other settings stay):</source>
+        <translation>Settings for %1, merged into %2 (the folder %3 names; your other settings stay):</translation>
+    </message>
 </context>
 <context>
     <name>qp::DisplayFormat</name>

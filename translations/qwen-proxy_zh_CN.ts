@@ -358,6 +358,10 @@ It does not exist yet; &quot;Restore backup&quot; removes it again.</source>
         <source>Restored %1 from %2.</source>
         <translation>已从 %2 恢复 %1。</translation>
     </message>
+    <message>
+        <source>Settings for %1, merged into %2 (the folder %3 names; your other settings stay):</source>
+        <translation>%1 的设置，将合并到 %2（该文件夹由 %3 指定；你的其他设置保持不变）：</translation>
+    </message>
 </context>
 <context>
     <name>qp::DisplayFormat</name>

@@ -1,39 +1,11 @@
 #include "displayformat.h"
 
-#include <cmath>
-
 using namespace Qt::StringLiterals;
 
 namespace qp {
 
 QString DisplayFormat::count(qint64 n, const QLocale &locale)
 {
-    return locale.toString(n);
-}
-
-QString DisplayFormat::compact(qint64 n, const QLocale &locale)
-{
-    if (std::llabs(n) < 10'000)
-        return locale.toString(n);
-    struct Unit {
-        double size;
-        const char16_t *suffix;
-    };
-    // The SI letters read the same in English and Chinese developer tools, so they are not
-    // translated.
-    static constexpr Unit kUnits[] = {{1e9, u"B"}, {1e6, u"M"}, {1e3, u"K"}};
-    for (const Unit &u : kUnits) {
-        const double v = double(n) / u.size;
-        if (std::fabs(v) >= 1.0) {
-            // One decimal below 100 (3.4M), none above (250M): three significant digits at most.
-            const int decimals = std::fabs(v) < 100 ? 1 : 0;
-            QString s = locale.toString(v, 'f', decimals);
-            const QString zero = locale.toString(0.0, 'f', 1).right(2); // ".0" in this locale
-            if (decimals == 1 && s.endsWith(zero))
-                s.chop(2);
-            return s + QString::fromUtf16(u.suffix);
-        }
-    }
     return locale.toString(n);
 }
 

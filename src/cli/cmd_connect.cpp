@@ -41,6 +41,8 @@ void showClient(const ClientConfigWriter &w, const ClientProfile &p, const Clien
     const QString path = w.configPath(p);
     if (path.isEmpty())
         console::out(u"Environment variables (nothing to write):"_s);
+    else if (const QString var = w.variableInEffect(p); !var.isEmpty())
+        console::out(u"In %1 (the folder $%2 names):"_s.arg(QDir::toNativeSeparators(path), var));
     else
         console::out(u"In %1:"_s.arg(QDir::toNativeSeparators(path)));
     printSnippet(ClientConfigWriter::snippet(p, e));
@@ -84,7 +86,7 @@ int runConnect(const QStringList &args)
     const ClientEndpoints e =
         endpointsFor(s.string(u"host"), int(s.integer(u"port")), s.string(u"default_model"),
                      s.string(u"haiku_model_name"));
-    const ClientConfigWriter writer(QDir::homePath());
+    const ClientConfigWriter writer = ClientConfigWriter::forCurrentUser();
 
     if (!client) {
         for (const ClientProfile &p : clientProfiles())
@@ -157,6 +159,11 @@ int runConnect(const QStringList &args)
     auto w = writer.write(*client, e);
     if (!w) {
         console::err(u"qwen-proxy connect: "_s + w.error().message);
+        // What a refused file would have received, for the user to merge by hand.
+        if (QFile::exists(path)) {
+            console::out(u"The settings to merge into %1:"_s.arg(nativePath));
+            printSnippet(ClientConfigWriter::snippet(*client, e));
+        }
         return Failure;
     }
     if (!w->changed) {

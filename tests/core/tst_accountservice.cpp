@@ -3,22 +3,17 @@
 #include "accounts/accountstore.h"
 #include "accounts/storedcredentialsource.h"
 #include "secrets/memorysecretstore.h"
+#include "support/accountbackend.h"
 
-#include <QNetworkAccessManager>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qp;
+using qp::test::AccountBackend;
 
 class TestAccountService : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_tmp;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<AccountStore> m_store;
-    std::unique_ptr<MemorySecretStore> m_secrets;
-    std::unique_ptr<AccountService> m_service;
-    int m_n = 0;
+    std::unique_ptr<AccountBackend> m_b; // store, secrets, service
 
     static QwenCredentials creds(const QString &tag)
     {
@@ -32,7 +27,7 @@ class TestAccountService : public QObject
     Result<Account> add(const QwenCredentials &c, AddAccountOptions o)
     {
         std::optional<Result<Account>> out;
-        m_service->addAccount(c, o, [&](Result<Account> r) { out = r; });
+        m_b->service->addAccount(c, o, [&](Result<Account> r) { out = r; });
         if (!QTest::qWaitFor([&] { return out.has_value(); }, 5000))
             return Error::make(Error::Kind::Internal, QStringLiteral("timeout"));
         return *out;
@@ -40,7 +35,7 @@ class TestAccountService : public QObject
     std::optional<Error> remove(const QString &id)
     {
         std::optional<std::optional<Error>> out;
-        m_service->remove(id, [&](std::optional<Error> e) { out = e; });
+        m_b->service->remove(id, [&](std::optional<Error> e) { out = e; });
         if (!QTest::qWaitFor([&] { return out.has_value(); }, 5000))
             return Error::make(Error::Kind::Internal, QStringLiteral("timeout"));
         return *out;
@@ -49,23 +44,14 @@ class TestAccountService : public QObject
 private slots:
     void init()
     {
-        auto s = AccountStore::open(m_tmp.filePath(QStringLiteral("%1/db.sqlite").arg(++m_n)));
-        QVERIFY(s);
-        m_store = std::move(s.value());
-        m_secrets = std::make_unique<MemorySecretStore>();
-        m_service = std::make_unique<AccountService>(m_store.get(), m_secrets.get(), &m_nam,
-                                                     OAuthConfig::defaults());
+        m_b = std::make_unique<AccountBackend>();
+        QVERIFY(m_b->open(OAuthConfig::defaults()));
     }
-    void cleanup()
-    {
-        m_service.reset();
-        m_secrets.reset();
-        m_store.reset();
-    }
+    void cleanup() { m_b.reset(); }
 
     void addGeneratesIdsAndStoresSecrets()
     {
-        QSignalSpy changed(m_service.get(), &AccountService::accountsChanged);
+        QSignalSpy changed(m_b->service.get(), &AccountService::accountsChanged);
         auto a = add(creds(QStringLiteral("1")), {});
         QVERIFY(a);
         QCOMPARE(a->id, QStringLiteral("account-1"));
@@ -74,11 +60,11 @@ private slots:
             add(creds(QStringLiteral("2")), {QString(), QStringLiteral("Second"), false, true});
         QCOMPARE(b->id, QStringLiteral("account-2"));
         QCOMPARE(b->label, QStringLiteral("Second"));
-        QCOMPARE(m_store->defaultAccountId(), QStringLiteral("account-2"));
+        QCOMPARE(m_b->store->defaultAccountId(), QStringLiteral("account-2"));
         QCOMPARE(changed.size(), 2);
 
         std::optional<Result<std::shared_ptr<StoredCredentialSource>>> src;
-        m_service->credentialSource(QStringLiteral("account-2"), [&](auto r) { src = r; });
+        m_b->service->credentialSource(QStringLiteral("account-2"), [&](auto r) { src = r; });
         QTRY_VERIFY(src.has_value());
         QVERIFY(*src);
         QCOMPARE((*src).value()->load()->refreshToken, QStringLiteral("rt-2"));
@@ -87,8 +73,8 @@ private slots:
     void duplicateIdNeedsReplace()
     {
         QVERIFY(add(creds(QStringLiteral("1")), {QStringLiteral("me")}));
-        QVERIFY(!m_store->setStatus(QStringLiteral("me"), AccountStatus::NeedsLogin,
-                                    QStringLiteral("dead")));
+        QVERIFY(!m_b->store->setStatus(QStringLiteral("me"), AccountStatus::NeedsLogin,
+                                       QStringLiteral("dead")));
         auto dup = add(creds(QStringLiteral("2")), {QStringLiteral("me")});
         QVERIFY(!dup);
         QVERIFY(dup.error().message.contains(QStringLiteral("already exists")));
@@ -96,7 +82,7 @@ private slots:
         QVERIFY(re);
         QCOMPARE(re->status, AccountStatus::Active); // a new login revives it
         QCOMPARE(StoredCredentialSource::deserialize(
-                     m_secrets->contents().value(Account::secretKey(QStringLiteral("me"))))
+                     m_b->secrets->contents().value(Account::secretKey(QStringLiteral("me"))))
                      ->accessToken,
                  QStringLiteral("at-3"));
     }
@@ -104,23 +90,23 @@ private slots:
     void removeDeletesSecretsThenRow()
     {
         QVERIFY(add(creds(QStringLiteral("1")), {QStringLiteral("gone")}));
-        QVERIFY(m_secrets->contents().contains(Account::secretKey(QStringLiteral("gone"))));
+        QVERIFY(m_b->secrets->contents().contains(Account::secretKey(QStringLiteral("gone"))));
         QVERIFY(!remove(QStringLiteral("gone")));
-        QVERIFY(m_secrets->contents().isEmpty());
-        QVERIFY(!m_store->contains(QStringLiteral("gone")));
+        QVERIFY(m_b->secrets->contents().isEmpty());
+        QVERIFY(!m_b->store->contains(QStringLiteral("gone")));
         QCOMPARE(remove(QStringLiteral("gone"))->kind, Error::Kind::NotFound);
     }
 
     void failedSecretDeleteKeepsTheRow()
     {
         QVERIFY(add(creds(QStringLiteral("1")), {QStringLiteral("stuck")}));
-        m_secrets->setFailure(
+        m_b->secrets->setFailure(
             Error::make(Error::Kind::Internal, QStringLiteral("keychain locked")));
         auto e = remove(QStringLiteral("stuck"));
         QVERIFY(e);
         QVERIFY(e->message.contains(QStringLiteral("try again")));
-        QVERIFY(m_store->contains(QStringLiteral("stuck")));
-        m_secrets->setFailure(std::nullopt);
+        QVERIFY(m_b->store->contains(QStringLiteral("stuck")));
+        m_b->secrets->setFailure(std::nullopt);
         QVERIFY(!remove(QStringLiteral("stuck")));
     }
 
@@ -128,9 +114,9 @@ private slots:
     {
         Account a;
         a.id = QStringLiteral("orphan");
-        QVERIFY(m_store->add(a));
+        QVERIFY(m_b->store->add(a));
         std::optional<Result<std::shared_ptr<StoredCredentialSource>>> src;
-        m_service->credentialSource(QStringLiteral("orphan"), [&](auto r) { src = r; });
+        m_b->service->credentialSource(QStringLiteral("orphan"), [&](auto r) { src = r; });
         QTRY_VERIFY(src.has_value());
         QVERIFY(!*src);
         QCOMPARE((*src).error().kind, Error::Kind::NeedsLogin);
@@ -140,7 +126,7 @@ private slots:
     {
         QVERIFY(add(creds(QStringLiteral("1")), {QStringLiteral("s")}));
         std::optional<Result<std::shared_ptr<StoredCredentialSource>>> src;
-        m_service->credentialSource(QStringLiteral("s"), [&](auto r) { src = r; });
+        m_b->service->credentialSource(QStringLiteral("s"), [&](auto r) { src = r; });
         QTRY_VERIFY(src.has_value());
         auto source = (*src).value();
         std::optional<std::optional<Error>> persisted;
@@ -150,11 +136,11 @@ private slots:
         QTRY_VERIFY(persisted.has_value());
         QVERIFY(!*persisted);
         QCOMPARE(StoredCredentialSource::deserialize(
-                     m_secrets->contents().value(Account::secretKey(QStringLiteral("s"))))
+                     m_b->secrets->contents().value(Account::secretKey(QStringLiteral("s"))))
                      ->accessToken,
                  QStringLiteral("at-refreshed"));
         // A failing store: the tokens stay usable in memory and the error is kept.
-        m_secrets->setFailure(Error::make(Error::Kind::Internal, QStringLiteral("locked")));
+        m_b->secrets->setFailure(Error::make(Error::Kind::Internal, QStringLiteral("locked")));
         persisted.reset();
         QVERIFY(!source->save(creds(QStringLiteral("again"))));
         QTRY_VERIFY(persisted.has_value());

@@ -334,6 +334,126 @@ class TestClientConfig : public QObject
         QVERIFY(w.backups(c).isEmpty());
     }
 
+    // Each client's own variable moves its config directory (docs/clients.md has the sources);
+    // an empty value counts as unset, as it does for every client here.
+    void locationsFollowTheClientsVariables()
+    {
+        QTemporaryDir home, elsewhere;
+        const QString home_ = home.path(), other = elsewhere.path();
+        ClientConfigWriter defaults(home_);
+        QCOMPARE(defaults.configPath(client(u"claude-code")), home_ + u"/.claude/settings.json"_s);
+        QCOMPARE(defaults.configPath(client(u"codex")), home_ + u"/.codex/config.toml"_s);
+        QCOMPARE(defaults.configPath(client(u"qwen-code")), home_ + u"/.qwen/settings.json"_s);
+        QCOMPARE(defaults.configPath(client(u"opencode")),
+                 home_ + u"/.config/opencode/opencode.json"_s);
+        QVERIFY(defaults.variableInEffect(client(u"codex")).isEmpty());
+        QVERIFY(defaults.configPath(client(u"openai-sdk")).isEmpty());
+
+        QProcessEnvironment env;
+        env.insert(u"CLAUDE_CONFIG_DIR"_s, other + u"/claude"_s);
+        env.insert(u"CODEX_HOME"_s, other + u"/codex"_s);
+        env.insert(u"QWEN_HOME"_s, u"~/qwen-elsewhere"_s); // Qwen Code expands a leading ~
+        env.insert(u"XDG_CONFIG_HOME"_s, other + u"/xdg"_s);
+        ClientConfigWriter moved(home_, env);
+        QCOMPARE(moved.configPath(client(u"claude-code")), other + u"/claude/settings.json"_s);
+        QCOMPARE(moved.configPath(client(u"codex")), other + u"/codex/config.toml"_s);
+        QCOMPARE(moved.configPath(client(u"qwen-code")),
+                 home_ + u"/qwen-elsewhere/settings.json"_s);
+        QCOMPARE(moved.configPath(client(u"opencode")), other + u"/xdg/opencode/opencode.json"_s);
+        QCOMPARE(moved.variableInEffect(client(u"codex")), u"CODEX_HOME"_s);
+        QCOMPARE(moved.variableInEffect(client(u"opencode")), u"XDG_CONFIG_HOME"_s);
+
+        // Written where the client reads, and backed up and restored there.
+        auto r = moved.write(client(u"codex"), sample());
+        QVERIFY2(r, r ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->path, other + u"/codex/config.toml"_s);
+        QVERIFY(QFile::exists(r->path));
+        QVERIFY(!QFile::exists(home_ + u"/.codex/config.toml"_s));
+        QCOMPARE(moved.backups(client(u"codex")).size(), 1);
+        QVERIFY(moved.restore(client(u"codex")));
+        QVERIFY(!QFile::exists(r->path));
+
+        // Empty means unset; a relative value is relative to the current directory, as it is for
+        // the client started from here.
+        QProcessEnvironment relative;
+        relative.insert(u"CODEX_HOME"_s, u"rel/codex"_s);
+        relative.insert(u"CLAUDE_CONFIG_DIR"_s, QString());
+        ClientConfigWriter rel(home_, relative);
+        QCOMPARE(rel.configPath(client(u"codex")),
+                 QDir::current().absoluteFilePath(u"rel/codex/config.toml"_s));
+        QCOMPARE(rel.configPath(client(u"claude-code")), home_ + u"/.claude/settings.json"_s);
+        QVERIFY(rel.variableInEffect(client(u"claude-code")).isEmpty());
+    }
+
+    // opencode reads opencode.json and opencode.jsonc (the latter last, so it wins): an existing
+    // file is the one edited, opencode.jsonc before opencode.json; with neither, opencode.json.
+    void opencodeEditsTheFileThatExists()
+    {
+        QTemporaryDir home;
+        ClientConfigWriter w(home.path());
+        const ClientProfile &c = client(u"opencode");
+        const QString json = home.filePath(u".config/opencode/opencode.json"_s);
+        const QString jsonc = home.filePath(u".config/opencode/opencode.jsonc"_s);
+        QCOMPARE(w.configPath(c), json);
+        writeFile(jsonc, "{\"theme\": \"dark\"}");
+        QCOMPARE(w.configPath(c), jsonc);
+        writeFile(json, "{}");
+        QCOMPARE(w.configPath(c), jsonc);
+        auto r = w.write(c, sample());
+        QVERIFY2(r, r ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->path, jsonc);
+        QCOMPARE(parse(readAll(jsonc)).value(u"theme"_s).toString(), u"dark"_s);
+        QCOMPARE(readAll(json), QByteArray("{}"));
+    }
+
+    // JSON with comments or trailing commas, which opencode and Qwen Code read: refused with a
+    // message that says so and what to do, and the file is not touched. A file that is broken
+    // even as JSONC, and any such file for Claude Code, gets the parser's position instead.
+    void jsoncIsRefusedAndExplained_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QByteArray>("existing");
+        QTest::addColumn<QString>("why");
+        const QString jsonc = u"comments or trailing commas, which %1 reads"_s;
+        QTest::newRow("opencode comment")
+            << u"opencode"_s << QByteArray("{\n  // mine\n  \"theme\": \"x\"\n}\n")
+            << jsonc.arg(u"opencode"_s);
+        QTest::newRow("opencode block comment and trailing comma")
+            << u"opencode"_s
+            << QByteArray("{ /* a, */ \"$schema\": \"https://opencode.ai/config.json\",\n"
+                          "  \"x\": [1, 2,], }")
+            << jsonc.arg(u"opencode"_s);
+        QTest::newRow("qwen-code trailing comma")
+            << u"qwen-code"_s << QByteArray("{\"model\": {\"name\": \"a\",},}")
+            << jsonc.arg(u"Qwen Code"_s);
+        QTest::newRow("opencode broken")
+            << u"opencode"_s << QByteArray("{\n  // mine\n  \"theme\": \n}") << u"line 4"_s;
+        QTest::newRow("comment marks in a string are text")
+            << u"opencode"_s << QByteArray("{\"a\": \"// text, not a comment\", \"b\": 1,}")
+            << jsonc.arg(u"opencode"_s);
+        QTest::newRow("claude-code comment")
+            << u"claude-code"_s << QByteArray("{\n  // mine\n  \"a\": 1\n}") << u"line 2"_s;
+    }
+    void jsoncIsRefusedAndExplained()
+    {
+        QFETCH(QString, id);
+        QFETCH(QByteArray, existing);
+        QFETCH(QString, why);
+        QTemporaryDir home;
+        ClientConfigWriter w(home.path());
+        const ClientProfile &c = *findClient(id);
+        writeFile(w.configPath(c), existing);
+        auto r = w.write(c, sample());
+        QVERIFY(!r);
+        const QString message = r.error().message;
+        QVERIFY2(message.contains(why), qPrintable(message));
+        QVERIFY2(message.contains(w.configPath(c)), qPrintable(message));
+        if (why.startsWith(u"comments"_s))
+            QVERIFY(message.contains(u"paste the settings into it by hand"_s));
+        QCOMPARE(readAll(w.configPath(c)), existing);
+        QVERIFY(w.backups(c).isEmpty());
+    }
+
     void malformedFileIsLeftAlone()
     {
         QTemporaryDir home;

@@ -5,14 +5,15 @@
 #include "accounts/credentialimport.h"
 #include "accounts/storedcredentialsource.h"
 #include "secrets/memorysecretstore.h"
+#include "support/accountbackend.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qp;
+using qp::test::AccountBackend;
 using Outcome = ImportReportEntry::Outcome;
 
 namespace {
@@ -52,15 +53,12 @@ class TestCredentialImport : public QObject
     Q_OBJECT
     QTemporaryDir m_tmp;
     QString m_qwen;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<AccountStore> m_store;
-    std::unique_ptr<MemorySecretStore> m_secrets;
-    std::unique_ptr<AccountService> m_service;
+    std::unique_ptr<AccountBackend> m_b; // store, secrets, service
 
     QList<ImportReportEntry> runImport(bool replace)
     {
         std::optional<QList<ImportReportEntry>> report;
-        m_service->importFrom(m_qwen, replace, [&](QList<ImportReportEntry> r) { report = r; });
+        m_b->service->importFrom(m_qwen, replace, [&](QList<ImportReportEntry> r) { report = r; });
         if (!QTest::qWaitFor([&] { return report.has_value(); }, 5000))
             return {};
         return *report;
@@ -91,19 +89,10 @@ private slots:
         put(m_qwen + QStringLiteral("/oauth_creds.lock"), "uuid");
         put(m_qwen + QStringLiteral("/settings.json"), "{}");
 
-        auto store = AccountStore::open(m_qwen + QStringLiteral("-data/db.sqlite"));
-        QVERIFY(store);
-        m_store = std::move(store.value());
-        m_secrets = std::make_unique<MemorySecretStore>();
-        m_service = std::make_unique<AccountService>(m_store.get(), m_secrets.get(), &m_nam,
-                                                     OAuthConfig::defaults());
+        m_b = std::make_unique<AccountBackend>();
+        QVERIFY(m_b->open(OAuthConfig::defaults()));
     }
-    void cleanup()
-    {
-        m_service.reset();
-        m_secrets.reset();
-        m_store.reset();
-    }
+    void cleanup() { m_b.reset(); }
 
     void scanFindsBothLayouts()
     {
@@ -146,12 +135,12 @@ private slots:
                     ->toLine()
                     .startsWith(QStringLiteral("imported oauth_creds_work.json -> work")));
 
-        QCOMPARE(m_store->list()->size(), 3);
-        QCOMPARE(m_store->defaultAccountId(), QStringLiteral("default"));
-        QCOMPARE(m_store->get(QStringLiteral("work"))->resourceUrl,
+        QCOMPARE(m_b->store->list()->size(), 3);
+        QCOMPARE(m_b->store->defaultAccountId(), QStringLiteral("default"));
+        QCOMPARE(m_b->store->get(QStringLiteral("work"))->resourceUrl,
                  QStringLiteral("portal.qwen.ai"));
         auto stored = StoredCredentialSource::deserialize(
-            m_secrets->contents().value(Account::secretKey(QStringLiteral("work"))));
+            m_b->secrets->contents().value(Account::secretKey(QStringLiteral("work"))));
         QVERIFY(stored);
         QCOMPARE(stored->accessToken, QStringLiteral("at-work"));
         QCOMPARE(stored->refreshToken, QStringLiteral("rt-work"));
@@ -168,28 +157,28 @@ private slots:
         QCOMPARE(entryFor(again, QStringLiteral("oauth_creds_work.json"))->outcome,
                  Outcome::SkippedExisting);
         QCOMPARE(StoredCredentialSource::deserialize(
-                     m_secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
+                     m_b->secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
                      ->accessToken,
                  QStringLiteral("at-work"));
         auto replaced = runImport(true);
         QCOMPARE(entryFor(replaced, QStringLiteral("oauth_creds_work.json"))->outcome,
                  Outcome::Replaced);
         QCOMPARE(StoredCredentialSource::deserialize(
-                     m_secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
+                     m_b->secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
                      ->accessToken,
                  QStringLiteral("at-new"));
-        QCOMPARE(m_store->list()->size(), 3);
+        QCOMPARE(m_b->store->list()->size(), 3);
     }
 
     void secretStoreFailureIsReported()
     {
-        m_secrets->setFailure(
+        m_b->secrets->setFailure(
             Error::make(Error::Kind::Internal, QStringLiteral("keychain locked")));
         const auto report = runImport(false);
         const auto *work = entryFor(report, QStringLiteral("oauth_creds_work.json"));
         QCOMPARE(work->outcome, Outcome::Failed);
         QVERIFY(work->message.contains(QStringLiteral("keychain locked")));
-        QVERIFY(m_store->list()->isEmpty()); // no row without its secrets
+        QVERIFY(m_b->store->list()->isEmpty()); // no row without its secrets
     }
 
     void emptyOrMissingDirectory()

@@ -173,21 +173,75 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path));
     }
 
-    void malformedConfigIsRefused()
+    // opencode reads comments; rewriting the file would lose them. Refused, untouched, and the
+    // settings to paste are printed. A file broken even with comments allowed says where.
+    void jsoncConfigIsRefusedWithWhatToPaste()
     {
-        const QString path = home(u".config/opencode/opencode.json"_s);
-        const QByteArray broken = "{\n  // my comment\n  \"theme\": \"x\"\n}\n";
-        writeFile(path, broken);
+        const QString path = home(u".config/opencode/opencode.jsonc"_s);
+        const QByteArray mine = "{\n  // my comment\n  \"theme\": \"x\",\n}\n";
+        writeFile(path, mine);
         for (const bool dry : {true, false}) {
             const Run r =
                 run(dry ? QStringList{u"opencode"_s, u"--dry-run"_s} : QStringList{u"opencode"_s});
             QCOMPARE(r.exitCode, 1);
-            QVERIFY2(r.err.contains(u"not valid JSON"_s), qPrintable(r.err));
-            QVERIFY(r.err.contains(u"line 2"_s));
+            QVERIFY2(r.err.contains(QDir::toNativeSeparators(path)), qPrintable(r.err));
+            QVERIFY(r.err.contains(u"comments or trailing commas, which opencode reads"_s));
+            QVERIFY(r.err.contains(u"paste the settings into it by hand"_s));
             QVERIFY(r.err.contains(u"left as it is"_s));
-            QCOMPARE(readAll(path), broken);
+            QVERIFY2(r.out.contains(u"\"baseURL\": \"http://127.0.0.1:8765/v1\""_s),
+                     qPrintable(r.out));
+            QCOMPARE(readAll(path), mine);
             QVERIFY(backupsOf(path).isEmpty());
         }
+        QFile::remove(path);
+
+        const QString json = home(u".config/opencode/opencode.json"_s);
+        const QByteArray broken = "{\n  // my comment\n  \"theme\": \n}\n";
+        writeFile(json, broken);
+        const Run r = run({u"opencode"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(u"not valid JSON"_s), qPrintable(r.err));
+        QVERIFY(r.err.contains(u"line 4"_s));
+        QCOMPARE(readAll(json), broken);
+        QVERIFY(backupsOf(json).isEmpty());
+        QFile::remove(json);
+    }
+
+    // CODEX_HOME, CLAUDE_CONFIG_DIR, QWEN_HOME and XDG_CONFIG_HOME move the files: shown, written
+    // and restored where each client reads them, and nothing appears under the default paths.
+    void followsTheClientsVariables()
+    {
+        QTemporaryDir other, freshHome; // a home of its own: nothing of the other tests in it
+        QVERIFY(QDir().mkpath(other.filePath(u"codex"_s)));
+        const QStringList env{u"HOME="_s + freshHome.path(),
+                              u"CODEX_HOME="_s + other.filePath(u"codex"_s),
+                              u"CLAUDE_CONFIG_DIR="_s + other.filePath(u"claude"_s),
+                              u"QWEN_HOME="_s + other.filePath(u"qwen"_s),
+                              u"XDG_CONFIG_HOME="_s + other.filePath(u"xdg"_s)};
+        Run r = run({}, env);
+        QCOMPARE(r.exitCode, 0);
+        for (const QString &file : {u"codex/config.toml"_s, u"claude/settings.json"_s,
+                                    u"qwen/settings.json"_s, u"xdg/opencode/opencode.json"_s})
+            QVERIFY2(r.out.contains(QDir::toNativeSeparators(other.filePath(file))),
+                     qPrintable(file + u"\n"_s + r.out));
+        QVERIFY(r.out.contains(u"(the folder $CODEX_HOME names)"_s));
+
+        for (const auto &[id, file] : {std::pair{u"codex"_s, u"codex/config.toml"_s},
+                                       std::pair{u"claude-code"_s, u"claude/settings.json"_s},
+                                       std::pair{u"qwen-code"_s, u"qwen/settings.json"_s},
+                                       std::pair{u"opencode"_s, u"xdg/opencode/opencode.json"_s}}) {
+            r = run({id}, env);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(QFile::exists(other.filePath(file)), qPrintable(r.out + r.err));
+            QVERIFY(r.out.contains(QDir::toNativeSeparators(other.filePath(file))));
+        }
+        QCOMPARE(QDir(freshHome.path())
+                     .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList());
+
+        r = run({u"codex"_s, u"--restore"_s}, env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!QFile::exists(other.filePath(u"codex/config.toml"_s)));
     }
 
     void sdkIsShowOnly()

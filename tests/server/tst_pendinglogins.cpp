@@ -6,28 +6,21 @@
 #include "accounts/storedcredentialsource.h"
 #include "auth/pendinglogins.h"
 #include "secrets/memorysecretstore.h"
-#include "support/fakeoauthserver.h"
+#include "support/accountbackend.h"
 
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qp;
+using qp::test::AccountBackend;
 using qp::test::FakeOAuthServer;
 using Status = PendingLogins::PollResult::Status;
 
 class TestPendingLogins : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_tmp;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<FakeOAuthServer> m_fake;
-    std::unique_ptr<AccountStore> m_store;
-    std::unique_ptr<MemorySecretStore> m_secrets;
-    std::unique_ptr<AccountService> m_service;
+    std::unique_ptr<AccountBackend> m_b; // fake server, store, secrets, service
     std::unique_ptr<PendingLogins> m_pending;
-    int m_n = 0;
 
     PendingLogins::Initiated initiate(AddAccountOptions o = {})
     {
@@ -41,35 +34,22 @@ class TestPendingLogins : public QObject
 private slots:
     void init()
     {
-        m_fake = std::make_unique<FakeOAuthServer>();
-        QVERIFY(m_fake->start());
-        auto s = AccountStore::open(m_tmp.filePath(QStringLiteral("%1/db.sqlite").arg(++m_n)));
-        QVERIFY(s);
-        m_store = std::move(s.value());
-        m_secrets = std::make_unique<MemorySecretStore>();
-        m_service = std::make_unique<AccountService>(m_store.get(), m_secrets.get(), &m_nam,
-                                                     m_fake->config());
-        DeviceFlow::Timing t;
-        t.initialPollMs = 10;
-        t.maxPollMs = 40;
-        m_service->setDeviceFlowTiming(t);
-        m_pending = std::make_unique<PendingLogins>(m_service.get());
+        m_b = std::make_unique<AccountBackend>();
+        QVERIFY(m_b->start());
+        m_pending = std::make_unique<PendingLogins>(m_b->service.get());
     }
     void cleanup()
     {
         m_pending.reset();
-        m_service.reset();
-        m_secrets.reset();
-        m_store.reset();
-        m_fake.reset();
+        m_b.reset();
     }
 
     void loginSessionStoresTheAccount()
     {
-        m_fake->queuePending(2);
-        m_fake->queue(FakeOAuthServer::success(QStringLiteral("at-s"), QStringLiteral("rt-s")));
+        m_b->fake->queuePending(2);
+        m_b->fake->queue(FakeOAuthServer::success(QStringLiteral("at-s"), QStringLiteral("rt-s")));
         auto session =
-            m_service->startLogin({QStringLiteral("work"), QStringLiteral("Work")}, this);
+            m_b->service->startLogin({QStringLiteral("work"), QStringLiteral("Work")}, this);
         QVERIFY(session);
         QSignalSpy started(*session, &LoginSession::started);
         std::optional<Account> account;
@@ -79,9 +59,9 @@ private slots:
         QCOMPARE(account->id, QStringLiteral("work"));
         QCOMPARE(account->label, QStringLiteral("Work"));
         QCOMPARE(account->resourceUrl, QStringLiteral("portal.qwen.ai"));
-        QVERIFY(m_store->contains(QStringLiteral("work")));
+        QVERIFY(m_b->store->contains(QStringLiteral("work")));
         QCOMPARE(StoredCredentialSource::deserialize(
-                     m_secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
+                     m_b->secrets->contents().value(Account::secretKey(QStringLiteral("work"))))
                      ->refreshToken,
                  QStringLiteral("rt-s"));
         delete *session;
@@ -91,36 +71,36 @@ private slots:
     {
         Account a;
         a.id = QStringLiteral("taken");
-        QVERIFY(m_store->add(a));
-        auto session = m_service->startLogin({QStringLiteral("taken")}, this);
+        QVERIFY(m_b->store->add(a));
+        auto session = m_b->service->startLogin({QStringLiteral("taken")}, this);
         QVERIFY(!session);
         QVERIFY(session.error().message.contains(QStringLiteral("already exists")));
-        QCOMPARE(m_fake->requests().size(), 0);
+        QCOMPARE(m_b->fake->requests().size(), 0);
     }
 
     void cancelLeavesNothingBehind()
     {
-        m_fake->queuePending(1000);
-        auto session = m_service->startLogin({QStringLiteral("never")}, this);
+        m_b->fake->queuePending(1000);
+        auto session = m_b->service->startLogin({QStringLiteral("never")}, this);
         QVERIFY(session);
-        QTRY_VERIFY_WITH_TIMEOUT(m_fake->tokenRequests() >= 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_b->fake->tokenRequests() >= 2, 5000);
         QSignalSpy cancelled(*session, &LoginSession::cancelled);
         (*session)->cancel();
         QCOMPARE(cancelled.size(), 1);
         QVERIFY(!(*session)->isActive());
-        QVERIFY(!m_store->contains(QStringLiteral("never")));
-        QVERIFY(m_secrets->contents().isEmpty());
+        QVERIFY(!m_b->store->contains(QStringLiteral("never")));
+        QVERIFY(m_b->secrets->contents().isEmpty());
         delete *session;
     }
 
     void initiateThenPollToSuccess()
     {
-        m_fake->queuePending(3);
-        m_fake->queue(FakeOAuthServer::success());
+        m_b->fake->queuePending(3);
+        m_b->fake->queue(FakeOAuthServer::success());
         const auto info = initiate({QStringLiteral("web")});
         QVERIFY(!info.deviceCode.isEmpty());
         QCOMPARE(info.userCode, QStringLiteral("ABCD-1234"));
-        QCOMPARE(info.verificationUriComplete, m_fake->lastVerificationUriComplete());
+        QCOMPARE(info.verificationUriComplete, m_b->fake->lastVerificationUriComplete());
         const QJsonObject json = info.toJson();
         QCOMPARE(json.keys(),
                  (QStringList{QStringLiteral("device_code"), QStringLiteral("expires_in"),
@@ -133,23 +113,23 @@ private slots:
                  QStringLiteral("pending"));
 
         QTRY_VERIFY_WITH_TIMEOUT(m_pending->poll(info.deviceCode).status != Status::Pending, 5000);
-        QVERIFY(m_store->contains(QStringLiteral("web")));
+        QVERIFY(m_b->store->contains(QStringLiteral("web")));
         // The terminal answer was delivered (by the QTRY above) and is not repeated.
         const auto after = m_pending->poll(info.deviceCode);
         QCOMPARE(after.status, Status::Unknown);
         QCOMPARE(after.toJson().value(QStringLiteral("status")).toString(),
                  QStringLiteral("unknown"));
         const QString verifier =
-            m_fake->requests().last().form.value(QStringLiteral("code_verifier"));
+            m_b->fake->requests().last().form.value(QStringLiteral("code_verifier"));
         QVERIFY(!verifier.isEmpty());
         QVERIFY(!QJsonDocument(json).toJson().contains(verifier.toLatin1()));
     }
 
     void pollReportsSuccessOnce()
     {
-        m_fake->queue(FakeOAuthServer::success());
+        m_b->fake->queue(FakeOAuthServer::success());
         const auto info = initiate({QStringLiteral("once")});
-        QTRY_VERIFY_WITH_TIMEOUT(m_store->contains(QStringLiteral("once")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_b->store->contains(QStringLiteral("once")), 5000);
         const auto r = m_pending->poll(info.deviceCode);
         QCOMPARE(r.status, Status::Success);
         QCOMPARE(r.accountId, QStringLiteral("once"));
@@ -159,7 +139,7 @@ private slots:
 
     void pollReportsTheError()
     {
-        m_fake->queue(FakeOAuthServer::oauthError(400, QStringLiteral("access_denied")));
+        m_b->fake->queue(FakeOAuthServer::oauthError(400, QStringLiteral("access_denied")));
         const auto info = initiate();
         QTRY_VERIFY_WITH_TIMEOUT(m_pending->activeCount() == 0, 5000);
         const auto r = m_pending->poll(info.deviceCode);
@@ -167,12 +147,12 @@ private slots:
         QCOMPARE(r.toJson().value(QStringLiteral("code")).toString(),
                  QStringLiteral("access_denied"));
         QVERIFY(r.error.message.startsWith(QStringLiteral("Authorization denied by user")));
-        QVERIFY(m_store->list()->isEmpty());
+        QVERIFY(m_b->store->list()->isEmpty());
     }
 
     void initiateFailsWhenQwenRefuses()
     {
-        m_fake->setDeviceCodeAnswer(FakeOAuthServer::Answer{503, {}, "maintenance"});
+        m_b->fake->setDeviceCodeAnswer(FakeOAuthServer::Answer{503, {}, "maintenance"});
         std::optional<Result<PendingLogins::Initiated>> out;
         m_pending->initiate({}, this, [&](Result<PendingLogins::Initiated> r) { out = r; });
         QTRY_VERIFY(out.has_value());
@@ -189,10 +169,10 @@ private slots:
         QCOMPARE(m_pending->activeCount(), 0);
         QCOMPARE(m_pending->poll(info.deviceCode).status, Status::Unknown);
         QVERIFY(!m_pending->cancel(info.deviceCode));
-        const int requests = m_fake->tokenRequests();
+        const int requests = m_b->fake->tokenRequests();
         QTest::qWait(100); // ten poll intervals
-        QCOMPARE(m_fake->tokenRequests(), requests);
-        QVERIFY(m_secrets->contents().isEmpty());
+        QCOMPARE(m_b->fake->tokenRequests(), requests);
+        QVERIFY(m_b->secrets->contents().isEmpty());
     }
 
     void boundedNumberOfLogins()
@@ -205,7 +185,7 @@ private slots:
         QVERIFY(out.has_value()); // refused at once
         QVERIFY(!*out);
         QCOMPARE(out->error().code, QStringLiteral("too_many_logins"));
-        QCOMPARE(m_fake->deviceCodeRequests(), 2);
+        QCOMPARE(m_b->fake->deviceCodeRequests(), 2);
     }
 };
 

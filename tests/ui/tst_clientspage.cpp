@@ -52,6 +52,8 @@ private Q_SLOTS:
         QVERIFY(m_home.isValid());
         // The page finds the clients' files under the user's home, as in the app.
         qputenv("HOME", m_home.path().toUtf8());
+        // Codex's own variable moves its folder; the page follows it, as `qwen-proxy connect`.
+        qputenv("CODEX_HOME", m_home.filePath(u"codex-home"_s).toUtf8());
         Engine::Options o;
         o.runtime.dataDir = m_home.filePath(u"data"_s);
         o.runtime.env = QProcessEnvironment();
@@ -140,24 +142,38 @@ private Q_SLOTS:
         QVERIFY(!page()->restoreButton()->isVisibleTo(page()));
     }
 
-    void malformedFileIsRefused()
+    // Qwen Code reads comments and trailing commas; the page says to paste by hand, names the
+    // file, and writes nothing.
+    void jsoncFileIsRefusedWithWhatToDo()
     {
         page()->selectClient(u"qwen-code"_s);
         const QString path = m_home.filePath(u".qwen/settings.json"_s);
-        const QByteArray broken = "{ \"ui\": { \"theme\": \"x\" }, }";
+        const QByteArray mine = "{ \"ui\": { \"theme\": \"x\" }, }";
+        writeFile(path, mine);
+        page()->writeButton()->click();
+        QVERIFY2(page()->resultText().contains(u"comments or trailing commas"_s),
+                 qPrintable(page()->resultText()));
+        QVERIFY(page()->resultText().contains(u"paste the settings into it by hand"_s));
+        QVERIFY(page()->resultText().contains(QDir::toNativeSeparators(path)));
+        QCOMPARE(readAll(path), mine);
+        QVERIFY(!page()->restoreButton()->isVisibleTo(page()));
+
+        const QByteArray broken = "{ \"ui\": { \"theme\": } }";
         writeFile(path, broken);
         page()->writeButton()->click();
         QVERIFY2(page()->resultText().contains(u"not valid JSON"_s),
                  qPrintable(page()->resultText()));
         QVERIFY(page()->resultText().contains(u"left as it is"_s));
         QCOMPARE(readAll(path), broken);
-        QVERIFY(!page()->restoreButton()->isVisibleTo(page()));
     }
 
     void newFileRestoreRemovesIt()
     {
         page()->selectClient(u"codex"_s);
-        const QString path = m_home.filePath(u".codex/config.toml"_s);
+        const QString path = m_home.filePath(u"codex-home/config.toml"_s);
+        QCOMPARE(page()->configPath(), path);
+        QVERIFY2(page()->locationText().contains(u"$CODEX_HOME"_s),
+                 qPrintable(page()->locationText()));
         QVERIFY(!QFile::exists(path));
         m_questions.clear();
         page()->writeButton()->click();
@@ -166,6 +182,18 @@ private Q_SLOTS:
         page()->restoreButton()->click();
         QVERIFY(!QFile::exists(path));
         QVERIFY(page()->resultText().contains(u"Removed"_s));
+        QVERIFY(!QFile::exists(m_home.filePath(u".codex"_s)));
+    }
+
+    // Another home (the screenshots' demo) does not follow the session's CODEX_HOME out of it.
+    void anotherHomeLeavesTheSessionsVariables()
+    {
+        QTemporaryDir demo;
+        page()->setHomeDir(demo.path());
+        page()->selectClient(u"codex"_s);
+        QCOMPARE(page()->configPath(), demo.filePath(u".codex/config.toml"_s));
+        QVERIFY2(!page()->locationText().contains(u"CODEX_HOME"_s),
+                 qPrintable(page()->locationText()));
     }
 
     void cleanupTestCase()

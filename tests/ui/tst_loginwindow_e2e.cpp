@@ -10,46 +10,28 @@
 #include "login/qrcodewidget.h"
 #include "qrdecode.h"
 #include "secrets/memorysecretstore.h"
-#include "support/fakeoauthserver.h"
+#include "support/accountbackend.h"
 
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qp;
 using namespace Qt::StringLiterals;
+using qp::test::AccountBackend;
 using qp::test::FakeOAuthServer;
 
 class TestLoginWindowE2E : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_tmp;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<FakeOAuthServer> m_fake;
-    std::unique_ptr<AccountStore> m_store;
-    std::unique_ptr<MemorySecretStore> m_secrets;
-    std::unique_ptr<AccountService> m_service;
+    std::unique_ptr<AccountBackend> m_b; // fake server, store, secrets, service
     std::unique_ptr<FakeClock> m_clock;
     std::unique_ptr<LoginWindow> m_window;
-    int m_n = 0;
-
-    void makeService(const OAuthConfig &config)
-    {
-        m_service =
-            std::make_unique<AccountService>(m_store.get(), m_secrets.get(), &m_nam, config);
-        DeviceFlow::Timing t;
-        t.initialPollMs = 10;
-        t.maxPollMs = 40;
-        t.msPerSecond = 20; // a 2 s code expires after 40 ms
-        m_service->setDeviceFlowTiming(t);
-    }
 
     LoginSession *start(const QString &id = u"work"_s)
     {
-        auto session = m_service->startLogin({id, QString()}, this);
+        auto session = m_b->service->startLogin({id, QString()}, this);
         if (!session)
             return nullptr;
         bindLoginSession(*session, m_window.get(), *m_clock);
@@ -66,7 +48,7 @@ class TestLoginWindowE2E : public QObject
 
     bool stored(const QString &id)
     {
-        const auto accounts = m_service->list();
+        const auto accounts = m_b->service->list();
         if (!accounts)
             return false;
         for (const Account &a : accounts.value())
@@ -78,13 +60,10 @@ class TestLoginWindowE2E : public QObject
 private slots:
     void init()
     {
-        m_fake = std::make_unique<FakeOAuthServer>();
-        QVERIFY(m_fake->start());
-        auto s = AccountStore::open(m_tmp.filePath(u"%1/db.sqlite"_s.arg(++m_n)));
-        QVERIFY(s);
-        m_store = std::move(s.value());
-        m_secrets = std::make_unique<MemorySecretStore>();
-        makeService(m_fake->config());
+        m_b = std::make_unique<AccountBackend>();
+        DeviceFlow::Timing t = AccountBackend::fastTiming();
+        t.msPerSecond = 20; // a 2 s code expires after 40 ms
+        QVERIFY(m_b->start(t));
         m_clock = std::make_unique<FakeClock>(1796637600000);
         m_window = std::make_unique<LoginWindow>(*m_clock);
         m_window->resize(640, 400);
@@ -93,27 +72,24 @@ private slots:
     void cleanup()
     {
         m_window.reset();
-        m_service.reset();
-        m_secrets.reset();
-        m_store.reset();
-        m_fake.reset();
+        m_b.reset();
     }
 
     void scanAndSucceed()
     {
         // The token endpoint answers "pending" until the test queues the success, so the code
         // is on screen for as long as the checks take.
-        m_fake->setExpiresIn(600);
+        m_b->fake->setExpiresIn(600);
         LoginSession *session = start();
         QVERIFY(session);
         QCOMPARE(m_window->stage(), LoginWindow::Stage::Requesting);
         QTRY_COMPARE(m_window->stage(), LoginWindow::Stage::Waiting);
         // What the phone scans is what the server handed out, user code included.
-        QCOMPARE(m_window->qrCode()->text(), m_fake->lastVerificationUriComplete());
+        QCOMPARE(m_window->qrCode()->text(), m_b->fake->lastVerificationUriComplete());
         QVERIFY(m_window->qrCode()->text().contains(u"ABCD-1234"_s));
         if (test::haveZbar())
             QCOMPARE(test::decodeQr(m_window->grab().toImage()),
-                     QStringList{m_fake->lastVerificationUriComplete()});
+                     QStringList{m_b->fake->lastVerificationUriComplete()});
         else
             qWarning("%s", test::kNoZbar);
         QCOMPARE(m_window->countdownText(), u"Expires in 10:00"_s);
@@ -121,7 +97,7 @@ private slots:
         m_window->tick();
         QCOMPARE(m_window->countdownText(), u"Expires in 8:59"_s);
 
-        m_fake->queue(FakeOAuthServer::success(u"at-w"_s, u"rt-w"_s));
+        m_b->fake->queue(FakeOAuthServer::success(u"at-w"_s, u"rt-w"_s));
         QTRY_COMPARE(m_window->stage(), LoginWindow::Stage::Succeeded);
         QVERIFY(m_window->messageText().contains(u"work"_s));
         QVERIFY(stored(u"work"_s));
@@ -129,7 +105,7 @@ private slots:
 
     void cancelStopsTheSessionAndStoresNothing()
     {
-        m_fake->setExpiresIn(600); // "pending" until cancelled
+        m_b->fake->setExpiresIn(600); // "pending" until cancelled
         LoginSession *session = start();
         QVERIFY(session);
         QSignalSpy cancelled(session, &LoginSession::cancelled);
@@ -162,28 +138,28 @@ private slots:
         QFETCH(int, case_);
         QFETCH(int, kind);
         QFETCH(QString, title);
-        m_fake->setExpiresIn(600);
+        m_b->fake->setExpiresIn(600);
         switch (case_) {
         case 0:
-            m_fake->queuePending(1);
-            m_fake->queue(FakeOAuthServer::oauthError(400, u"access_denied"_s));
+            m_b->fake->queuePending(1);
+            m_b->fake->queue(FakeOAuthServer::oauthError(400, u"access_denied"_s));
             break;
         case 1:
-            m_fake->queue(FakeOAuthServer::oauthError(400, u"expired_token"_s));
+            m_b->fake->queue(FakeOAuthServer::oauthError(400, u"expired_token"_s));
             break;
         case 2:
-            m_fake->setExpiresIn(2); // 40 ms with the test timing; the server stays pending
+            m_b->fake->setExpiresIn(2); // 40 ms with the test timing; the server stays pending
             break;
         case 3: {
             // Nothing listens there.
             FakeOAuthServer closed;
             QVERIFY(closed.start());
             const OAuthConfig gone = closed.config();
-            makeService(gone);
+            m_b->makeService(gone);
             break; // `closed` stops listening here
         }
         case 4:
-            m_fake->setDeviceCodeAnswer(
+            m_b->fake->setDeviceCodeAnswer(
                 {400,
                  QJsonObject{{u"error"_s, u"invalid_request"_s},
                              {u"error_description"_s,

@@ -6,6 +6,7 @@
 #include "accountsmodel.h"
 #include "accountspage.h"
 #include "addproviderdialog.h"
+#include "common/compactcount.h"
 #include "engine.h"
 #include "engineclient.h"
 #include "logging/logging.h"
@@ -376,6 +377,18 @@ void TestPages::chartSeriesEqualTheUsageCommand()
     page->setGrouping(UsagePage::Grouping::PerAccount);
     page->setMetric(UsagePage::Metric::Requests);
     QCOMPARE(page->series()->barSets().first()->at(6), 2.0);
+
+    // The value axis reads as every other figure: the CLI's compact form, not raw counts.
+    QCOMPARE(page->valueAxisLabels(),
+             (QStringList{u"0"_s, u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s}));
+    QCOMPARE(UsagePage::axisTicks(330'000), (QList<qint64>{0, 100'000, 200'000, 300'000, 400'000}));
+    QCOMPARE(UsagePage::axisTicks(1'100'000), (QList<qint64>{0, 500'000, 1'000'000, 1'500'000}));
+    QCOMPARE(UsagePage::axisTicks(100), (QList<qint64>{0, 20, 40, 60, 80, 100}));
+    page->setMetric(UsagePage::Metric::InputTokens);
+    QStringList expected;
+    for (const qint64 t : UsagePage::axisTicks(100)) // a few tokens so far: the 100 floor
+        expected << compactCount(t);
+    QCOMPARE(page->valueAxisLabels(), expected);
 }
 
 void TestPages::accountsFollowAnotherProcess()

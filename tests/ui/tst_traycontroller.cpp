@@ -65,7 +65,7 @@ private slots:
         tray.setToday(12, 40'000);
         QCOMPARE(tray.view().icon, TrayIconState::Serving);
         QCOMPARE(tray.trayIcon()->toolTip(), tray.view().tooltip);
-        QVERIFY(tray.trayIcon()->toolTip().contains(u"Today: 12 requests · 40K tokens"_s));
+        QVERIFY(tray.trayIcon()->toolTip().contains(u"Today: 12 requests · 40k tokens"_s));
         QVERIFY(!tray.trayIcon()->icon().isNull());
         QCOMPARE(tray.trayIcon()->contextMenu(), tray.menu());
         QCOMPARE(tray.menu()->view().statusLine, u"Serving on 127.0.0.1:8765"_s);

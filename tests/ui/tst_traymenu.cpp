@@ -22,7 +22,7 @@ TrayView demoView()
     TrayView v;
     v.icon = TrayIconState::Degraded;
     v.statusLine = u"Serving on 127.0.0.1:8765 · 1 account needs attention"_s;
-    v.usageLine = u"Today: 12 requests · 40K tokens"_s;
+    v.usageLine = u"Today: 12 requests · 40k tokens"_s;
     v.openAIBaseUrl = u"http://127.0.0.1:8765/v1"_s;
     v.anthropicBaseUrl = u"http://127.0.0.1:8765"_s;
     AccountLine work;
@@ -57,7 +57,7 @@ private slots:
         menu.setView(demoView());
         QAction *status = find(menu, u"Serving on 127.0.0.1:8765 · 1 account needs attention"_s);
         QVERIFY(status);
-        QVERIFY(find(menu, u"Today: 12 requests · 40K tokens"_s));
+        QVERIFY(find(menu, u"Today: 12 requests · 40k tokens"_s));
         QAction *window = find(menu, u"    5 h: 10 / 1,200 requests"_s);
         QVERIFY(window);
         QVERIFY(!window->icon().isNull()); // the quota pie

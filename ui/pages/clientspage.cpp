@@ -21,7 +21,10 @@ using namespace qp::clients;
 namespace qp {
 
 ClientsPage::ClientsPage(EngineClient &client, QWidget *parent)
-    : QWidget(parent), m_client(client), m_home(QDir::homePath())
+    : QWidget(parent), m_client(client),
+      // Exactly what `qwen-proxy connect` resolves paths with: this user's home and environment.
+      m_home(ClientConfigWriter::forCurrentUser().homeDir()),
+      m_env(ClientConfigWriter::forCurrentUser().environment())
 {
     auto *outer = new QHBoxLayout(this);
     m_list = new QListWidget(this);
@@ -106,9 +109,10 @@ ClientsPage::ClientsPage(EngineClient &client, QWidget *parent)
     m_list->setCurrentRow(0);
 }
 
-void ClientsPage::setHomeDir(const QString &dir)
+void ClientsPage::setHomeDir(const QString &dir, const QProcessEnvironment &env)
 {
     m_home = dir;
+    m_env = env;
     refresh();
 }
 
@@ -140,15 +144,25 @@ QString ClientsPage::resultText() const
     return m_result->text();
 }
 
+QString ClientsPage::locationText() const
+{
+    return m_where->text();
+}
+
 const ClientProfile *ClientsPage::profile() const
 {
     return findClient(currentClient());
 }
 
+ClientConfigWriter ClientsPage::writer() const
+{
+    return ClientConfigWriter(m_home, m_env);
+}
+
 QString ClientsPage::configPath() const
 {
     const ClientProfile *p = profile();
-    return p ? ClientConfigWriter(m_home).configPath(*p) : QString();
+    return p ? writer().configPath(*p) : QString();
 }
 
 ClientEndpoints ClientsPage::endpoints() const
@@ -183,7 +197,7 @@ void ClientsPage::refresh()
     if (!p)
         return;
     const ClientEndpoints e = endpoints();
-    const ClientConfigWriter writer(m_home);
+    const ClientConfigWriter writer = this->writer();
     const QString path = writer.configPath(*p);
     m_title->setText(p->displayName);
     m_snippet->setPlainText(ClientConfigWriter::snippet(*p, e));
@@ -202,8 +216,15 @@ void ClientsPage::refresh()
                                   "OpenAI SDKs read them. Pass the model name in your code."));
         m_where->setToolTip(QString());
     } else {
-        m_where->setText(tr("Settings for %1, merged into %2 (your other settings stay):")
-                             .arg(p->displayName, displayPath(path)));
+        const QString var = writer.variableInEffect(*p);
+        m_where->setText(
+            var.isEmpty()
+                ? tr("Settings for %1, merged into %2 (your other settings stay):")
+                      .arg(p->displayName, displayPath(path))
+                // The file is not where the client's documentation says by default: say why.
+                : tr("Settings for %1, merged into %2 (the folder %3 names; your other settings "
+                     "stay):")
+                      .arg(p->displayName, displayPath(path), u'$' + var));
         m_where->setToolTip(QDir::toNativeSeparators(path));
     }
     if (p->id == u"codex")
@@ -234,9 +255,9 @@ void ClientsPage::copySnippet()
 void ClientsPage::writeConfig()
 {
     const ClientProfile *p = profile();
-    if (!p || p->relativePath.isEmpty())
+    if (!p || !p->hasConfigFile())
         return;
-    const ClientConfigWriter writer(m_home);
+    const ClientConfigWriter writer = this->writer();
     const QString path = QDir::toNativeSeparators(writer.configPath(*p));
     const QString question =
         QFileInfo::exists(writer.configPath(*p))
@@ -264,7 +285,7 @@ void ClientsPage::restoreBackup()
     const ClientProfile *p = profile();
     if (!p)
         return;
-    const ClientConfigWriter writer(m_home);
+    const ClientConfigWriter writer = this->writer();
     const QStringList backups = writer.backups(*p);
     if (backups.isEmpty())
         return;

@@ -9,6 +9,7 @@
 
 #include "confirm.h"
 
+#include <QProcessEnvironment>
 #include <QWidget>
 
 class QLabel;
@@ -23,6 +24,7 @@ class EngineClient;
 namespace clients {
 struct ClientEndpoints;
 struct ClientProfile;
+class ClientConfigWriter;
 } // namespace clients
 
 class ClientsPage : public QWidget
@@ -31,8 +33,11 @@ class ClientsPage : public QWidget
 public:
     explicit ClientsPage(EngineClient &client, QWidget *parent = nullptr);
 
-    // Where the clients' config files are looked for (the user's home by default).
-    void setHomeDir(const QString &dir);
+    // Where the clients' config files are looked for: the user's home and this process's
+    // environment by default (CODEX_HOME and the like), exactly as `qwen-proxy connect`. Another
+    // home (the screenshots' demo) comes with the variables to follow there: none by default, so
+    // a variable of the real session does not lead the page out of it.
+    void setHomeDir(const QString &dir, const QProcessEnvironment &env = {});
     QString homeDir() const { return m_home; }
     void setConfirmer(Confirmer c) { m_confirm = std::move(c); }
 
@@ -41,7 +46,8 @@ public:
     QString snippetText() const;
     QString shellText() const; // the same as shell exports; empty when there is no such form
     QString resultText() const;
-    QString configPath() const; // of the selected client; empty for an SDK
+    QString locationText() const; // the line above the snippet: where the settings go
+    QString configPath() const;   // of the selected client; empty for an SDK
     QPushButton *copyButton() const { return m_copy; }
     QPushButton *copyShellButton() const { return m_copyShell; }
     QPushButton *writeButton() const { return m_write; }
@@ -55,12 +61,14 @@ public:
 
 private:
     const clients::ClientProfile *profile() const;
+    clients::ClientConfigWriter writer() const;
     clients::ClientEndpoints endpoints() const;
     QString displayPath(const QString &path) const;
     void showResult(const QString &text, bool error);
 
     EngineClient &m_client;
     QString m_home;
+    QProcessEnvironment m_env;
     QListWidget *m_list;
     QLabel *m_title, *m_where, *m_note, *m_result, *m_shellLabel;
     QPlainTextEdit *m_snippet, *m_shell;

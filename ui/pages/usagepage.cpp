@@ -4,6 +4,7 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -17,7 +18,7 @@
 #include <QTableWidget>
 #include <QTimeZone>
 #include <QVBoxLayout>
-#include <QValueAxis>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -143,6 +144,31 @@ qint64 UsagePage::metricValue(const UsageTotals &t, Metric m)
     return 0;
 }
 
+QList<qint64> UsagePage::axisTicks(qint64 top)
+{
+    // About five steps of 1, 2 or 5 times a power of ten, from 0 to the first tick at or above top.
+    top = std::max<qint64>(top, 1);
+    const double raw = double(top) / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
+    qint64 step = 1;
+    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+        step = std::max<qint64>(1, std::llround(m * magnitude));
+        if (double(step) >= raw)
+            break;
+    }
+    QList<qint64> ticks;
+    for (qint64 t = 0; ticks.isEmpty() || ticks.last() < top; t += step)
+        ticks << t;
+    return ticks;
+}
+
+QStringList UsagePage::valueAxisLabels() const
+{
+    const auto axes = m_chart->axes(Qt::Vertical);
+    auto *y = axes.isEmpty() ? nullptr : qobject_cast<QCategoryAxis *>(axes.first());
+    return y ? y->categoriesLabels() : QStringList();
+}
+
 void UsagePage::draw()
 {
     const Metric metric = Metric(m_metric->currentData().toInt());
@@ -204,10 +230,15 @@ void UsagePage::draw()
     if (n > 30)
         small.setPointSizeF(small.pointSizeF() * 0.75);
     x->setLabelsFont(small);
-    auto *y = new QValueAxis;
-    y->setLabelFormat(u"%d"_s);
-    y->setRange(0, std::max<qint64>(peak + peak / 10, metric == Metric::Requests ? 5 : 100));
-    y->applyNiceNumbers();
+    // QValueAxis can only printf its labels ("300000"); a category axis with one label per tick
+    // shows them as every other figure on this page, the CLI's compact form ("300k").
+    auto *y = new QCategoryAxis;
+    y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    const QList<qint64> ticks =
+        axisTicks(std::max<qint64>(peak + peak / 10, metric == Metric::Requests ? 5 : 100));
+    y->setRange(0, double(ticks.last()));
+    for (qint64 t : ticks)
+        y->append(ui::compactCount(t), double(t));
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
     m_series->attachAxis(x);

@@ -42,6 +42,10 @@ public:
 
     // The value a chart bar shows for one row (the metric's counter).
     static qint64 metricValue(const UsageTotals &t, Metric m);
+    // The value axis's ticks for a chart reaching `top`: 0 and about five even steps past it.
+    static QList<qint64> axisTicks(qint64 top);
+    // The value axis's labels, lowest first, as drawn (compact figures like "300k").
+    QStringList valueAxisLabels() const;
 
 signals:
     void reportShown();

@@ -1,6 +1,7 @@
 #include "tray/traystatus.h"
 
 #include "auth/freetierended.h"
+#include "common/compactcount.h"
 #include "displayformat.h"
 
 #include <algorithm>
@@ -74,16 +75,16 @@ QString TrayStatus::windowLine(const QuotaMeter::WindowUse &w, qint64 nowMs, con
                        .arg(DisplayFormat::count(w.usedRequests, locale),
                             DisplayFormat::count(w.limit.maxRequests, locale))
                 << tr("%1 / %2 tokens")
-                       .arg(DisplayFormat::compact(w.usedTokens, locale),
-                            DisplayFormat::compact(w.limit.maxTokens, locale));
+                       .arg(compactCount(w.usedTokens, locale),
+                            compactCount(w.limit.maxTokens, locale));
     } else if (w.limit.maxRequests > 0) {
         amounts << tr("%1 / %2 requests")
                        .arg(DisplayFormat::count(w.usedRequests, locale),
                             DisplayFormat::count(w.limit.maxRequests, locale));
     } else {
         amounts << tr("%1 / %2 tokens")
-                       .arg(DisplayFormat::compact(w.usedTokens, locale),
-                            DisplayFormat::compact(w.limit.maxTokens, locale));
+                       .arg(compactCount(w.usedTokens, locale),
+                            compactCount(w.limit.maxTokens, locale));
     }
     QString line = tr("%1: %2").arg(windowLabel(w.limit.kind), amounts.join(u" · "_s));
     // A rolling window never "resets": its oldest minute leaves and frees that much. Nothing
@@ -225,7 +226,7 @@ TrayView TrayStatus::compute(const TrayInput &in, const QLocale &locale)
 
     v.usageLine = tr("Today: %1 requests · %2 tokens")
                       .arg(DisplayFormat::count(in.requestsToday, locale),
-                           DisplayFormat::compact(in.tokensToday, locale));
+                           compactCount(in.tokensToday, locale));
     QStringList tip;
     tip << tr("Qwen Proxy: %1").arg(headline);
     tip << (v.failed ? elided(in.server.failure, 60) : address);

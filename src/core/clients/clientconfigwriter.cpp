@@ -116,6 +116,49 @@ std::optional<Error> mergeOpencode(QJsonObject &root, const ClientEndpoints &e)
     return std::nullopt;
 }
 
+// `text` with its comments and trailing commas blanked out (spaces, newlines kept), so that a
+// file in the JSONC dialect opencode and Qwen Code accept parses as JSON. Only to tell such a
+// file from a broken one: the result is never written anywhere.
+QByteArray withoutJsoncExtras(const QByteArray &text)
+{
+    QByteArray out = text;
+    const qsizetype n = out.size();
+    qsizetype lastComma = -1; // a comma outside strings with only blanks after it so far
+    bool inString = false;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '/' && i + 1 < n && (text[i + 1] == '/' || text[i + 1] == '*')) {
+            const bool line = text[i + 1] == '/';
+            qsizetype j = i;
+            while (j < n &&
+                   !(line ? text[j] == '\n' : j > i + 2 && text[j - 1] == '*' && text[j] == '/')) {
+                if (out[j] != '\n')
+                    out[j] = ' ';
+                ++j;
+            }
+            if (!line && j < n)
+                out[j] = ' ';
+            i = j;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            continue;
+        if ((c == '}' || c == ']') && lastComma >= 0)
+            out[lastComma] = ' ';
+        lastComma = c == ',' ? i : -1;
+        if (c == '"')
+            inString = true;
+    }
+    return out;
+}
+
 Result<QByteArray> mergeJson(const ClientProfile &client, const QByteArray &existing,
                              const ClientEndpoints &e)
 {
@@ -124,13 +167,32 @@ Result<QByteArray> mergeJson(const ClientProfile &client, const QByteArray &exis
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(existing, &pe);
         if (pe.error != QJsonParseError::NoError) {
-            const QByteArray before = existing.left(pe.offset);
-            const qsizetype line = before.count('\n') + 1;
-            const qsizetype column = pe.offset - (before.lastIndexOf('\n') + 1) + 1;
-            return invalid(u"it is not valid JSON (%1 at line %2, column %3; comments and "
-                           u"trailing commas are not supported)"_s.arg(pe.errorString())
-                               .arg(line)
-                               .arg(column));
+            QByteArray text = existing;
+            if (client.acceptsJsonComments) {
+                // Comments and trailing commas are the client's own dialect (opencode, Qwen
+                // Code). Rewriting the file through QJsonDocument would drop every comment, so
+                // we refuse and say what to do instead; the file stays exactly as it is.
+                text = withoutJsoncExtras(existing);
+                if (QJsonDocument::fromJson(text, &pe).isObject())
+                    return invalid(u"it has comments or trailing commas, which %1 reads but "
+                                   u"qwen-proxy does not rewrite, so that none of them is lost: "
+                                   u"paste the settings into it by hand"_s.arg(client.displayName));
+            }
+            if (pe.error != QJsonParseError::NoError) {
+                // Broken even in the client's dialect: where. The blanked comments kept every
+                // offset, so the position is the file's own.
+                const QByteArray before = text.left(pe.offset);
+                const qsizetype line = before.count('\n') + 1;
+                const qsizetype column = pe.offset - (before.lastIndexOf('\n') + 1) + 1;
+                return invalid(
+                    u"it is not valid JSON (%1 at line %2, column %3%4)"_s.arg(pe.errorString())
+                        .arg(line)
+                        .arg(column)
+                        .arg(client.acceptsJsonComments
+                                 ? QString()
+                                 : u"; comments and trailing commas are not supported"_s));
+            }
+            return invalid(u"it does not hold a JSON object"_s);
         }
         if (!doc.isObject())
             return invalid(u"it does not hold a JSON object"_s);
@@ -188,13 +250,45 @@ struct BackupName {
 
 } // namespace
 
-ClientConfigWriter::ClientConfigWriter(QString homeDir) : m_home(std::move(homeDir)) {}
+ClientConfigWriter::ClientConfigWriter(QString homeDir, QProcessEnvironment env)
+    : m_home(std::move(homeDir)), m_env(std::move(env))
+{}
+
+ClientConfigWriter ClientConfigWriter::forCurrentUser()
+{
+    return ClientConfigWriter(QDir::homePath(), QProcessEnvironment::systemEnvironment());
+}
+
+QString ClientConfigWriter::variableInEffect(const ClientProfile &client) const
+{
+    const QString &var = client.location.dirVariable;
+    // Every client here treats an empty value as unset.
+    return !var.isEmpty() && !m_env.value(var).isEmpty() ? var : QString();
+}
+
+QString ClientConfigWriter::configDir(const ClientProfile &client) const
+{
+    const ConfigLocation &loc = client.location;
+    const QString var = variableInEffect(client);
+    if (var.isEmpty())
+        return QDir(m_home).filePath(loc.defaultDir);
+    QString dir = m_env.value(var);
+    if (loc.expandTilde && (dir == u"~" || dir.startsWith(u"~/") || dir.startsWith(u"~\\")))
+        dir = m_home + dir.mid(1);
+    // A relative value means what it means to the client started from the same directory.
+    dir = QDir::cleanPath(QDir::current().absoluteFilePath(dir));
+    return loc.underVariable.isEmpty() ? dir : QDir(dir).filePath(loc.underVariable);
+}
 
 QString ClientConfigWriter::configPath(const ClientProfile &client) const
 {
-    if (client.relativePath.isEmpty())
+    if (!client.hasConfigFile())
         return {};
-    return QDir(m_home).filePath(client.relativePath);
+    const QDir dir(configDir(client));
+    for (const QString &name : client.location.fileNames)
+        if (QFileInfo::exists(dir.filePath(name)))
+            return dir.filePath(name);
+    return dir.filePath(client.location.fileNames.last());
 }
 
 Result<QByteArray> ClientConfigWriter::merge(const ClientProfile &client,

@@ -10,12 +10,18 @@
 // and restore() puts the newest one back and removes it: the backups form an undo stack.
 //
 // A file we cannot read safely (malformed JSON, JSON with comments, TOML we do not understand)
-// is refused and left untouched: the user's own settings matter more than ours.
+// is refused and left untouched: the user's own settings matter more than ours. JSON with
+// comments is told apart from broken JSON, so the message can say to paste the settings by hand.
+//
+// Where a config file is follows the client's own rules, environment variables included
+// (CODEX_HOME, CLAUDE_CONFIG_DIR, QWEN_HOME, XDG_CONFIG_HOME): forCurrentUser() is what the CLI
+// and the tray app both use, so they show and write the same file.
 
 #include "clientprofile.h"
 #include "common/error.h"
 
 #include <QDateTime>
+#include <QProcessEnvironment>
 #include <QStringList>
 
 namespace qp::clients {
@@ -35,11 +41,19 @@ struct RestoreOutcome {
 class ClientConfigWriter
 {
 public:
-    explicit ClientConfigWriter(QString homeDir);
+    // `env` holds the variables that move a client's config directory; an empty one means
+    // every client uses its default directory under homeDir.
+    explicit ClientConfigWriter(QString homeDir, QProcessEnvironment env = {});
+    // This user's home directory and this process's environment.
+    static ClientConfigWriter forCurrentUser();
 
     QString homeDir() const { return m_home; }
+    QProcessEnvironment environment() const { return m_env; }
     // Native separators not applied: a path for QFile. Empty for a show-only client.
     QString configPath(const ClientProfile &client) const;
+    // The environment variable that moved the client's config directory, or empty when the
+    // default under the home directory is used.
+    QString variableInEffect(const ClientProfile &client) const;
 
     // The exact text to show and copy: the config fragment for a client with a file, the
     // environment variables for an SDK.
@@ -61,7 +75,10 @@ public:
     Result<RestoreOutcome> restore(const ClientProfile &client) const;
 
 private:
+    QString configDir(const ClientProfile &client) const;
+
     QString m_home;
+    QProcessEnvironment m_env;
 };
 
 } // namespace qp::clients

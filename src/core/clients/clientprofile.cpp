@@ -23,14 +23,38 @@ ClientEndpoints endpointsFor(const QString &host, int port, const QString &model
 
 const QList<ClientProfile> &clientProfiles()
 {
+    // Sources for each location are in docs/clients.md ("Where each client looks").
     static const QList<ClientProfile> profiles{
-        {u"claude-code"_s, u"Claude Code"_s, ConfigFormat::Json, u".claude/settings.json"_s, true},
-        {u"codex"_s, u"Codex CLI"_s, ConfigFormat::Toml, u".codex/config.toml"_s, false},
-        {u"qwen-code"_s, u"Qwen Code"_s, ConfigFormat::Json, u".qwen/settings.json"_s, false},
-        {u"opencode"_s, u"opencode"_s, ConfigFormat::Json, u".config/opencode/opencode.json"_s,
+        {u"claude-code"_s,
+         u"Claude Code"_s,
+         ConfigFormat::Json,
+         {u"CLAUDE_CONFIG_DIR"_s, QString(), u".claude"_s, {u"settings.json"_s}},
+         true,
          false},
-        {u"openai-sdk"_s, u"OpenAI SDKs"_s, ConfigFormat::None, QString(), false},
-        {u"anthropic-sdk"_s, u"Anthropic SDKs"_s, ConfigFormat::None, QString(), true},
+        {u"codex"_s,
+         u"Codex CLI"_s,
+         ConfigFormat::Toml,
+         {u"CODEX_HOME"_s, QString(), u".codex"_s, {u"config.toml"_s}},
+         false,
+         false},
+        {u"qwen-code"_s,
+         u"Qwen Code"_s,
+         ConfigFormat::Json,
+         {u"QWEN_HOME"_s, QString(), u".qwen"_s, {u"settings.json"_s}, true},
+         false,
+         true},
+        // opencode reads both names (and merges opencode.jsonc last, so its values win).
+        {u"opencode"_s,
+         u"opencode"_s,
+         ConfigFormat::Json,
+         {u"XDG_CONFIG_HOME"_s,
+          u"opencode"_s,
+          u".config/opencode"_s,
+          {u"opencode.jsonc"_s, u"opencode.json"_s}},
+         false,
+         true},
+        {u"openai-sdk"_s, u"OpenAI SDKs"_s, ConfigFormat::None, {}, false, false},
+        {u"anthropic-sdk"_s, u"Anthropic SDKs"_s, ConfigFormat::None, {}, true, false},
     };
     return profiles;
 }

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace qp::clients {
 
@@ -32,14 +33,27 @@ enum class ConfigFormat {
     Toml, // Codex: a line-based edit of our own table and two top-level keys
 };
 
+// Where a client keeps its user config file: a directory, which some clients let an environment
+// variable move, and the file's name in it. docs/clients.md has each client's rule and its source.
+struct ConfigLocation {
+    QString dirVariable;   // e.g. CODEX_HOME; unset or empty: defaultDir
+    QString underVariable; // appended to the variable's directory ("opencode" for XDG_CONFIG_HOME)
+    QString defaultDir;    // relative to the home directory, '/'-separated
+    // The first name that exists is the file written; with none, the last one is created.
+    QStringList fileNames;
+    bool expandTilde = false; // the client itself expands a leading ~ in the variable
+};
+
 struct ClientProfile {
     QString id;          // for `qwen-proxy connect <id>`
     QString displayName; // product name, not translated
     ConfigFormat format = ConfigFormat::None;
-    // The config file relative to the user's home directory, '/'-separated; the same on Linux,
-    // macOS and Windows for every client here (each resolves it under its own home directory).
-    QString relativePath;
-    bool anthropic = false; // speaks the Anthropic dialect (else OpenAI)
+    ConfigLocation location; // empty fileNames: show-only
+    bool anthropic = false;  // speaks the Anthropic dialect (else OpenAI)
+    // Whether the client itself reads comments and trailing commas in its JSON config.
+    bool acceptsJsonComments = false;
+
+    bool hasConfigFile() const { return !location.fileNames.isEmpty(); }
 };
 
 const QList<ClientProfile> &clientProfiles();
