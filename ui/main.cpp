@@ -3,6 +3,7 @@
 // quits (qt64-notes.md §6).
 #include "app/singleinstance.h"
 #include "app/trayapp.h"
+#include "common/processhardening.h"
 #include "screenshots.h"
 
 #include <QApplication>
@@ -12,6 +13,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    qp::hardenProcess(); // before any file exists (common/processhardening.h)
     // Pictures of the UI with demo data, before anything of the engine exists (screenshots.h).
     if (const auto dir = qp::screenshots::requestedDir(argc, argv))
         return qp::screenshots::run(argc, argv, *dir);

@@ -1,6 +1,7 @@
 // qwen-proxy: the CLI and headless server. Never links Qt Widgets (checked in CI with ldd).
 #include "cliargs.h"
 #include "commands.h"
+#include "common/processhardening.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -73,6 +74,7 @@ void printHelp()
 
 int main(int argc, char *argv[])
 {
+    qp::hardenProcess(); // before any file exists (common/processhardening.h)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"qwen-proxy"_s);
     QCoreApplication::setOrganizationName(u"qwen-proxy"_s);

@@ -12,6 +12,7 @@
 #include "clients/clientprofile.h"
 #include "common/clock.h"
 #include "common/malloctuning.h"
+#include "common/privatefiles.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
@@ -50,12 +51,19 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
                         : options.dataDir;
     if (setup.dataDir.isEmpty())
         setup.dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
+    // The data dir holds tokens, keys and usage: private to the user (common/privatefiles.h). A
+    // new one is made so; what an older version or another umask left wider is tightened, loudly.
+    const bool existed = QFileInfo::exists(setup.dataDir);
     if (!QDir().mkpath(setup.dataDir))
         return Error::make(Error::Kind::Internal,
                            u"cannot create data dir %1"_s.arg(setup.dataDir));
-    // The data dir holds tokens and usage: private to the user.
-    QFile::setPermissions(setup.dataDir,
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (!existed)
+        QFile::setPermissions(setup.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                 QFileDevice::ExeOwner);
+    for (const QString &line : tightenOurs(setup.dataDir, {AccountStore::defaultFileName() + u'*',
+                                                           FileSecretStore::defaultFileName(),
+                                                           u"config.json"_s, u"logs"_s}))
+        qCWarning(lcSettings).noquote() << line;
 
     QString configFile = options.configFile;
     if (configFile.isEmpty()) {
@@ -64,6 +72,8 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
         } else {
             const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
             QDir().mkpath(dir);
+            for (const QString &line : tightenOurs(dir, {u"config.json"_s}))
+                qCWarning(lcSettings).noquote() << line;
             configFile = QDir(dir).filePath(u"config.json"_s);
         }
     }
