@@ -2,9 +2,9 @@
 // both loopback families, TCP_NODELAY on accepted sockets.
 #include "http/httpserver.h"
 
+#include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QtTest>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -34,7 +34,8 @@ private Q_SLOTS:
     void slowHeadersAreCut()
     {
         ServerLimits limits;
-        limits.requestTimeoutMs = 300; // slowloris: a request that never completes
+        limits.headerTimeoutMs = 300; // slowloris: a header block that never completes
+        limits.bodyTimeoutMs = 60000;
         HttpServer server(limits);
         QString err;
         QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
@@ -47,12 +48,33 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
     }
 
+    void aSlowBodyHasTheBodyLimit()
+    {
+        ServerLimits limits;
+        limits.headerTimeoutMs = 200;
+        limits.bodyTimeoutMs = 1500;
+        HttpServer server(limits);
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(s.waitForConnected(3000));
+        QElapsedTimer clock;
+        clock.start();
+        s.write("POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc");
+        QByteArray resp;
+        QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).startsWith("HTTP/1.1 408"), 5000);
+        // Cut by the body's limit, not by the header block's (which it met).
+        QVERIFY2(clock.elapsed() >= 1400, qPrintable(QString::number(clock.elapsed())));
+    }
+
     void connectionCap()
     {
         ServerLimits limits;
         limits.maxConnections = 3;
         HttpServer server(limits);
-        server.setHandler([](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        server.setHandler(
+            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
         QString err;
         QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
         QList<QTcpSocket *> held;
@@ -85,10 +107,12 @@ private Q_SLOTS:
     void localhostBindsBothFamilies()
     {
         HttpServer server(ServerLimits{});
-        server.setHandler([](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        server.setHandler(
+            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
         QString err;
         QVERIFY2(server.listen(u"localhost"_s, 0, &err), qPrintable(err));
-        for (const auto &addr : {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)}) {
+        for (const auto &addr :
+             {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)}) {
             QTcpSocket s;
             s.connectToHost(addr, server.port());
             if (addr.protocol() == QAbstractSocket::IPv6Protocol && !s.waitForConnected(2000))
@@ -117,7 +141,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(accepted != nullptr, 3000);
         int flag = 0;
         socklen_t len = sizeof flag;
-        QCOMPARE(::getsockopt(int(accepted->socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &flag, &len), 0);
+        QCOMPARE(
+            ::getsockopt(int(accepted->socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &flag, &len),
+            0);
         QVERIFY(flag != 0);
     }
 };

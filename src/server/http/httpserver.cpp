@@ -21,6 +21,8 @@ ServerLimits ServerLimits::fromSettings(const Settings &s)
     l.parser.maxBodyBytes = s.integer(u"max_body_bytes");
     l.parser.maxHeaderBytes = s.integer(u"max_header_bytes");
     l.idleTimeoutMs = int(s.integer(u"idle_connection_timeout_ms"));
+    l.headerTimeoutMs = int(s.integer(u"header_timeout_ms"));
+    l.bodyTimeoutMs = int(s.integer(u"body_timeout_ms"));
     l.maxConnections = int(s.integer(u"max_connections"));
     l.clientBacklogBytes = s.integer(u"client_backlog_bytes");
     l.clientStallTimeoutMs = int(s.integer(u"client_stall_timeout_ms"));
@@ -284,14 +286,18 @@ void HttpConnection::process()
     while (!busy() && !m_draining && m_socket->state() == QAbstractSocket::ConnectedState) {
         const bool wasIdle = !m_parser.inProgress();
         const auto state = m_parser.feed(m_buffer);
-        if (wasIdle && m_parser.inProgress())
-            m_timer.start(m_server->m_limits.requestTimeoutMs);
+        if (wasIdle && m_parser.inProgress()) // a slowloris gets 408 after the header limit
+            m_timer.start(m_server->m_limits.headerTimeoutMs);
         if (state == RequestParser::State::Error) {
             rejectAndClose(m_parser.errorStatus(), m_parser.errorMessage());
             break;
         }
-        if (m_parser.headersComplete() && !admitted())
-            break;
+        if (m_parser.headersComplete() && !m_admitted) {
+            if (!admitted())
+                break;
+            if (state != RequestParser::State::Done) // the body gets its own, longer limit
+                m_timer.start(m_server->m_limits.bodyTimeoutMs);
+        }
         if (state != RequestParser::State::Done) {
             if (m_parser.expectsContinue() && !m_sentContinue && m_parser.headersComplete()) {
                 m_sentContinue = true;

@@ -30,8 +30,9 @@ class HttpConnection;
 
 struct ServerLimits {
     RequestParser::Limits parser;
-    int idleTimeoutMs = 120000;   // keep-alive connection with no request in progress
-    int requestTimeoutMs = 60000; // first byte of a request to its last byte (slowloris)
+    int idleTimeoutMs = 60000;   // keep-alive connection with no request in progress
+    int headerTimeoutMs = 10000; // first byte of a request to the end of its header block
+    int bodyTimeoutMs = 60000;   // end of the header block to the body's last byte
     int maxConnections = 4096;
     // Backpressure (ResponseWriter::setBacklogLimits): bytes a response may have waiting for
     // its client before the producer is asked to pause, and how long a client may then take
