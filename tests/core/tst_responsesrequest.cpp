@@ -2,6 +2,7 @@
 // named after it; the expected chat messages (or the error's param) are written out in full.
 
 #include "protocol/responsesrequest.h"
+#include "testjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,21 +10,10 @@
 
 using namespace qp::responses;
 using namespace Qt::StringLiterals;
+using qp::test::compact;
+using qp::test::J;
 
 namespace {
-QJsonValue J(const QByteArray &json)
-{
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
-    if (err.error != QJsonParseError::NoError)
-        qFatal("bad JSON in test data (%s): %s", qPrintable(err.errorString()), json.constData());
-    return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
-}
-QByteArray compact(const QJsonValue &v)
-{
-    return v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
-                       : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
-}
 QJsonObject request(const QByteArray &input, const QByteArray &extra = "{}")
 {
     QJsonObject o = J(extra).toObject();

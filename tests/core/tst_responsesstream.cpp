@@ -7,6 +7,7 @@
 #include "protocol/openaistream.h"
 #include "protocol/responsesstream.h"
 #include "protocol/responsesstreamchecker.h"
+#include "testjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,21 +17,10 @@
 using namespace qp;
 using namespace qp::responses;
 using namespace Qt::StringLiterals;
+using qp::test::compact;
+using qp::test::J;
 
 namespace {
-QJsonValue J(const QByteArray &json)
-{
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
-    if (err.error != QJsonParseError::NoError)
-        qFatal("bad JSON in test data (%s): %s", qPrintable(err.errorString()), json.constData());
-    return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
-}
-QByteArray compact(const QJsonValue &v)
-{
-    return v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
-                       : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
-}
 QByteArray chunk(const QByteArray &delta, const QByteArray &finish = "null")
 {
     const QJsonObject d = QJsonDocument::fromJson(delta).object();
