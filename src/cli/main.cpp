@@ -28,6 +28,8 @@ void printHelp()
         "                      [--proxy URL] [--header 'Name: value'] [--plan SPEC]\n"
         "  qwen-proxy provider list | presets | remove <id> | models <id>\n"
         "  qwen-proxy provider test <id> [--model M]\n"
+        "  qwen-proxy keys create [--name N] [--scopes S] [--rpm N] [--json] | list | set <id>\n"
+        "      | revoke <id> | usage [--days N]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy connect [<client>] [--dry-run] [--restore]\n"
         "  qwen-proxy version\n"
@@ -59,12 +61,19 @@ void printHelp()
         "usage shows requests, errors and tokens per account and UTC day for the last N days\n"
         "(default 7), totals, lifetime, and each quota window: used, left and when it resets.\n"
         "--json prints the same as one JSON document.\n\n"
+        "keys manages client keys, what callers from beyond this machine present as their\n"
+        "API key (callers on this machine need none). create shows the key once and keeps\n"
+        "only its digest; --scopes inference,read,admin (default inference), --model GLOB\n"
+        "limits the models, --rpm --tpm --concurrency --daily-requests --daily-tokens limit\n"
+        "use (0 = none), --expires-days N; --print-only makes a key for QWEN_PROXY_API_KEYS\n"
+        "without storing it. A running server applies changes within seconds.\n"
+        "serve refuses to listen beyond loopback (--host 0.0.0.0) while no key exists.\n\n"
         "connect shows the settings that point Claude Code, Codex, Qwen Code, opencode and\n"
         "the OpenAI/Anthropic SDKs at this proxy; with a client (claude-code, codex,\n"
         "qwen-code, opencode, openai-sdk, anthropic-sdk) it writes them into that client's\n"
         "config file after a timestamped backup next to it (--dry-run: only show; --restore:\n"
         "put the newest backup back). docs/clients.md has the details.\n"
-        "Every auth verb, usage and connect accept --data-dir D and --config FILE like\n"
+        "Every auth verb, keys, usage and connect accept --data-dir D and --config FILE like\n"
         "serve.\n"
         "Exit codes: 0 success, 1 failure, 2 usage error.\n",
         QP_VERSION);
@@ -88,6 +97,8 @@ int main(int argc, char *argv[])
         return qp::cli::runAuth(args);
     if (command == u"provider" || command == u"providers")
         return qp::cli::runProvider(args);
+    if (command == u"keys")
+        return qp::cli::runKeys(args);
     if (command == u"connect")
         return qp::cli::runConnect(args);
     if (command == u"usage" || command == u"tokens")

@@ -1,26 +1,174 @@
 #include "admissiongate.h"
 
-#include "access/admission.h"
+#include "access/clientkey.h"
+#include "access/clientkeystore.h"
+#include "logging/logging.h"
+#include "settings/settings.h"
 
-#include <QHostInfo>
+using namespace Qt::StringLiterals;
 
 namespace qp {
 
-http::HttpServer::Gate makeAdmissionGate(const Settings &settings)
+namespace {
+// How often a serving process asks the database whether keys changed: at most once a second, and
+// only when a request comes (an idle proxy does no work for it).
+constexpr qint64 kKeyPollMs = 1000;
+
+QList<QPair<QByteArray, QByteArray>> limitHeaders(const KeyLimiter::Refusal &r)
 {
-    return [rules = AdmissionRules::fromSettings(settings, QHostInfo::localHostName())](
-               const http::HttpRequest &head,
-               bool hasBody) -> std::optional<http::HttpServer::Refusal> {
-        AdmissionRequest req;
-        req.method = head.method;
-        req.versionMinor = head.versionMinor;
-        req.headers = &head.headers;
-        req.hasBody = hasBody;
-        const Admission a = admit(req, rules);
-        if (a.admitted())
-            return std::nullopt;
-        return http::HttpServer::Refusal{a.status, a.message};
+    const qint64 seconds = (r.retryAfterMs + 999) / 1000;
+    QList<QPair<QByteArray, QByteArray>> h{
+        {"Retry-After", QByteArray::number(seconds)},
+        // The OpenAI and Anthropic SDKs prefer the millisecond form, and obey x-should-retry.
+        {"retry-after-ms", QByteArray::number(r.retryAfterMs)},
+        {"x-should-retry", r.retryable ? "true" : "false"},
     };
+    if (r.requestLimit > 0) {
+        const QByteArray reset =
+            QDateTime::currentDateTimeUtc().addMSecs(r.retryAfterMs).toString(Qt::ISODate).toLatin1();
+        h.append({QByteArray("x-ratelimit-limit-requests"), QByteArray::number(r.requestLimit)});
+        h.append({"x-ratelimit-remaining-requests", QByteArray::number(r.requestsRemaining)});
+        h.append({"x-ratelimit-reset-requests", QByteArray::number(seconds) + "s"});
+        h.append({"anthropic-ratelimit-requests-limit", QByteArray::number(r.requestLimit)});
+        h.append({"anthropic-ratelimit-requests-remaining", QByteArray::number(r.requestsRemaining)});
+        h.append({"anthropic-ratelimit-requests-reset", reset});
+    }
+    return h;
+}
+} // namespace
+
+AdmissionGate::Config AdmissionGate::Config::fromSettings(const Settings &s,
+                                                          const QString &machineHostName)
+{
+    Config c;
+    c.admission = AdmissionRules::fromSettings(s, machineHostName);
+    c.trust = TrustRules::fromSettings(s);
+    for (const QString &k : s.string(u"client_keys"_s).split(u',', Qt::SkipEmptyParts)) {
+        const auto parts = clientkey::parse(k.trimmed().toLatin1());
+        if (!parts)
+            continue; // the setting's check refuses such a value before this runs
+        ClientKeyInfo info;
+        info.id = parts->id;
+        info.name = u"QWEN_PROXY_API_KEYS"_s;
+        info.digest = clientkey::digest(parts->secret);
+        info.scopes = unsigned(KeyScope::Inference) | unsigned(KeyScope::Read);
+        c.envKeys.append(info);
+    }
+    return c;
+}
+
+AdmissionGate::AdmissionGate(Config config, std::unique_ptr<ClientKeyStore> store, Clock &clock)
+    : m_config(std::move(config)), m_store(std::move(store)), m_clock(clock), m_limiter(clock),
+      m_lockout(clock)
+{
+    refreshKeys(true);
+}
+
+AdmissionGate::~AdmissionGate() = default;
+
+void AdmissionGate::refreshKeys(bool force)
+{
+    if (!force && m_sincePoll.isValid() && m_sincePoll.elapsed() < kKeyPollMs)
+        return;
+    m_sincePoll.start();
+    if (!force && !(m_store && m_store->changed()))
+        return;
+    KeyTable keys;
+    for (const auto &k : m_config.envKeys)
+        keys.insert(k.id, k);
+    if (m_store) {
+        auto stored = m_store->list();
+        if (!stored) {
+            // Keep serving with the keys we had: a locked or busy database is no reason to let
+            // everyone in or shut everyone out.
+            qCWarning(lcServer).noquote() << "client keys:" << stored.error().message;
+            return;
+        }
+        for (const auto &k : stored.value())
+            if (!keys.contains(k.id))
+                keys.insert(k.id, k);
+    }
+    m_keys = std::move(keys);
+}
+
+bool AdmissionGate::anyUsableKey()
+{
+    refreshKeys(true);
+    const qint64 now = m_clock.nowMs();
+    for (const auto &k : std::as_const(m_keys))
+        if (k.usableAt(now))
+            return true;
+    return false;
+}
+
+http::HttpServer::Gate AdmissionGate::gate()
+{
+    return [this](const http::HttpRequest &head, const QHostAddress &peer, bool hasBody) {
+        return check(head, peer, hasBody);
+    };
+}
+
+std::variant<http::HttpServer::Refusal, http::HttpServer::Pass>
+AdmissionGate::check(const http::HttpRequest &head, const QHostAddress &peer, bool hasBody)
+{
+    using Refusal = http::HttpServer::Refusal;
+    AdmissionRequest areq;
+    areq.method = head.method;
+    areq.versionMinor = head.versionMinor;
+    areq.headers = &head.headers;
+    areq.hasBody = hasBody;
+    const Admission a = admit(areq, m_config.admission);
+    if (!a.admitted())
+        return Refusal{a.status, a.message, {}};
+
+    const bool trustedPeer = isTrustedPeer(peer, m_config.trust);
+    if (!trustedPeer) {
+        if (const qint64 locked = m_lockout.lockedFor(peer)) {
+            const qint64 seconds = (locked + 999) / 1000;
+            return Refusal{429,
+                           u"too many requests with invalid client keys from this address; try "
+                           "again in %1 s"_s.arg(seconds),
+                           {{"Retry-After", QByteArray::number(seconds)},
+                            {"retry-after-ms", QByteArray::number(locked)},
+                            {"x-should-retry", "false"}}};
+        }
+    }
+
+    refreshKeys(false);
+    AuthRequest req;
+    req.peer = peer;
+    req.method = head.method;
+    req.path = head.path;
+    req.query = head.query;
+    req.headers = &head.headers;
+    req.host = classifyHost(head.header("host"), m_config.admission);
+    const Authorization auth = authorize(req, m_config.trust, m_keys, m_clock.nowMs());
+    if (!auth.admitted()) {
+        if (auth.failedKey && !trustedPeer)
+            m_lockout.recordFailure(peer);
+        QList<QPair<QByteArray, QByteArray>> headers;
+        if (auth.status == 401)
+            headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+        return Refusal{auth.status, auth.message, headers};
+    }
+
+    http::HttpServer::Pass pass;
+    if (!auth.key) {
+        // Trusted-local, or anyone on an open path (/health's short answer, preflights).
+        pass.caller.mayRead = auth.trustedLocal;
+        return pass;
+    }
+    const ClientKeyInfo &key = *auth.key;
+    pass.caller.keyId = key.id;
+    pass.caller.models = key.models;
+    pass.caller.mayRead = key.has(KeyScope::Read);
+    if (!scopeFor(head.method, head.path))
+        return pass; // /health and preflights count against no limit
+    auto ticket = m_limiter.acquire(key);
+    if (auto *refused = std::get_if<KeyLimiter::Refusal>(&ticket))
+        return Refusal{429, refused->message, limitHeaders(*refused)};
+    pass.ticket = std::move(std::get<KeyLimiter::Ticket>(ticket));
+    return pass;
 }
 
 } // namespace qp

@@ -30,9 +30,6 @@ public:
     void frameError(int status, const QString &message, const QByteArray &path,
                     http::ResponseWriter *writer);
 
-    // Routes that add credentials or expose the proxy's internals answer local callers only.
-    static bool fromLoopback(const http::HttpRequest &req);
-
 private:
     using Handler = void (ApiRoutes::*)(http::HttpRequest &, http::ResponseWriter *);
     struct Route {

@@ -1,6 +1,7 @@
 // POST /auth/initiate and /auth/poll: the device login over HTTP, kept from the original proxies.
 // The PKCE verifier stays server-side, keyed by device_code. Loopback callers only: these routes
-// add credentials to the proxy.
+// add credentials to the proxy, so the admission gate admits only trusted-local callers and keys
+// with the admin scope to them (access/authorization.h).
 #include "apiroutes.h"
 #include "auth/pendinglogins.h"
 #include "runtime.h"
@@ -9,19 +10,8 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
-bool ApiRoutes::fromLoopback(const http::HttpRequest &req)
-{
-    return req.peer.isLoopback();
-}
-
 void ApiRoutes::authInitiate(http::HttpRequest &req, http::ResponseWriter *w)
 {
-    if (!fromLoopback(req)) {
-        sendError(
-            w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
-            Dialect::OpenAI);
-        return;
-    }
     QJsonObject body;
     if (!req.body.trimmed().isEmpty()) {
         auto parsed = jsonBody(req, w, Dialect::OpenAI);
@@ -47,12 +37,6 @@ void ApiRoutes::authInitiate(http::HttpRequest &req, http::ResponseWriter *w)
 
 void ApiRoutes::authPoll(http::HttpRequest &req, http::ResponseWriter *w)
 {
-    if (!fromLoopback(req)) {
-        sendError(
-            w, Error::make(Error::Kind::Forbidden, u"login routes accept loopback callers only"_s),
-            Dialect::OpenAI);
-        return;
-    }
     auto body = jsonBody(req, w, Dialect::OpenAI);
     if (!body)
         return;

@@ -1,5 +1,6 @@
-// GET /metrics: Prometheus text format. Local callers only: per-account state and quota use are
-// the user's business, and a scraper runs beside the proxy anyway.
+// GET /metrics: Prometheus text format. Per-account state and quota use are the user's business:
+// the admission gate admits trusted-local callers and keys with the read scope only
+// (access/authorization.h).
 #include "apiroutes.h"
 #include "http/httpserver.h"
 #include "metrics/proxymetrics.h"
@@ -9,14 +10,8 @@ using namespace Qt::StringLiterals;
 
 namespace qp {
 
-void ApiRoutes::metrics(http::HttpRequest &req, http::ResponseWriter *w)
+void ApiRoutes::metrics(http::HttpRequest &, http::ResponseWriter *w)
 {
-    if (!fromLoopback(req)) {
-        sendError(w,
-                  Error::make(Error::Kind::Forbidden, u"/metrics accepts loopback callers only"_s),
-                  Dialect::OpenAI);
-        return;
-    }
     ProxyMetrics::Gauges gauges;
     gauges.activeConnections = m_runtime.server().connectionCount();
     gauges.accounts = m_runtime.pool().snapshot();

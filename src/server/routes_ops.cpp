@@ -20,8 +20,15 @@ namespace {
 constexpr qint64 kModelsCreated = 1754686206;
 } // namespace
 
-void ApiRoutes::health(http::HttpRequest &, http::ResponseWriter *w)
+void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
 {
+    // Anyone the gate admits may ask whether the proxy is up (a container's health check needs no
+    // key); accounts, quota and providers only for trusted-local callers and read-scoped keys.
+    if (!req.caller.mayRead) {
+        w->sendJson(200, QJsonObject{{u"status"_s, u"ok"_s},
+                                     {u"version"_s, QStringLiteral(QP_VERSION)}});
+        return;
+    }
     QJsonArray accounts;
     QHash<QString, int> byState;
     const qint64 now = m_runtime.clock().nowMs();

@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include "access/clientkeystore.h"
 #include "accounts/accountservice.h"
 #include "accounts/accountstore.h"
 #include "accountsync.h"
@@ -35,6 +36,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QHostInfo>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 #include <QTimer>
@@ -286,9 +288,20 @@ void Runtime::buildServer()
     ctx.router = m_router.get();
     ctx.pool = m_pool;
     ctx.metrics = m_metrics.get();
-    ctx.recordUsage = [usage = m_usage.get(), metrics = m_metrics.get()](const UsageRecord &r) {
+    {
+        // Client keys from the database; without it the gate still knows QWEN_PROXY_API_KEYS.
+        auto keys = ClientKeyStore::open(QDir(m_dataDir).filePath(AccountStore::defaultFileName()));
+        if (!keys)
+            qCWarning(lcServer).noquote() << keys.error().message;
+        m_gate = std::make_unique<AdmissionGate>(
+            AdmissionGate::Config::fromSettings(s, QHostInfo::localHostName()),
+            keys ? std::move(keys.value()) : nullptr, *m_clock);
+    }
+    ctx.recordUsage = [usage = m_usage.get(), metrics = m_metrics.get(),
+                       gate = m_gate.get()](const UsageRecord &r) {
         usage->record(r);
         metrics->observeUsage(r);
+        gate->addTokens(r.clientKey, r.totalTokens());
     };
     ctx.nowMs = [clock = m_clock] { return clock->nowMs(); };
     ctx.callConfig = ChatCallConfig::fromSettings(s);
@@ -300,7 +313,7 @@ void Runtime::buildServer()
             ctx.anthropicPingMs = ping;
     }
     m_routes = new ApiRoutes(*this, ctx, this);
-    m_server->setGate(makeAdmissionGate(s));
+    m_server->setGate(m_gate->gate());
     m_server->setHandler([this](http::HttpRequest &&req, http::ResponseWriter *w) {
         m_routes->handle(std::move(req), w);
     });
@@ -315,6 +328,16 @@ std::optional<Error> Runtime::start()
     if (!m_server)
         buildServer();
     tuneMallocForServer();
+    // Beyond loopback every caller needs a client key: with none, nobody on the network could
+    // use the proxy, and a listener that answers only 401 is a mistake worth stopping at.
+    const QString host = m_settings.string(u"host");
+    const QHostAddress address(host);
+    const bool loopback =
+        host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || address.isLoopback();
+    if (!loopback && !m_gate->anyUsableKey())
+        return Error::make(Error::Kind::InvalidRequest,
+                           u"refusing to listen on %1 without a client key: create one with "
+                           "'qwen-proxy keys create --name NAME' (or listen on 127.0.0.1)"_s.arg(host));
     QString error;
     if (!m_server->listen(m_settings.string(u"host"), quint16(m_settings.integer(u"port")), &error))
         return Error::make(Error::Kind::Internal, error);

@@ -33,6 +33,7 @@ class HttpServer;
 }
 
 class AccountPool;
+class AdmissionGate;
 class Clock;
 class ProviderService;
 struct PoolEvent;
@@ -126,6 +127,7 @@ private:
     TokenManager *m_tokens = nullptr;
     http::HttpServer *m_server = nullptr;
     ApiRoutes *m_routes = nullptr;
+    std::unique_ptr<AdmissionGate> m_gate;
     std::unique_ptr<AccountStore> m_store;
     std::unique_ptr<ProviderStore> m_providerStore;
     ProviderService *m_providers = nullptr;

@@ -3,6 +3,7 @@
 // POST, a refused 30 MB body answered before it is sent, and the gate on every request of a
 // keep-alive or pipelined connection. A refused request never reaches the upstream and is
 // answered in its route's dialect. The rules row by row: tests/core/tst_admission.cpp.
+#include "access/clientkey.h"
 #include "proxyharness.h"
 
 #include <QJsonArray>
@@ -290,13 +291,21 @@ private Q_SLOTS:
         QCOMPARE(idOf("request-id"), idOf("X-Request-Id"));
     }
 
-    void aConfiguredNameIsServed()
+    // A configured name passes the Host rule but is not loopback: even from this machine the
+    // caller needs a client key (a tunnel or a LAN name must never make a caller trusted-local).
+    void aConfiguredNameIsServedWithAKey()
     {
-        start({{u"ALLOWED_HOSTS"_s, u"proxy.lan"_s}});
-        const QByteArray r =
+        const NewClientKey key = clientkey::generate();
+        start({{u"ALLOWED_HOSTS"_s, u"proxy.lan"_s}, {u"QWEN_PROXY_API_KEYS"_s, key.key}});
+        const QByteArray keyless =
             exchange(port(), post("/v1/chat/completions",
                                   "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
-                                  "Connection: close\r\n"));
+                                  "Authorization: Bearer anything\r\nConnection: close\r\n"));
+        QVERIFY2(keyless.startsWith("HTTP/1.1 401"), keyless.constData());
+        const QByteArray r = exchange(
+            port(), post("/v1/chat/completions",
+                         "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
+                         "Authorization: Bearer " + key.key.toLatin1() + "\r\nConnection: close\r\n"));
         QVERIFY2(r.startsWith("HTTP/1.1 200"), r.constData());
     }
 };

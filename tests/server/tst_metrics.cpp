@@ -6,6 +6,7 @@
 #include "logging/logging.h"
 #include "metrics/exposition.h"
 #include "pool/accountpool.h"
+#include "access/clientkey.h"
 #include "proxyharness.h"
 #include "usage/usagestore.h"
 
@@ -374,7 +375,7 @@ constexpr TokenUse kStreamUsage{13, 5, 2};
 // A raw HTTP/1.1 GET with Connection: close from `from` to `to`; the whole answer. The server
 // runs on this thread, so the exchange runs in an event loop, never in blocking waits.
 QByteArray rawGet(const QHostAddress &from, const QHostAddress &to, quint16 port,
-                  const QByteArray &path)
+                  const QByteArray &path, const QByteArray &extraHeaders = {})
 {
     QTcpSocket s;
     if (!s.bind(from))
@@ -386,7 +387,8 @@ QByteArray rawGet(const QHostAddress &from, const QHostAddress &to, quint16 port
         const QByteArray host = to.protocol() == QAbstractSocket::IPv6Protocol
                                     ? "[" + to.toString().toLatin1() + "]"
                                     : to.toString().toLatin1();
-        s.write("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        s.write("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders +
+                "Connection: close\r\n\r\n");
     });
     QObject::connect(&s, &QTcpSocket::readyRead, &loop, [&] { out += s.readAll(); });
     QObject::connect(&s, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
@@ -797,42 +799,31 @@ private Q_SLOTS:
         QCOMPARE(x.sum(u"qwen_proxy_account_in_flight"_s, {{u"account"_s, u"a"_s}}), 0.0);
     }
 
-    void loopbackPredicate()
+    // /metrics from beyond this machine: only with a client key that has the read scope (keys
+    // given in QWEN_PROXY_API_KEYS have it).
+    void nonLoopbackCallersNeedAReadKey()
     {
-        auto from = [](const QString &address) {
-            qp::http::HttpRequest req;
-            req.peer = QHostAddress(address);
-            return qp::ApiRoutes::fromLoopback(req);
-        };
-        QVERIFY(from(u"127.0.0.1"_s));
-        QVERIFY(from(u"127.0.0.53"_s));
-        QVERIFY(from(u"::1"_s));
-        QVERIFY(from(u"::ffff:127.0.0.1"_s)); // a dual-stack listener's view of 127.0.0.1
-        QVERIFY(!from(u"192.0.2.2"_s));
-        QVERIFY(!from(u"10.1.2.3"_s));
-        QVERIFY(!from(u"::ffff:192.0.2.2"_s));
-        QVERIFY(!from(u"2001:db8::1"_s));
-        QVERIFY(!from(QString()));
-    }
-
-    void nonLoopbackCallersAreRefused()
-    {
-        start({u"a"_s}, {{u"HOST"_s, u"0.0.0.0"_s}});
+        const qp::NewClientKey reader = qp::clientkey::generate();
+        start({u"a"_s}, {{u"HOST"_s, u"0.0.0.0"_s}, {u"QWEN_PROXY_API_KEYS"_s, reader.key}});
         QHostAddress external;
         for (const QHostAddress &addr : QNetworkInterface::allAddresses())
             if (addr.protocol() == QAbstractSocket::IPv4Protocol && !addr.isLoopback())
                 external = addr;
         if (external.isNull())
-            QSKIP("no non-loopback IPv4 address on this machine; loopbackPredicate covers it");
+            QSKIP("no non-loopback IPv4 address on this machine; tst_authorization covers it");
         const QByteArray refused = rawGet(external, external, h->runtime().port(), "/metrics");
-        QVERIFY2(refused.startsWith("HTTP/1.1 403"), refused.constData());
+        QVERIFY2(refused.startsWith("HTTP/1.1 401"), refused.constData());
         const QByteArray json = refused.mid(refused.indexOf("\r\n\r\n") + 4);
         const QJsonObject error =
             QJsonDocument::fromJson(json).object().value(u"error"_s).toObject();
-        QVERIFY2(error.value(u"message"_s).toString().contains(u"loopback"_s), json.constData());
+        QVERIFY2(error.value(u"message"_s).toString().contains(u"client key"_s), json.constData());
         QVERIFY(error.contains(u"type"_s));
         QVERIFY(!refused.contains("qwen_proxy_"));
-        // The same server answers a loopback caller.
+        const QByteArray keyed = rawGet(external, external, h->runtime().port(), "/metrics",
+                                        "Authorization: Bearer " + reader.key.toLatin1() + "\r\n");
+        QVERIFY2(keyed.startsWith("HTTP/1.1 200"), keyed.left(300).constData());
+        QVERIFY(keyed.contains("qwen_proxy_http_requests_total"));
+        // The same server answers a loopback caller without a key.
         const QByteArray allowed =
             rawGet(QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHost),
                    h->runtime().port(), "/metrics");

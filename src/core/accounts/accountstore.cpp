@@ -125,6 +125,26 @@ const QList<QStringList> &migrations()
                            " header_names VARCHAR(500) NOT NULL DEFAULT '',"
                            " created_ms BIGINT NOT NULL)"),
         },
+        {
+            // Client keys (access/clientkeystore.h): only the SHA-256 of each secret is kept.
+            QStringLiteral("CREATE TABLE client_keys ("
+                           " id VARCHAR(16) NOT NULL PRIMARY KEY,"
+                           " name VARCHAR(200) NOT NULL DEFAULT '',"
+                           " digest VARCHAR(64) NOT NULL,"
+                           " created_ms BIGINT NOT NULL,"
+                           " expires_ms BIGINT NOT NULL DEFAULT 0,"
+                           " revoked_ms BIGINT NOT NULL DEFAULT 0,"
+                           " scopes VARCHAR(100) NOT NULL,"
+                           " models VARCHAR(2000) NOT NULL DEFAULT '',"
+                           " rpm INTEGER NOT NULL DEFAULT 0,"
+                           " tpm BIGINT NOT NULL DEFAULT 0,"
+                           " concurrency INTEGER NOT NULL DEFAULT 0,"
+                           " daily_requests BIGINT NOT NULL DEFAULT 0,"
+                           " daily_tokens BIGINT NOT NULL DEFAULT 0)"),
+            // Which client key made each logged request ('' for a trusted local caller).
+            QStringLiteral("ALTER TABLE request_log ADD COLUMN client_key VARCHAR(16) NOT NULL "
+                           "DEFAULT ''"),
+        },
     };
     return m;
 }

@@ -22,7 +22,7 @@ namespace qp {
 class AccountStore
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     static QString defaultFileName() { return QStringLiteral("qwen-proxy.sqlite"); }
 
     // Opens (creating and migrating as needed) the database at `dbFilePath`.

@@ -1,5 +1,6 @@
 // The declaration of every setting. Environment variable names from the original proxies keep
 // their meaning (qwen-protocol.md §E).
+#include "access/clientkey.h"
 #include "pool/quotaplan.h"
 #include "routing/routetable.h"
 #include "settings/settings.h"
@@ -46,6 +47,29 @@ Check httpUrl(bool allowEmpty)
         const QUrl u(s, QUrl::StrictMode);
         if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https") || u.host().isEmpty())
             return u"accepted: an absolute http:// or https:// URL"_s;
+        return std::nullopt;
+    };
+}
+
+// "10.0.0.0/8, 172.17.0.0/16": each part a subnet QHostAddress::parseSubnet reads.
+Check cidrList()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        for (const QString &part : v.toString().split(u',', Qt::SkipEmptyParts))
+            if (QHostAddress::parseSubnet(part.trimmed()).first.isNull())
+                return u"'%1' is not an address/prefix such as 172.17.0.0/16"_s.arg(part.trimmed());
+        return std::nullopt;
+    };
+}
+
+// Client keys given whole (the container's QWEN_PROXY_API_KEYS): each must be a key this program
+// made (qwen-proxy keys create --print-only), never a user's own word.
+Check clientKeyList()
+{
+    return [](const QVariant &v) -> std::optional<QString> {
+        for (const QString &part : v.toString().split(u',', Qt::SkipEmptyParts))
+            if (!clientkey::parse(part.trimmed().toLatin1()))
+                return u"accepted: keys made by 'qwen-proxy keys create' (qpk_...), comma-separated"_s;
         return std::nullopt;
     };
 }
@@ -148,6 +172,16 @@ const QList<SettingSpec> &settingSpecs()
         str(u"allowed_hosts"_s, QString(), u"ALLOWED_HOSTS"_s, {}, {},
             u"Comma-separated host names this proxy also answers to ('*.example.com' for "
             "subdomains); localhost, IP addresses and this machine's name always work"_s),
+        str(u"require_key"_s, u"auto"_s, u"REQUIRE_KEY"_s, u"require-key"_s,
+            oneOf({u"auto"_s, u"always"_s}),
+            u"auto: callers on this machine need no client key, others do; always: every "
+            "caller does (for ssh -R and tunnels, which arrive from loopback)"_s),
+        secret(u"client_keys"_s, u"QWEN_PROXY_API_KEYS"_s, clientKeyList(),
+               u"Client keys accepted beside the stored ones, comma-separated (for containers); "
+               "kept in memory as digests only"_s),
+        str(u"trusted_cidrs"_s, QString(), u"TRUSTED_CIDRS"_s, {}, cidrList(),
+            u"Comma-separated networks treated like loopback when the Host names loopback "
+            "(a container bridge such as 172.17.0.0/16)"_s),
         num(u"shutdown_grace_ms"_s, 10000, u"SHUTDOWN_GRACE_MS"_s, {}, range(0, 600000),
             u"How long open streams may finish on SIGINT/SIGTERM"_s),
 

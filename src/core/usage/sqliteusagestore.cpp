@@ -224,8 +224,8 @@ std::optional<Error> SqliteUsageStore::write(const UsageBatch &batch)
         q.prepare(QStringLiteral(
             "INSERT INTO request_log (at_ms, account_id, provider, dialect, client, client_model, "
             "model, status, error_class, stream, attempts, latency_ms, first_token_ms, "
-            "input_tokens, output_tokens, cached_tokens) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            "input_tokens, output_tokens, cached_tokens, client_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         for (const UsageRecord &r : batch.log) {
             q.addBindValue(r.atMs);
             for (const QString *s :
@@ -238,6 +238,7 @@ std::optional<Error> SqliteUsageStore::write(const UsageBatch &batch)
             for (qint64 v :
                  {r.latencyMs, r.firstTokenMs, r.inputTokens, r.outputTokens, r.cachedTokens})
                 q.addBindValue(v);
+            q.addBindValue(r.clientKey.isNull() ? QStringLiteral("") : r.clientKey);
             if (!q.exec())
                 return sqlError(QStringLiteral("write the request log"), q.lastError());
             tally.oldestLogMs = qMin(tally.oldestLogMs, r.atMs);
@@ -359,6 +360,36 @@ Result<QHash<QString, UsageTotals>> SqliteUsageStore::totalsByAccount(int days)
     QHash<QString, UsageTotals> out;
     while (q.next())
         out.insert(q.value(0).toString(), totalsAt(q, 1));
+    return out;
+}
+
+Result<QHash<QString, UsageTotals>> SqliteUsageStore::totalsByClientKey(int days)
+{
+    flushBeforeRead();
+    const qint64 since =
+        days <= kLifetime
+            ? 0
+            : QDateTime(UsageBatch::utcDay(m_clock.nowMs()).addDays(1 - days), QTime(0, 0), Qt::UTC)
+                  .toMSecsSinceEpoch();
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral(
+        "SELECT client_key, COUNT(*), SUM(CASE WHEN status >= 200 AND status < 400 THEN 1 ELSE 0 "
+        "END), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens) FROM request_log "
+        "WHERE at_ms >= ? AND client_key != '' GROUP BY client_key"));
+    q.addBindValue(since);
+    if (!q.exec())
+        return sqlError(QStringLiteral("usage per client key"), q.lastError());
+    QHash<QString, UsageTotals> out;
+    while (q.next()) {
+        UsageTotals t;
+        t.requests = q.value(1).toLongLong();
+        t.successes = q.value(2).toLongLong();
+        t.errors = t.requests - t.successes;
+        t.inputTokens = q.value(3).toLongLong();
+        t.outputTokens = q.value(4).toLongLong();
+        t.cachedTokens = q.value(5).toLongLong();
+        out.insert(q.value(0).toString(), t);
+    }
     return out;
 }
 

@@ -36,6 +36,9 @@ public:
                                          bool perModel = true) override;
     Result<QHash<QString, UsageTotals>> totalsByAccount(int days) override;
     Result<UsageTotals> totals(const QString &accountId, int days) override;
+    // Per client key id, from the request log (so bounded by its retention): the last `days`
+    // UTC days, today included. Requests of trusted local callers (no key) are not counted.
+    Result<QHash<QString, UsageTotals>> totalsByClientKey(int days);
     Result<QList<UsageRecord>> requestLog(const RequestLogQuery &query) override;
     Result<QList<QuotaBucket>> quotaBuckets(const QString &accountId, qint64 sinceMs) override;
 

@@ -15,6 +15,7 @@ struct UsageRecord {
     QString provider;    // the account's provider ("qwen-oauth", "api-key", ...)
     QString dialect;     // "openai", "anthropic", "responses"
     QString client;      // the client's product from its User-Agent ("claude-cli/2.1.197")
+    QString clientKey;   // the client key's id ("" for a trusted local caller)
     QString clientModel; // the model the client asked for
     QString model;       // the model sent upstream
     int status = 0;      // the HTTP status the client saw (499: the client left)

@@ -3,9 +3,17 @@
 #include <QHostAddress>
 #include <QList>
 #include <QPair>
+#include <QStringList>
 #include <QUrlQuery>
 
 namespace qp::http {
+
+// Who sent a request, as the server's gate decided from its head and socket.
+struct Caller {
+    QString keyId;      // the client key's id; empty for a trusted local caller
+    QStringList models; // the key's model globs; empty: every model
+    bool mayRead = true; // may see the full /health (trusted-local, or a key with the read scope)
+};
 
 // One parsed request. Everything is copied out of the connection, so a handler may keep it as long
 // as it likes (QHttpServerRequest, by contrast, is reused per connection: qt64-notes.md §1).
@@ -18,6 +26,7 @@ struct HttpRequest {
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased, duplicates kept
     QByteArray body;
     QHostAddress peer;
+    Caller caller;
     bool keepAlive = true;
 
     QByteArray header(QByteArrayView lowerName) const

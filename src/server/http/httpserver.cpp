@@ -321,6 +321,8 @@ void HttpConnection::dispatch()
     m_admitted = false;
     HttpRequest req = m_parser.takeRequest();
     req.peer = m_socket->peerAddress();
+    req.caller = std::move(m_caller);
+    m_caller = {};
     const bool keepAlive = req.keepAlive && !m_closeWhenIdle;
     auto *writer = new ResponseWriter(m_socket, keepAlive, req.method == "HEAD", {}, this);
     writer->setBacklogLimits(m_server->m_limits.clientBacklogBytes,
@@ -344,6 +346,7 @@ void HttpConnection::onResponseDone()
         deleteAfterPass(w); // the relay that finished it is still on the stack
     }
     m_writer = nullptr;
+    m_ticket.reset(); // the request's concurrency slot, if its key has a limit
     if (std::exchange(m_countedBusy, false))
         m_server->responseFinished();
     if (!keepAlive) {
@@ -371,16 +374,22 @@ bool HttpConnection::admitted()
 {
     if (m_admitted || !m_server->m_gate)
         return m_admitted = true;
-    const auto refusal = m_server->m_gate(m_parser.current(), m_parser.declaresBody());
-    if (!refusal)
+    auto verdict =
+        m_server->m_gate(m_parser.current(), m_socket->peerAddress(), m_parser.declaresBody());
+    if (auto *pass = std::get_if<HttpServer::Pass>(&verdict)) {
+        m_caller = std::move(pass->caller);
+        m_ticket = std::move(pass->ticket);
         return m_admitted = true;
+    }
     // Refused from the head alone: the body (maybe 30 MB of it) is not read, not even waited for,
     // and no route or upstream sees the request.
-    rejectAndClose(refusal->status, refusal->message.toUtf8(), true);
+    const auto &refusal = std::get<HttpServer::Refusal>(verdict);
+    rejectAndClose(refusal.status, refusal.message.toUtf8(), true, refusal.headers);
     return false;
 }
 
-void HttpConnection::rejectAndClose(int status, const QByteArray &message, bool framingIntact)
+void HttpConnection::rejectAndClose(int status, const QByteArray &message, bool framingIntact,
+                                    const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     // The byte stream is unusable after a framing error: answer, then close. Unread body bytes
     // are drained first, else the kernel sends RST and the client never reads our answer (§3).
@@ -389,6 +398,8 @@ void HttpConnection::rejectAndClose(int status, const QByteArray &message, bool 
     const QByteArray &path = partial.path;
     const qint64 unread = declared - partial.body.size() - m_buffer.size(); // still on the wire
     auto *writer = new ResponseWriter(m_socket, false, false, {}, this);
+    for (const auto &h : headers)
+        writer->addHeader(h.first, h.second);
     if (m_server->m_errorResponder)
         m_server->m_errorResponder(status, QString::fromLatin1(message), path, writer);
     if (!writer->started())

@@ -18,6 +18,8 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <functional>
+#include <memory>
+#include <variant>
 #include <optional>
 
 namespace qp {
@@ -62,8 +64,16 @@ public:
     struct Refusal {
         int status = 0;
         QString message;
+        QList<QPair<QByteArray, QByteArray>> headers; // Retry-After and the like
     };
-    using Gate = std::function<std::optional<Refusal>(const HttpRequest &head, bool hasBody)>;
+    // An admitted request: who sent it, and a ticket the connection holds until the response
+    // ends or the connection goes (a concurrency slot is given back when it is dropped).
+    struct Pass {
+        Caller caller;
+        std::shared_ptr<void> ticket;
+    };
+    using Gate = std::function<std::variant<Refusal, Pass>(const HttpRequest &head,
+                                                           const QHostAddress &peer, bool hasBody)>;
 
     void setHandler(Handler h) { m_handler = std::move(h); }
     void setGate(Gate g) { m_gate = std::move(g); }
@@ -126,7 +136,8 @@ private:
     void onReadyRead();
     void process();
     void dispatch();
-    void rejectAndClose(int status, const QByteArray &message, bool framingIntact = false);
+    void rejectAndClose(int status, const QByteArray &message, bool framingIntact = false,
+                        const QList<QPair<QByteArray, QByteArray>> &headers = {});
     bool admitted(); // runs the server's gate once per request, when its head is complete
     void onResponseDone();
     void onDisconnected();
@@ -140,6 +151,8 @@ private:
     bool m_countedBusy = false; // in the server's busy count: from dispatch to the response's end
     bool m_sentContinue = false;
     bool m_admitted = false; // the current request passed the gate
+    Caller m_caller;                // who the gate said sent it
+    std::shared_ptr<void> m_ticket; // the gate's ticket, held until the response ends
     bool m_processing = false;
     bool m_draining = false;
     bool m_closeWhenIdle = false;

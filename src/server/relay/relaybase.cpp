@@ -18,7 +18,7 @@ RelayBase::RelayBase(const RelayContext &ctx, http::ResponseWriter *writer,
                      const http::HttpRequest &req, RouteTarget target, Dialect dialect,
                      QObject *parent)
     : QObject(parent), m_ctx(ctx), m_writer(writer), m_target(std::move(target)),
-      m_dialect(dialect), m_method(req.method), m_path(req.path)
+      m_dialect(dialect), m_method(req.method), m_path(req.path), m_clientKey(req.caller.keyId)
 {
     // "claude-cli/2.1.197 (external, cli)" -> "claude-cli/2.1.197": the product, not the details.
     const QByteArray ua = req.header("user-agent");
@@ -153,6 +153,7 @@ void RelayBase::complete(int status, const Usage &usage, const Error *error)
     r.provider = lease.provider;
     r.dialect = m_dialect == Dialect::Anthropic ? u"anthropic"_s : u"openai"_s;
     r.client = m_client;
+    r.clientKey = m_clientKey;
     r.clientModel = m_target.clientModel;
     r.model = m_call ? m_call->model() : m_target.model;
     r.status = status;

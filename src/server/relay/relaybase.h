@@ -66,6 +66,7 @@ protected:
     qint64 m_inputEstimate = -1;          // used in the log line when the upstream sent no usage
     std::function<int()> m_estimateInput; // makes m_inputEstimate when the log line needs it
     QString m_client;                     // the client's product from its User-Agent
+    QString m_clientKey;                  // the client key's id; empty for a trusted local caller
     bool m_stream = false;
     qint64 m_firstTokenMs = -1;
     // Sent on to Anthropic-compatible upstreams (the Anthropic relay fills it).
