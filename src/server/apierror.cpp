@@ -134,6 +134,9 @@ void sendStatusError(http::ResponseWriter *writer, int status, const QString &me
     case 413:
         e.kind = Error::Kind::PayloadTooLarge;
         break;
+    case 429:
+        e.kind = Error::Kind::RateLimited;
+        break;
     default:
         e.kind = status >= 500 ? Error::Kind::Internal : Error::Kind::InvalidRequest;
         break;

@@ -51,7 +51,8 @@ void bindMutable(QSqlQuery &q, const ClientKeyInfo &k)
     q.addBindValue(k.name.isNull() ? u""_s : k.name);
     q.addBindValue(k.expiresMs);
     q.addBindValue(scopesText(k.scopes));
-    q.addBindValue(k.models.join(u','));
+    const QString models = k.models.join(u',');
+    q.addBindValue(models.isNull() ? u""_s : models); // a null QString binds as SQL NULL
     q.addBindValue(k.limits.requestsPerMinute);
     q.addBindValue(k.limits.tokensPerMinute);
     q.addBindValue(k.limits.concurrency);

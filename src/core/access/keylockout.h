@@ -27,6 +27,7 @@ public:
     void recordFailure(const QHostAddress &peer);
 
     static QByteArray sourceOf(const QHostAddress &peer);
+    int sourceCount() const { return int(m_sources.size()); }
 
 private:
     struct Entry {
