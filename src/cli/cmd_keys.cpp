@@ -23,10 +23,10 @@ namespace qp::cli {
 
 namespace {
 
-const QSet<QString> kLimitFlags{u"name"_s,        u"scopes"_s,         u"model"_s,
-                                u"rpm"_s,         u"tpm"_s,            u"concurrency"_s,
-                                u"daily-requests"_s, u"daily-tokens"_s, u"expires-days"_s,
-                                u"data-dir"_s,    u"config"_s};
+const QSet<QString> kLimitFlags{
+    u"name"_s,         u"scopes"_s,      u"model"_s,          u"rpm"_s,
+    u"tpm"_s,          u"concurrency"_s, u"daily-requests"_s, u"daily-tokens"_s,
+    u"expires-days"_s, u"data-dir"_s,    u"config"_s};
 
 const QString kUsage =
     u"qwen-proxy keys create [--name N] [--scopes inference,read,admin] [--model GLOB ...] "
@@ -88,8 +88,8 @@ std::optional<QString> applyOptions(const ParsedArgs &p, ClientKeyInfo &key, qin
     key.limits.concurrency = int(conc);
     if (p.values.contains(u"expires-days"_s)) {
         int days = 0;
-        if (auto e = parseIntFlag(u"expires-days"_s, p.values.value(u"expires-days"_s), 0, 36600,
-                                  &days))
+        if (auto e =
+                parseIntFlag(u"expires-days"_s, p.values.value(u"expires-days"_s), 0, 36600, &days))
             return *e;
         key.expiresMs = days == 0 ? 0 : nowMs + qint64(days) * 86'400'000;
     }
@@ -127,12 +127,12 @@ QJsonObject toJson(const ClientKeyInfo &k, qint64 nowMs)
         {u"daily_requests"_s, k.limits.dailyRequests},
         {u"daily_tokens"_s, k.limits.dailyTokens},
         {u"created"_s, QDateTime::fromMSecsSinceEpoch(k.createdMs, Qt::UTC).toString(Qt::ISODate)},
-        {u"expires"_s, k.expiresMs ? QDateTime::fromMSecsSinceEpoch(k.expiresMs, Qt::UTC)
-                                         .toString(Qt::ISODate)
-                                   : QString()},
-        {u"revoked"_s, k.revokedMs ? QDateTime::fromMSecsSinceEpoch(k.revokedMs, Qt::UTC)
-                                         .toString(Qt::ISODate)
-                                   : QString()},
+        {u"expires"_s,
+         k.expiresMs ? QDateTime::fromMSecsSinceEpoch(k.expiresMs, Qt::UTC).toString(Qt::ISODate)
+                     : QString()},
+        {u"revoked"_s,
+         k.revokedMs ? QDateTime::fromMSecsSinceEpoch(k.revokedMs, Qt::UTC).toString(Qt::ISODate)
+                     : QString()},
     };
 }
 
@@ -206,13 +206,11 @@ int list(ClientKeyStore *store, const ParsedArgs &p, qint64 now)
     }
     console::out(u"ID        STATE    NAME                 SCOPES                 LIMITS"_s);
     for (const auto &k : keys.value())
-        console::out(u"%1  %2 %3 %4 %5"_s.arg(k.id, stateOf(k, now).leftJustified(8),
-                                              k.name.leftJustified(20), 
-                                              scopesText(k.scopes).leftJustified(22),
-                                              limitsText(k) +
-                                                  (k.models.isEmpty()
-                                                       ? QString()
-                                                       : u"; models "_s + k.models.join(u','))));
+        console::out(u"%1  %2 %3 %4 %5"_s.arg(
+            k.id, stateOf(k, now).leftJustified(8), k.name.leftJustified(20),
+            scopesText(k.scopes).leftJustified(22),
+            limitsText(k) +
+                (k.models.isEmpty() ? QString() : u"; models "_s + k.models.join(u','))));
     return Ok;
 }
 
@@ -230,8 +228,8 @@ int set(ClientKeyStore *store, const ParsedArgs &p, qint64 now)
         console::err(u"qwen-proxy keys: "_s + e->message);
         return Failure;
     }
-    console::out(u"Client key '%1': %2; %3."_s.arg(info.id, scopesText(info.scopes),
-                                                   limitsText(info)));
+    console::out(
+        u"Client key '%1': %2; %3."_s.arg(info.id, scopesText(info.scopes), limitsText(info)));
     return Ok;
 }
 
@@ -276,8 +274,9 @@ int usage(ClientKeyStore *store, const QString &dbPath, const ParsedArgs &p)
                                    {u"input_tokens"_s, t.inputTokens},
                                    {u"output_tokens"_s, t.outputTokens}});
         }
-        console::out(QString::fromUtf8(QJsonDocument(QJsonObject{{u"days"_s, days}, {u"keys"_s, arr}})
-                                           .toJson(QJsonDocument::Compact)));
+        console::out(
+            QString::fromUtf8(QJsonDocument(QJsonObject{{u"days"_s, days}, {u"keys"_s, arr}})
+                                  .toJson(QJsonDocument::Compact)));
         return Ok;
     }
     console::out(u"Requests and tokens per client key, last %1 UTC day(s):"_s.arg(days));

@@ -26,17 +26,18 @@ void printErr(const QString &s)
 int runServe(const QStringList &args)
 {
     ParsedArgs parsed;
-    if (auto err = parseArgs(
-            args,
-            {u"host"_s, u"port"_s, u"data-dir"_s, u"log-level"_s, u"upstream-url"_s, u"config"_s},
-            {u"api-key-stdin"_s}, parsed)) {
+    if (auto err = parseArgs(args,
+                             {u"host"_s, u"port"_s, u"data-dir"_s, u"log-level"_s,
+                              u"upstream-url"_s, u"config"_s, u"require-key"_s},
+                             {u"api-key-stdin"_s}, parsed)) {
         printErr(u"qwen-proxy serve: "_s + *err + u"\nTry 'qwen-proxy help'."_s);
         return Usage;
     }
     RuntimeOptions opts;
     opts.dataDir = parsed.values.value(u"data-dir"_s);
     opts.configFile = parsed.values.value(u"config"_s);
-    for (const QString &k : {u"host"_s, u"port"_s, u"log-level"_s, u"upstream-url"_s})
+    for (const QString &k :
+         {u"host"_s, u"port"_s, u"log-level"_s, u"upstream-url"_s, u"require-key"_s})
         if (parsed.values.contains(k))
             opts.cli.insert(k, parsed.values.value(k));
     if (parsed.switches.contains(u"api-key-stdin"_s)) {

@@ -17,6 +17,7 @@ void printHelp()
         "Usage:\n"
         "  qwen-proxy serve [--host H] [--port P] [--data-dir D] [--log-level L]\n"
         "                   [--upstream-url URL] [--api-key-stdin] [--config FILE]\n"
+        "                   [--require-key auto|always]\n"
         "  qwen-proxy auth [--no-qr] [--no-browser] [--light-terminal]\n"
         "  qwen-proxy auth add <id> [--label TEXT] [--default] [--replace]\n"
         "                  [--no-qr] [--no-browser] [--light-terminal]\n"

@@ -24,13 +24,16 @@ QList<QPair<QByteArray, QByteArray>> limitHeaders(const KeyLimiter::Refusal &r)
         {"x-should-retry", r.retryable ? "true" : "false"},
     };
     if (r.requestLimit > 0) {
-        const QByteArray reset =
-            QDateTime::currentDateTimeUtc().addMSecs(r.retryAfterMs).toString(Qt::ISODate).toLatin1();
+        const QByteArray reset = QDateTime::currentDateTimeUtc()
+                                     .addMSecs(r.retryAfterMs)
+                                     .toString(Qt::ISODate)
+                                     .toLatin1();
         h.append({QByteArray("x-ratelimit-limit-requests"), QByteArray::number(r.requestLimit)});
         h.append({"x-ratelimit-remaining-requests", QByteArray::number(r.requestsRemaining)});
         h.append({"x-ratelimit-reset-requests", QByteArray::number(seconds) + "s"});
         h.append({"anthropic-ratelimit-requests-limit", QByteArray::number(r.requestLimit)});
-        h.append({"anthropic-ratelimit-requests-remaining", QByteArray::number(r.requestsRemaining)});
+        h.append(
+            {"anthropic-ratelimit-requests-remaining", QByteArray::number(r.requestsRemaining)});
         h.append({"anthropic-ratelimit-requests-reset", reset});
     }
     return h;

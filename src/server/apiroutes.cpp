@@ -1,5 +1,6 @@
 #include "apiroutes.h"
 
+#include "access/clientkeyinfo.h"
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
 #include "pool/affinity.h"
@@ -50,6 +51,19 @@ void ApiRoutes::frameError(int status, const QString &message, const QByteArray 
         text = u"request body larger than the limit of %1 bytes (setting max_body_bytes)"_s.arg(
             m_runtime.settings().integer(u"max_body_bytes"));
     sendStatusError(writer, status, text, dialectForPath(path));
+}
+
+bool ApiRoutes::modelPermitted(const http::HttpRequest &req, const QString &model,
+                               http::ResponseWriter *w, Dialect d)
+{
+    if (modelAllowed(req.caller.models, model))
+        return true;
+    Error e = Error::make(
+        Error::Kind::Forbidden,
+        u"client key '%1' may not use the model '%2'"_s.arg(req.caller.keyId, model.left(200)));
+    e.param = u"model"_s;
+    sendError(w, e, d);
+    return false;
 }
 
 PickRequest ApiRoutes::pickRequest(const http::HttpRequest &req, const QJsonObject &body,

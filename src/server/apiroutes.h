@@ -58,6 +58,10 @@ private:
 
     // How the pool should pick for this request: the pinned account (X-Qwen-Account) and the
     // conversation it belongs to (pool/affinity.h).
+    // A client key limited to some models (keys --model GLOB) asking for another: 403 in the
+    // route's dialect. False when the request was answered.
+    static bool modelPermitted(const http::HttpRequest &req, const QString &model,
+                               http::ResponseWriter *w, Dialect d);
     PickRequest pickRequest(const http::HttpRequest &req, const QJsonObject &body, Dialect d) const;
 
     // Counts the answer to `req` in the metrics (and writes its console line) once it ends.

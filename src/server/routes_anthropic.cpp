@@ -60,6 +60,8 @@ void ApiRoutes::messages(http::HttpRequest &req, http::ResponseWriter *w)
         return;
     }
     const QString clientModel = body->value(u"model"_s).toString();
+    if (!modelPermitted(req, clientModel, w, Dialect::Anthropic))
+        return;
     auto target = m_runtime.router().route(clientModel, anthropic::requestHasImages(*body),
                                            pickRequest(req, *body, Dialect::Anthropic), true);
     if (!target) {

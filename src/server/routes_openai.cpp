@@ -24,6 +24,8 @@ void ApiRoutes::chatCompletions(http::HttpRequest &req, http::ResponseWriter *w)
         return;
     }
     const QString clientModel = body->value(u"model"_s).toString();
+    if (!modelPermitted(req, clientModel, w, Dialect::OpenAI))
+        return;
     auto target = m_runtime.router().route(clientModel, chatRequestHasImages(*body),
                                            pickRequest(req, *body, Dialect::OpenAI));
     if (!target) {

@@ -25,8 +25,8 @@ void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
     // Anyone the gate admits may ask whether the proxy is up (a container's health check needs no
     // key); accounts, quota and providers only for trusted-local callers and read-scoped keys.
     if (!req.caller.mayRead) {
-        w->sendJson(200, QJsonObject{{u"status"_s, u"ok"_s},
-                                     {u"version"_s, QStringLiteral(QP_VERSION)}});
+        w->sendJson(
+            200, QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(QP_VERSION)}});
         return;
     }
     QJsonArray accounts;

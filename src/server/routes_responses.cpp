@@ -64,6 +64,8 @@ void ApiRoutes::responses(http::HttpRequest &req, http::ResponseWriter *w)
         return;
     }
     const QString clientModel = body->value(u"model"_s).toString();
+    if (!modelPermitted(req, clientModel, w, Dialect::OpenAI))
+        return;
     auto target = m_runtime.router().route(clientModel, responses::requestHasImages(*expanded),
                                            pickRequest(req, translated->chat, Dialect::OpenAI));
     if (!target) {

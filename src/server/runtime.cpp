@@ -335,9 +335,10 @@ std::optional<Error> Runtime::start()
     const bool loopback =
         host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || address.isLoopback();
     if (!loopback && !m_gate->anyUsableKey())
-        return Error::make(Error::Kind::InvalidRequest,
-                           u"refusing to listen on %1 without a client key: create one with "
-                           "'qwen-proxy keys create --name NAME' (or listen on 127.0.0.1)"_s.arg(host));
+        return Error::make(
+            Error::Kind::InvalidRequest,
+            u"refusing to listen on %1 without a client key: create one with "
+            "'qwen-proxy keys create --name NAME' (or listen on 127.0.0.1)"_s.arg(host));
     QString error;
     if (!m_server->listen(m_settings.string(u"host"), quint16(m_settings.integer(u"port")), &error))
         return Error::make(Error::Kind::Internal, error);

@@ -85,24 +85,22 @@ private Q_SLOTS:
         Q_UNUSED(add);
 
         QTest::newRow("loopback, loopback Host, no key: trusted-local")
-            << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << none << ""
-            << false << 0 << true << false;
+            << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << none << "" << false
+            << 0 << true << false;
         QTest::newRow("loopback, 'anything' as the key (the desktop default)")
             << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << anything << ""
             << false << 0 << true << false;
-        QTest::newRow("::1 is loopback")
-            << "::1" << L << QByteArray("POST") << chat << QByteArray() << none << "" << false
-            << 0 << true << false;
+        QTest::newRow("::1 is loopback") << "::1" << L << QByteArray("POST") << chat << QByteArray()
+                                         << none << "" << false << 0 << true << false;
         QTest::newRow("::ffff:127.0.0.1 (a dual-stack listener's view) is loopback")
-            << "::ffff:127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << none
-            << "" << false << 0 << true << false;
+            << "::ffff:127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << none << ""
+            << false << 0 << true << false;
         QTest::newRow("loopback peer with an allowed non-loopback Host needs a key")
             << "127.0.0.1" << A << QByteArray("POST") << chat << QByteArray() << anything << ""
             << false << 401 << false << true;
         QTest::newRow("X-Forwarded-For from loopback needs a key")
             << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray()
-            << Headers{{"x-forwarded-for", "203.0.113.9"}} << "" << false << 401 << false
-            << false;
+            << Headers{{"x-forwarded-for", "203.0.113.9"}} << "" << false << 401 << false << false;
         QTest::newRow("Forwarded from loopback needs a key")
             << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray()
             << Headers{{"forwarded", "for=203.0.113.9"}} << "" << false << 401 << false << false;
@@ -116,8 +114,8 @@ private Q_SLOTS:
             << "192.168.1.20" << L << QByteArray("POST") << chat << QByteArray() << none << ""
             << false << 401 << false << false;
         QTest::newRow("LAN peer with a made-up key: refused, counts as a failure")
-            << "192.168.1.20" << A << QByteArray("POST") << chat << QByteArray() << anything
-            << "" << false << 401 << false << true;
+            << "192.168.1.20" << A << QByteArray("POST") << chat << QByteArray() << anything << ""
+            << false << 401 << false << true;
         QTest::newRow("peer in a trusted CIDR with a loopback Host: trusted-local")
             << "172.17.0.1" << L << QByteArray("POST") << chat << QByteArray() << none
             << "172.17.0.0/16" << false << 0 << true << false;
@@ -169,8 +167,8 @@ private Q_SLOTS:
             << QByteArray("key=whatever") << none << "" << false << 400 << false << false;
         QTest::newRow("client key in the query string (?api_key=qpk_...)")
             << "127.0.0.1" << L << QByteArray("GET") << QByteArray("/v1/models")
-            << QByteArray("x=1&api_key=" + keys().inference.key.toLatin1()) << none << ""
-            << false << 400 << false << false;
+            << QByteArray("x=1&api_key=" + keys().inference.key.toLatin1()) << none << "" << false
+            << 400 << false << false;
         QTest::newRow("inference key on /metrics: forbidden")
             << "192.168.1.20" << A << QByteArray("GET") << QByteArray("/metrics") << QByteArray()
             << with(bearer(keys().inference)) << "" << false << 403 << false << false;

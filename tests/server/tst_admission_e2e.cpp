@@ -302,10 +302,11 @@ private Q_SLOTS:
                                   "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
                                   "Authorization: Bearer anything\r\nConnection: close\r\n"));
         QVERIFY2(keyless.startsWith("HTTP/1.1 401"), keyless.constData());
-        const QByteArray r = exchange(
-            port(), post("/v1/chat/completions",
-                         "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
-                         "Authorization: Bearer " + key.key.toLatin1() + "\r\nConnection: close\r\n"));
+        const QByteArray r =
+            exchange(port(), post("/v1/chat/completions",
+                                  "Host: proxy.lan:8765\r\nContent-Type: application/json\r\n"
+                                  "Authorization: Bearer " +
+                                      key.key.toLatin1() + "\r\nConnection: close\r\n"));
         QVERIFY2(r.startsWith("HTTP/1.1 200"), r.constData());
     }
 };

@@ -50,8 +50,8 @@ QByteArray chatRequest(const QByteArray &key, const QByteArray &path = "/v1/chat
     QByteArray auth = key.isEmpty() ? QByteArray() : "Authorization: Bearer " + key + "\r\n";
     return "POST " + path + " HTTP/1.1\r\nHost: " + host +
            "\r\nContent-Type: application/json\r\n" + auth +
-           "Connection: close\r\nContent-Length: " + QByteArray::number(kChat.size()) +
-           "\r\n\r\n" + kChat;
+           "Connection: close\r\nContent-Length: " + QByteArray::number(kChat.size()) + "\r\n\r\n" +
+           kChat;
 }
 
 QByteArray headerOf(const QByteArray &response, const QByteArray &name)
@@ -148,9 +148,8 @@ private Q_SLOTS:
             QSKIP("no non-loopback IPv4 address here; tst_authorization covers the rules");
         h->upstream().replyJson(200, FakeUpstream::completion(u"ok"_s, 10, 5));
         const QByteArray host = external.toString().toLatin1();
-        const QByteArray keyless =
-            exchange(external, port(), chatRequest("anything", "/v1/chat/completions", host),
-                     external);
+        const QByteArray keyless = exchange(
+            external, port(), chatRequest("anything", "/v1/chat/completions", host), external);
         QVERIFY2(keyless.startsWith("HTTP/1.1 401"), keyless.constData());
         QCOMPARE(headerOf(keyless, "WWW-Authenticate"), QByteArray("Bearer"));
         QVERIFY(h->upstream().requests().isEmpty());
@@ -191,7 +190,8 @@ private Q_SLOTS:
                      .toObject()
                      .value(u"message"_s)
                      .toString()); // revoked and unknown read the same
-        const QJsonArray listed = QJsonDocument::fromJson(cli({u"keys"_s, u"list"_s, u"--json"_s})).array();
+        const QJsonArray listed =
+            QJsonDocument::fromJson(cli({u"keys"_s, u"list"_s, u"--json"_s})).array();
         QCOMPARE(listed.size(), 1);
         QCOMPARE(listed.at(0).toObject().value(u"state"_s).toString(), u"revoked"_s);
         QVERIFY(!listed.at(0).toObject().contains(u"digest"_s));
@@ -222,14 +222,41 @@ private Q_SLOTS:
         const QByteArray reader =
             createKey({u"--scopes"_s, u"read"_s}).value(u"key"_s).toString().toLatin1();
         QVERIFY(firstChatSucceeds(inference));
-        const QByteArray metrics =
-            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer ";
+        const QByteArray metrics = "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: "
+                                   "close\r\nAuthorization: Bearer ";
         QVERIFY(exchange(QHostAddress::LocalHost, port(), metrics + inference + "\r\n\r\n")
                     .startsWith("HTTP/1.1 403"));
         QVERIFY(exchange(QHostAddress::LocalHost, port(), metrics + reader + "\r\n\r\n")
                     .startsWith("HTTP/1.1 200"));
         QVERIFY(chat(reader).startsWith("HTTP/1.1 403")); // read only: no chats
         QVERIFY(chat(inference, "/auth/initiate").startsWith("HTTP/1.1 403"));
+
+        // --model limits the models a key may ask for, in the route's dialect.
+        const QByteArray coder =
+            createKey({u"--model"_s, u"qwen3-coder-*"_s}).value(u"key"_s).toString().toLatin1();
+        QVERIFY(firstChatSucceeds(coder)); // qwen3-coder-plus
+        const int before = h->upstream().count("/v1/chat/completions");
+        const QByteArray other =
+            R"({"model":"qwen3-max","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})";
+        for (const QByteArray path :
+             {QByteArray("/v1/chat/completions"), QByteArray("/v1/messages")}) {
+            const QByteArray r =
+                exchange(QHostAddress::LocalHost, port(),
+                         "POST " + path +
+                             " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                             "x-api-key: " +
+                             coder + "\r\nConnection: close\r\nContent-Length: " +
+                             QByteArray::number(other.size()) + "\r\n\r\n" + other);
+            QVERIFY2(r.startsWith("HTTP/1.1 403"), r.constData());
+            QVERIFY2(bodyOf(r)
+                         .value(u"error"_s)
+                         .toObject()
+                         .value(u"message"_s)
+                         .toString()
+                         .contains(u"qwen3-max"_s),
+                     r.constData());
+        }
+        QCOMPARE(h->upstream().count("/v1/chat/completions"), before);
     }
 
     void limitsAnswer429WithTheSdkHeaders()
@@ -248,8 +275,12 @@ private Q_SLOTS:
         QCOMPARE(headerOf(r, "x-ratelimit-limit-requests"), QByteArray("2"));
         QCOMPARE(headerOf(r, "x-ratelimit-remaining-requests"), QByteArray("0"));
         QCOMPARE(headerOf(r, "anthropic-ratelimit-requests-limit"), QByteArray("2"));
-        QVERIFY2(bodyOf(r).value(u"error"_s).toObject().value(u"type"_s).toString().startsWith(
-                     u"rate_limit"_s),
+        QVERIFY2(bodyOf(r)
+                     .value(u"error"_s)
+                     .toObject()
+                     .value(u"type"_s)
+                     .toString()
+                     .startsWith(u"rate_limit"_s),
                  r.constData());
         QCOMPARE(h->upstream().count("/v1/chat/completions"), 2);
     }
@@ -280,8 +311,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(h->runtime().server().busyCount(), 0, 5000);
         for (int i = 0; i < 200; ++i) {
             const QByteArray r = chat(key);
-            QVERIFY2(r.startsWith("HTTP/1.1 200"), qPrintable(u"request %1: "_s.arg(i) +
-                                                               QString::fromLatin1(r.left(200))));
+            QVERIFY2(r.startsWith("HTTP/1.1 200"),
+                     qPrintable(u"request %1: "_s.arg(i) + QString::fromLatin1(r.left(200))));
         }
     }
 
@@ -309,8 +340,8 @@ private Q_SLOTS:
         QVERIFY(start({{u"REQUIRE_KEY"_s, u"always"_s}}));
         const QByteArray key =
             createKey({u"--daily-tokens"_s, u"20"_s}).value(u"key"_s).toString().toLatin1();
-        QVERIFY(firstChatSucceeds(key)); // 15 tokens
-        QVERIFY(chat(key).startsWith("HTTP/1.1 200"));                        // 30: over
+        QVERIFY(firstChatSucceeds(key));               // 15 tokens
+        QVERIFY(chat(key).startsWith("HTTP/1.1 200")); // 30: over
         const QByteArray r = chat(key);
         QVERIFY2(r.startsWith("HTTP/1.1 429"), r.constData());
         QCOMPARE(headerOf(r, "x-should-retry"), QByteArray("false"));

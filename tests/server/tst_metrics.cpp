@@ -1,12 +1,12 @@
 // GET /metrics through the running server: traffic in both dialects against the fake upstream,
 // then the exposition is parsed by a strict parser of the text format (written here, so the test
 // does not trust the writer it checks) and compared with what was sent and what the pool knows.
+#include "access/clientkey.h"
 #include "apiroutes.h"
 #include "http/httpserver.h"
 #include "logging/logging.h"
 #include "metrics/exposition.h"
 #include "pool/accountpool.h"
-#include "access/clientkey.h"
 #include "proxyharness.h"
 #include "usage/usagestore.h"
 

@@ -28,9 +28,9 @@ bool hasHeader(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayVi
 // Set by reverse proxies and tunnels on this machine: the request did not start here.
 bool forwarded(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    static const QByteArrayView names[] = {"forwarded",       "x-forwarded-for", "x-forwarded-host",
-                                           "x-real-ip",       "via",             "cf-connecting-ip",
-                                           "true-client-ip", "x-client-ip"};
+    static const QByteArrayView names[] = {
+        "forwarded", "x-forwarded-for",  "x-forwarded-host", "x-real-ip",
+        "via",       "cf-connecting-ip", "true-client-ip",   "x-client-ip"};
     for (QByteArrayView n : names)
         if (hasHeader(headers, n))
             return true;
@@ -61,7 +61,8 @@ bool keyInQuery(QByteArrayView query)
     for (const QByteArray &pair : query.toByteArray().split('&')) {
         const qsizetype eq = pair.indexOf('=');
         const QByteArray name = pair.first(eq < 0 ? pair.size() : eq).toLower();
-        const QByteArrayView value = eq < 0 ? QByteArrayView() : QByteArrayView(pair).sliced(eq + 1);
+        const QByteArrayView value =
+            eq < 0 ? QByteArrayView() : QByteArrayView(pair).sliced(eq + 1);
         if (name == "key" || name == "api_key" || name == "api-key" || name == "apikey" ||
             name == "access_token" || value.startsWith("qpk_") || value.startsWith("qpk%5F") ||
             value.startsWith("qpk%5f"))

@@ -36,7 +36,7 @@ struct AuthRequest {
     QByteArrayView path;
     QByteArrayView query;
     const QList<QPair<QByteArray, QByteArray>> *headers = nullptr; // lower-case names
-    HostVerdict host = HostVerdict::Allowed; // from the admission rules
+    HostVerdict host = HostVerdict::Allowed;                       // from the admission rules
 };
 
 struct Authorization {

@@ -1,6 +1,5 @@
 #include "access/clientkeyinfo.h"
 
-
 using namespace Qt::StringLiterals;
 
 namespace qp {
@@ -23,7 +22,8 @@ bool globMatches(QStringView glob, QStringView text)
 {
     qsizetype g = 0, t = 0, star = -1, mark = 0;
     while (t < text.size()) {
-        if (g < glob.size() && (glob[g] == u'?' || glob[g].toCaseFolded() == text[t].toCaseFolded())) {
+        if (g < glob.size() &&
+            (glob[g] == u'?' || glob[g].toCaseFolded() == text[t].toCaseFolded())) {
             ++g;
             ++t;
         } else if (g < glob.size() && glob[g] == u'*') {
@@ -75,14 +75,19 @@ QString scopesText(KeyScopes scopes)
     return parts.join(u',');
 }
 
-bool ClientKeyInfo::allowsModel(const QString &model) const
+bool modelAllowed(const QStringList &globs, const QString &model)
 {
-    if (models.isEmpty())
+    if (globs.isEmpty())
         return true;
-    for (const QString &glob : models)
+    for (const QString &glob : globs)
         if (globMatches(glob, model))
             return true;
     return false;
+}
+
+bool ClientKeyInfo::allowsModel(const QString &model) const
+{
+    return modelAllowed(models, model);
 }
 
 } // namespace qp

@@ -21,6 +21,10 @@ constexpr KeyScopes kDefaultScopes = unsigned(KeyScope::Inference);
 std::optional<KeyScopes> parseScopes(const QString &text);
 QString scopesText(KeyScopes scopes);
 
+// Whether `model` matches one of `globs` (* any run, ? one character, case-insensitive); an empty
+// list allows every model.
+bool modelAllowed(const QStringList &globs, const QString &model);
+
 // Every limit is "none" at 0.
 struct KeyLimits {
     int requestsPerMinute = 0;
@@ -31,9 +35,9 @@ struct KeyLimits {
 };
 
 struct ClientKeyInfo {
-    QString id;         // the 8 characters after "qpk_": public, shown in lists and logs
-    QString name;       // the user's label ("laptop", "ci")
-    QByteArray digest;  // SHA-256 of the secret (raw bytes)
+    QString id;        // the 8 characters after "qpk_": public, shown in lists and logs
+    QString name;      // the user's label ("laptop", "ci")
+    QByteArray digest; // SHA-256 of the secret (raw bytes)
     qint64 createdMs = 0;
     qint64 expiresMs = 0; // 0: never
     qint64 revokedMs = 0; // 0: not revoked

@@ -47,7 +47,8 @@ std::variant<KeyLimiter::Refusal, KeyLimiter::Ticket> KeyLimiter::acquire(const 
         r.retryable = retryable;
         if (l.requestsPerMinute > 0) {
             r.requestLimit = l.requestsPerMinute;
-            r.requestsRemaining = std::max<qint64>(0, l.requestsPerMinute - qint64(s.requests.size()));
+            r.requestsRemaining =
+                std::max<qint64>(0, l.requestsPerMinute - qint64(s.requests.size()));
         }
         return r;
     };
@@ -78,9 +79,9 @@ std::variant<KeyLimiter::Refusal, KeyLimiter::Ticket> KeyLimiter::acquire(const 
                       at - now, true);
     }
     if (l.concurrency > 0 && s.inFlight >= l.concurrency)
-        return refuse(u"client key '%1' is limited to %2 requests at a time"_s.arg(key.id).arg(
-                          l.concurrency),
-                      1000, true);
+        return refuse(
+            u"client key '%1' is limited to %2 requests at a time"_s.arg(key.id).arg(l.concurrency),
+            1000, true);
     s.requests.push_back(now);
     ++s.dayRequests;
     ++s.inFlight;

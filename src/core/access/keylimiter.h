@@ -38,8 +38,8 @@ public:
 
 private:
     struct State {
-        std::deque<qint64> requests;                    // start times within the last minute
-        std::deque<std::pair<qint64, qint64>> tokens;   // (time, tokens) within the last minute
+        std::deque<qint64> requests;                  // start times within the last minute
+        std::deque<std::pair<qint64, qint64>> tokens; // (time, tokens) within the last minute
         qint64 minuteTokens = 0;
         int inFlight = 0;
         qint64 day = -1; // UTC day number of the counters below

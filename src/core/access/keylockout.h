@@ -15,7 +15,7 @@ namespace qp {
 class KeyLockout
 {
 public:
-    static constexpr int kMaxFailures = 10;           // within kWindowMs
+    static constexpr int kMaxFailures = 10;          // within kWindowMs
     static constexpr qint64 kWindowMs = 10 * 60'000; // ten minutes
     static constexpr qint64 kLockMs = 15 * 60'000;   // then locked this long
     static constexpr int kMaxSources = 10'000;

@@ -10,8 +10,8 @@ namespace qp::http {
 
 // Who sent a request, as the server's gate decided from its head and socket.
 struct Caller {
-    QString keyId;      // the client key's id; empty for a trusted local caller
-    QStringList models; // the key's model globs; empty: every model
+    QString keyId;       // the client key's id; empty for a trusted local caller
+    QStringList models;  // the key's model globs; empty: every model
     bool mayRead = true; // may see the full /health (trusted-local, or a key with the read scope)
 };
 
@@ -22,7 +22,7 @@ struct HttpRequest {
     QByteArray target; // raw request target
     QByteArray path;   // percent-decoded later by routes if needed; without query
     QByteArray query;
-    int versionMinor = 1; // HTTP/1.x
+    int versionMinor = 1;                         // HTTP/1.x
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased, duplicates kept
     QByteArray body;
     QHostAddress peer;

@@ -19,8 +19,8 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
-#include <variant>
 #include <optional>
+#include <variant>
 
 namespace qp {
 class Settings;
@@ -150,7 +150,7 @@ private:
     LazyTimer m_timer;          // idle or request deadline
     bool m_countedBusy = false; // in the server's busy count: from dispatch to the response's end
     bool m_sentContinue = false;
-    bool m_admitted = false; // the current request passed the gate
+    bool m_admitted = false;        // the current request passed the gate
     Caller m_caller;                // who the gate said sent it
     std::shared_ptr<void> m_ticket; // the gate's ticket, held until the response ends
     bool m_processing = false;
