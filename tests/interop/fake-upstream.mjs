@@ -32,7 +32,10 @@ export async function startFakeUpstream() {
         return;
       }
       // A function answers from the request itself (what tools the client offered...).
-      respond(res, typeof next === 'function' ? next(body) : next);
+      const step = typeof next === 'function' ? next(body) : next;
+      // delayMs: an answer that takes a while (a request still in flight when the next comes).
+      if (step.delayMs) setTimeout(() => respond(res, step), step.delayMs);
+      else respond(res, step);
     });
   });
 
@@ -48,7 +51,7 @@ export async function startFakeUpstream() {
     requests,
     /**
      * Queues answers: {json, status?, headers?}, {sse: [chunk objects | raw strings]}, or a
-     * function of the request body returning one of those.
+     * function of the request body returning one of those; any of them with delayMs waits first.
      */
     enqueue(...responses) {
       queue.push(...responses);

@@ -46,7 +46,7 @@ const STARTUP_LINE =
  * CODING_PLAN_KEY on standard input, and no OPENAI_* variables at all. `stop()` sends SIGTERM and resolves with the
  * exit code; `stderr()` returns everything it logged (for assertion messages).
  */
-export async function startProxy({ upstreamBaseUrl, env = {}, provider = null }) {
+export async function startProxy({ upstreamBaseUrl, env = {}, provider = null, keys = [] }) {
   const bin = proxyBinary();
   const scratch = mkdtempSync(path.join(tmpdir(), 'qp-interop-'));
   const dirs = {
@@ -79,6 +79,21 @@ export async function startProxy({ upstreamBaseUrl, env = {}, provider = null })
       rmSync(scratch, { recursive: true, force: true });
       throw new Error(`qwen-proxy provider add failed (${added.status}): ${added.stderr}`);
     }
+  }
+
+  // Client keys made the way a user makes them (`qwen-proxy keys create`), one per option list.
+  const createdKeys = [];
+  for (const options of keys) {
+    const made = spawnSync(bin, ['keys', 'create', '--json', ...options, '--data-dir', dirs.data], {
+      env: childEnv,
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    if (made.status !== 0) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`qwen-proxy keys create failed (${made.status}): ${made.stderr}`);
+    }
+    createdKeys.push(JSON.parse(made.stdout).key);
   }
 
   const child = spawn(bin, ['serve', '--port', '0', '--data-dir', dirs.data], {
@@ -119,6 +134,7 @@ export async function startProxy({ upstreamBaseUrl, env = {}, provider = null })
     throw new Error(`unexpected start-up line from qwen-proxy: ${JSON.stringify(firstLine)}`);
   }
   return {
+    keys: createdKeys,
     openaiBaseUrl: m[1],
     port: Number(m[2]),
     anthropicBaseUrl: m[3],
@@ -142,11 +158,11 @@ export async function startProxy({ upstreamBaseUrl, env = {}, provider = null })
  * Registers before/after hooks in the current describe(): a fake upstream, a proxy in front of
  * it and `makeClient(proxy)`'s SDK client, all on `ctx`. The proxy must stop cleanly on SIGTERM.
  */
-export function withProxy(makeClient, { provider = null } = {}) {
+export function withProxy(makeClient, { provider = null, env = {}, keys = [] } = {}) {
   const ctx = {};
   before(async () => {
     ctx.upstream = await startFakeUpstream();
-    ctx.proxy = await startProxy({ upstreamBaseUrl: ctx.upstream.baseUrl, provider });
+    ctx.proxy = await startProxy({ upstreamBaseUrl: ctx.upstream.baseUrl, provider, env, keys });
     ctx.client = makeClient(ctx.proxy);
   });
   after(async () => {
