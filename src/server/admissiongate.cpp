@@ -46,6 +46,7 @@ AdmissionGate::Config AdmissionGate::Config::fromSettings(const Settings &s,
     Config c;
     c.admission = AdmissionRules::fromSettings(s, machineHostName);
     c.trust = TrustRules::fromSettings(s);
+    c.unkeyedPerMinute = int(s.integer(u"unkeyed_requests_per_minute"_s));
     for (const QString &k : s.string(u"client_keys"_s).split(u',', Qt::SkipEmptyParts)) {
         const auto parts = clientkey::parse(k.trimmed().toLatin1());
         if (!parts)
@@ -62,7 +63,7 @@ AdmissionGate::Config AdmissionGate::Config::fromSettings(const Settings &s,
 
 AdmissionGate::AdmissionGate(Config config, std::unique_ptr<ClientKeyStore> store, Clock &clock)
     : m_config(std::move(config)), m_store(std::move(store)), m_clock(clock), m_limiter(clock),
-      m_lockout(clock)
+      m_lockout(clock), m_unkeyed(clock, m_config.unkeyedPerMinute)
 {
     refreshKeys(true);
 }
@@ -146,6 +147,17 @@ AdmissionGate::check(const http::HttpRequest &head, const QHostAddress &peer, bo
     req.headers = &head.headers;
     req.host = classifyHost(head.header("host"), m_config.admission);
     const Authorization auth = authorize(req, m_config.trust, m_keys, m_clock.nowMs());
+    if (!trustedPeer && !auth.key) {
+        // Scanners, wrong keys and /health pollers from the network: bounded per address.
+        if (const qint64 wait = m_unkeyed.take(peer)) {
+            const qint64 seconds = (wait + 999) / 1000;
+            return Refusal{429,
+                           u"too many requests without a valid client key from this address; "
+                           "try again in %1 s"_s.arg(seconds),
+                           {{"Retry-After", QByteArray::number(seconds)},
+                            {"retry-after-ms", QByteArray::number(wait)}}};
+        }
+    }
     if (!auth.admitted()) {
         if (auth.failedKey && !trustedPeer)
             m_lockout.recordFailure(peer);

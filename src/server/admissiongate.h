@@ -12,6 +12,7 @@
 #include "access/authorization.h"
 #include "access/keylimiter.h"
 #include "access/keylockout.h"
+#include "access/sourcerate.h"
 #include "http/httpserver.h"
 
 #include <QElapsedTimer>
@@ -29,6 +30,7 @@ public:
         AdmissionRules admission;
         TrustRules trust;
         QList<ClientKeyInfo> envKeys; // from the client_keys setting (QWEN_PROXY_API_KEYS)
+        int unkeyedPerMinute = 120;   // requests without a valid key per untrusted source
 
         static Config fromSettings(const Settings &s, const QString &machineHostName);
     };
@@ -56,6 +58,7 @@ private:
     QElapsedTimer m_sincePoll;
     KeyLimiter m_limiter;
     KeyLockout m_lockout;
+    SourceRateLimit m_unkeyed;
 };
 
 } // namespace qp

@@ -314,6 +314,9 @@ void Runtime::buildServer()
     }
     m_routes = new ApiRoutes(*this, ctx, this);
     m_server->setGate(m_gate->gate());
+    m_server->setTrustedPeer([rules = TrustRules::fromSettings(s)](const QHostAddress &peer) {
+        return isTrustedPeer(peer, rules);
+    });
     m_server->setHandler([this](http::HttpRequest &&req, http::ResponseWriter *w) {
         m_routes->handle(std::move(req), w);
     });

@@ -1,6 +1,7 @@
 // Per-key limits and the failed-key lockout, on a fake clock.
 #include "access/keylimiter.h"
 #include "access/keylockout.h"
+#include "access/sourcerate.h"
 
 #include <QTest>
 
@@ -162,6 +163,35 @@ private Q_SLOTS:
             lock.recordFailure(QHostAddress(u"2001:db8:1:2::%1"_s.arg(i + 1)));
         QVERIFY(lock.lockedFor(QHostAddress(u"2001:db8:1:2:ffff::9"_s)) > 0);
         QCOMPARE(lock.lockedFor(QHostAddress(u"2001:db8:1:3::1"_s)), 0);
+    }
+
+    void unkeyedRequestsPerSource()
+    {
+        FakeClock clock(kMidnight);
+        SourceRateLimit limit(clock, 3);
+        const QHostAddress a(u"192.168.1.20"_s), b(u"192.168.1.21"_s);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(limit.take(a), 0);
+        clock.advanceMs(10'000);
+        QCOMPARE(limit.take(a), 50'000);
+        QCOMPARE(limit.take(b), 0); // another source has its own window
+        clock.advanceMs(50'000);
+        QCOMPARE(limit.take(a), 0);
+        SourceRateLimit off(clock, 0);
+        for (int i = 0; i < 100; ++i)
+            QCOMPARE(off.take(a), 0);
+    }
+
+    void unkeyedSourcesAreBounded()
+    {
+        FakeClock clock(kMidnight);
+        SourceRateLimit limit(clock, 1);
+        for (quint32 i = 0; i < quint32(SourceRateLimit::kMaxSources) + 10; ++i)
+            limit.take(QHostAddress(0x0a000000u + i));
+        QCOMPARE(limit.sourceCount(), SourceRateLimit::kMaxSources + 1); // + the overflow window
+        clock.advanceMs(SourceRateLimit::kWindowMs);
+        QCOMPARE(limit.take(QHostAddress(u"192.168.9.9"_s)), 0); // ended windows are dropped
+        QCOMPARE(limit.sourceCount(), 1);
     }
 
     void memoryIsBounded()

@@ -166,6 +166,43 @@ private Q_SLOTS:
         QVERIFY(!bodyOf(health).contains(u"accounts"_s));
     }
 
+    // 5,000 idle connections from one LAN host used to fill the cap and silence loopback /health:
+    // one peer now holds at most max_connections_per_peer, and loopback always gets through.
+    void aLanFloodLeavesLoopbackServed()
+    {
+        QHostAddress external;
+        for (const QHostAddress &a : QNetworkInterface::allAddresses())
+            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
+                external = a;
+        if (external.isNull())
+            QSKIP("no non-loopback IPv4 address here; tst_listener covers the caps");
+        const NewClientKey key = clientkey::generate();
+        QVERIFY(start({{u"HOST"_s, u"0.0.0.0"_s},
+                       {u"QWEN_PROXY_API_KEYS"_s, key.key},
+                       {u"MAX_CONNECTIONS"_s, u"40"_s},
+                       {u"MAX_CONNECTIONS_PER_PEER"_s, u"16"_s}}));
+        std::vector<std::unique_ptr<QTcpSocket>> flood;
+        for (int i = 0; i < 100; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            s->bind(external);
+            s->connectToHost(external, port());
+            flood.push_back(std::move(s));
+        }
+        // The other 84 are turned away (closed at once).
+        auto closed = [&] {
+            return std::count_if(flood.begin(), flood.end(), [](const auto &s) {
+                return s->state() == QAbstractSocket::UnconnectedState;
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(closed(), 84, 10000);
+        QCOMPARE(h->runtime().server().connectionCount(), 16);
+        const QByteArray health =
+            exchange(QHostAddress::LocalHost, port(),
+                     "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        QVERIFY2(health.startsWith("HTTP/1.1 200"), health.constData());
+        QVERIFY(bodyOf(health).contains(u"accounts"_s)); // the full answer for a local caller
+    }
+
     void keysFromTheCliWorkAndRevokeWithinTwoSeconds()
     {
         QVERIFY(start({{u"REQUIRE_KEY"_s, u"always"_s}}));

@@ -12,6 +12,32 @@
 using namespace Qt::StringLiterals;
 using namespace qp::http;
 
+namespace {
+std::unique_ptr<QTcpSocket> connectFrom(const QString &from, quint16 port)
+{
+    auto s = std::make_unique<QTcpSocket>();
+    s->bind(QHostAddress(from));
+    s->connectToHost(QHostAddress::LocalHost, port);
+    s->waitForConnected(3000);
+    return s;
+}
+// Whether a GET on `s` gets its 200.
+bool served(std::unique_ptr<QTcpSocket> s)
+{
+    s->write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QByteArray out;
+    QTest::qWaitFor(
+        [&] {
+            out += s->readAll();
+            return out.startsWith("HTTP/1.1 200") ||
+                   s->state() == QAbstractSocket::UnconnectedState;
+        },
+        5000);
+    out += s->readAll();
+    return out.startsWith("HTTP/1.1 200");
+}
+} // namespace
+
 class TestListener : public QObject
 {
     Q_OBJECT
@@ -72,7 +98,9 @@ private Q_SLOTS:
     {
         ServerLimits limits;
         limits.maxConnections = 3;
+        limits.evictIdleAfterMs = 600000; // nothing here is idle long enough to make room
         HttpServer server(limits);
+        server.setTrustedPeer([](const QHostAddress &) { return false; }); // no reserve either
         server.setHandler(
             [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
         QString err;
@@ -102,6 +130,85 @@ private Q_SLOTS:
         later.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         QByteArray resp;
         QTRY_VERIFY_WITH_TIMEOUT((resp += later.readAll()).startsWith("HTTP/1.1 200"), 5000);
+    }
+
+    // Floods (issue 18 §7), with 127.0.0.2 and 127.0.0.3 playing LAN peers: only 127.0.0.1 is
+    // trusted here.
+    void onePeerCannotTakeTheCap()
+    {
+        ServerLimits limits;
+        limits.maxConnectionsPerPeer = 3;
+        HttpServer server(limits);
+        server.setTrustedPeer(
+            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
+        server.setHandler(
+            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        std::vector<std::unique_ptr<QTcpSocket>> flood;
+        for (int i = 0; i < 3; ++i)
+            flood.push_back(connectFrom(u"127.0.0.2"_s, server.port()));
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 3, 3000);
+        auto fourth = connectFrom(u"127.0.0.2"_s, server.port());
+        QTRY_COMPARE_WITH_TIMEOUT(fourth->state(), QAbstractSocket::UnconnectedState, 3000);
+        QCOMPARE(server.connectionCount(), 3);
+        // Another peer, and the trusted one, still get in.
+        QVERIFY(served(connectFrom(u"127.0.0.3"_s, server.port())));
+        QVERIFY(served(connectFrom(u"127.0.0.1"_s, server.port())));
+        // The flood's sockets going frees its share.
+        flood.clear();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 0, 3000);
+        QVERIFY(served(connectFrom(u"127.0.0.2"_s, server.port())));
+    }
+
+    void atTheCapTheOldestIdleConnectionMakesRoom()
+    {
+        ServerLimits limits;
+        limits.maxConnections = 3;
+        limits.evictIdleAfterMs = 0; // the default is 1 s; the order is what matters here
+        HttpServer server(limits);
+        server.setTrustedPeer(
+            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
+        server.setHandler(
+            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 3; ++i) {
+            idle.push_back(connectFrom(u"127.0.0.2"_s, server.port()));
+            QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), i + 1, 3000);
+        }
+        QVERIFY(served(connectFrom(u"127.0.0.3"_s, server.port())));
+        // The first (oldest) was closed for it; the others are still open.
+        QTRY_COMPARE_WITH_TIMEOUT(idle[0]->state(), QAbstractSocket::UnconnectedState, 3000);
+        QCOMPARE(idle[1]->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(idle[2]->state(), QAbstractSocket::ConnectedState);
+    }
+
+    void atTheCapWithNothingIdleOnlyTrustedPeersGetIn()
+    {
+        ServerLimits limits;
+        limits.maxConnections = 3;
+        limits.evictIdleAfterMs = 0;
+        HttpServer server(limits);
+        server.setTrustedPeer(
+            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
+        server.setHandler(
+            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        std::vector<std::unique_ptr<QTcpSocket>> busy;
+        for (int i = 0; i < 3; ++i) {
+            busy.push_back(connectFrom(u"127.0.0.2"_s, server.port()));
+            busy.back()->write("GET / HTTP/1.1\r\nHost: x\r\n"); // a request half sent
+            QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), i + 1, 3000);
+        }
+        QTest::qWait(50); // let the server read the half requests (nothing else to wait for)
+        auto refused = connectFrom(u"127.0.0.3"_s, server.port());
+        QTRY_COMPARE_WITH_TIMEOUT(refused->state(), QAbstractSocket::UnconnectedState, 3000);
+        QVERIFY(served(connectFrom(u"127.0.0.1"_s, server.port())));
+        for (auto &b : busy)
+            QCOMPARE(b->state(), QAbstractSocket::ConnectedState);
     }
 
     void localhostBindsBothFamilies()

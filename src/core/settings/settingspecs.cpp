@@ -159,6 +159,14 @@ const QList<SettingSpec> &settingSpecs()
             u"A request's body must arrive within this long of its header block (408)"_s),
         num(u"max_connections"_s, 4096, u"MAX_CONNECTIONS"_s, {}, range(1, 1000000),
             u"Connection cap (also bounded by the open-file limit)"_s),
+        num(u"unkeyed_requests_per_minute"_s, 120, u"UNKEYED_REQUESTS_PER_MINUTE"_s, {},
+            range(0, 1000000),
+            u"Requests without a valid client key one caller from beyond this machine may make "
+            "per minute (429 above; 0: no limit); keyed and local callers are never limited by "
+            "address"_s),
+        num(u"max_connections_per_peer"_s, 64, u"MAX_CONNECTIONS_PER_PEER"_s, {}, range(1, 1000000),
+            u"Connections one caller from beyond this machine may hold (an IPv6 /64 counts as "
+            "one); callers on this machine are never capped"_s),
         num(u"client_backlog_bytes"_s, 1024 * 1024, u"CLIENT_BACKLOG_BYTES"_s, {},
             range(16 * 1024, qint64(1) << 31),
             u"Bytes of a streamed answer that may wait for a slow client; above it the proxy "

@@ -1,5 +1,6 @@
 #include "http/httpserver.h"
 
+#include "access/keylockout.h"
 #include "common/afterpass.h"
 #include "logging/logging.h"
 #include "net/descriptors.h"
@@ -7,9 +8,11 @@
 #include "net/socketio.h"
 #include "settings/settings.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QTimer>
+#include <atomic>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +27,7 @@ ServerLimits ServerLimits::fromSettings(const Settings &s)
     l.headerTimeoutMs = int(s.integer(u"header_timeout_ms"));
     l.bodyTimeoutMs = int(s.integer(u"body_timeout_ms"));
     l.maxConnections = int(s.integer(u"max_connections"));
+    l.maxConnectionsPerPeer = int(s.integer(u"max_connections_per_peer"));
     l.clientBacklogBytes = s.integer(u"client_backlog_bytes");
     l.clientStallTimeoutMs = int(s.integer(u"client_stall_timeout_ms"));
     return l;
@@ -166,17 +170,54 @@ void HttpServer::drain(int graceMs, std::function<void()> done)
     QTimer::singleShot(graceMs, this, closeAll);
 }
 
+namespace {
+qint64 monotonicMs()
+{
+    static QElapsedTimer since = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    return since.elapsed();
+}
+quint64 nextIdleOrder()
+{
+    static std::atomic<quint64> n{0}; // tests run servers on more than one thread
+    return ++n;
+}
+} // namespace
+
+void HttpServer::pauseAccepting()
+{
+    if (m_paused)
+        return;
+    m_paused = true;
+    for (QTcpServer *l : std::as_const(m_listeners))
+        l->pauseAccepting();
+    qCWarning(lcServer) << "connection cap" << m_limits.maxConnections << "(+"
+                        << m_limits.trustedReserve << "for local callers) reached; pausing accept";
+}
+
+bool HttpServer::evictOldestIdle()
+{
+    const qint64 now = monotonicMs();
+    HttpConnection *oldest = nullptr;
+    for (HttpConnection *c : std::as_const(m_connections))
+        if (c->evictable(now, m_limits.evictIdleAfterMs) &&
+            (!oldest || c->idleOrder() < oldest->idleOrder()))
+            oldest = c;
+    if (!oldest)
+        return false;
+    delete oldest; // closes its socket; connectionClosed() takes it out of the counts
+    return true;
+}
+
 void HttpServer::accept(qintptr descriptor, QTcpServer *from)
 {
-    if (m_connections.size() >= m_limits.maxConnections) {
+    Q_UNUSED(from);
+    if (m_connections.size() >= m_limits.maxConnections + m_limits.trustedReserve) {
         net::closeDescriptor(descriptor);
-        if (!m_paused) {
-            m_paused = true;
-            for (QTcpServer *l : std::as_const(m_listeners))
-                l->pauseAccepting();
-            qCWarning(lcServer) << "connection cap" << m_limits.maxConnections
-                                << "reached; pausing accept";
-        }
+        pauseAccepting();
         return;
     }
     auto *socket = new QTcpSocket;
@@ -185,16 +226,44 @@ void HttpServer::accept(qintptr descriptor, QTcpServer *from)
         net::closeDescriptor(descriptor);
         return;
     }
+    const QHostAddress peer = socket->peerAddress();
+    const bool trusted = m_trustedPeer ? m_trustedPeer(peer) : peer.isLoopback();
+    QByteArray source;
+    if (!trusted) {
+        // One peer cannot take the whole cap (5,000 idle sockets from one LAN host used to).
+        source = KeyLockout::sourceOf(peer);
+        if (m_perPeer.value(source) >= m_limits.maxConnectionsPerPeer) {
+            socket->abort();
+            delete socket;
+            return;
+        }
+    }
+    // At the cap, make room from the connection idle longest rather than refuse everyone; a
+    // trusted peer gets in even when none is idle, up to the reserve.
+    if (m_connections.size() >= m_limits.maxConnections && !evictOldestIdle() && !trusted) {
+        socket->abort();
+        delete socket;
+        return;
+    }
     // Without it, SSE over keep-alive stalls ~40 ms per event (Nagle + delayed ACK, §4).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    Q_UNUSED(from);
-    m_connections.insert(new HttpConnection(socket, this));
+    auto *c = new HttpConnection(socket, this);
+    c->m_source = source;
+    if (!source.isEmpty())
+        ++m_perPeer[source];
+    m_connections.insert(c);
     ++m_accepted;
 }
 
 void HttpServer::connectionClosed(HttpConnection *c)
 {
-    m_connections.remove(c);
+    if (!m_connections.remove(c))
+        return;
+    if (!c->m_source.isEmpty()) {
+        auto it = m_perPeer.find(c->m_source);
+        if (it != m_perPeer.end() && --*it <= 0)
+            m_perPeer.erase(it);
+    }
     if (c->countedBusy())
         --m_busy;
     if (m_paused && m_connections.size() < m_limits.maxConnections * 9 / 10) {
@@ -236,6 +305,14 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
             onDisconnected();
     });
     m_timer.start(m_server->m_limits.idleTimeoutMs);
+    m_idleSinceMs = monotonicMs();
+    m_idleOrder = nextIdleOrder();
+}
+
+bool HttpConnection::evictable(qint64 nowMs, int ms) const
+{
+    return !busy() && !m_parser.inProgress() && m_buffer.isEmpty() && !m_draining &&
+           nowMs - m_idleSinceMs >= ms;
 }
 
 HttpConnection::~HttpConnection()
@@ -354,6 +431,8 @@ void HttpConnection::onResponseDone()
         return;
     }
     m_timer.start(m_server->m_limits.idleTimeoutMs);
+    m_idleSinceMs = monotonicMs();
+    m_idleOrder = nextIdleOrder();
     // Nothing pipelined: the next request's bytes will raise readyRead themselves (a queued
     // call per response costs a wake-up syscall and a loop pass).
     if (m_buffer.isEmpty() && m_socket->bytesAvailable() == 0)

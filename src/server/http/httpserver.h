@@ -11,6 +11,7 @@
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -36,6 +37,13 @@ struct ServerLimits {
     int headerTimeoutMs = 10000; // first byte of a request to the end of its header block
     int bodyTimeoutMs = 60000;   // end of the header block to the body's last byte
     int maxConnections = 4096;
+    // Floods (docs/access-control.md, "Floods"): connections one untrusted peer (an IPv4 address
+    // or an IPv6 /64) may hold; at the cap, the oldest connection idle this long with nothing in
+    // flight makes room; trusted peers (loopback) may go this far beyond the cap, so the user's
+    // own tools and /health always get in.
+    int maxConnectionsPerPeer = 64;
+    int evictIdleAfterMs = 1000;
+    int trustedReserve = 64;
     // Backpressure (ResponseWriter::setBacklogLimits): bytes a response may have waiting for
     // its client before the producer is asked to pause, and how long a client may then take
     // nothing before it is disconnected.
@@ -78,6 +86,12 @@ public:
     void setHandler(Handler h) { m_handler = std::move(h); }
     void setGate(Gate g) { m_gate = std::move(g); }
     void setErrorResponder(ErrorResponder r) { m_errorResponder = std::move(r); }
+    // Which peers the per-peer cap never applies to and that may use the reserve beyond the
+    // connection cap. Default: loopback.
+    void setTrustedPeer(std::function<bool(const QHostAddress &)> f)
+    {
+        m_trustedPeer = std::move(f);
+    }
 
     // "localhost" binds 127.0.0.1 and ::1 on the same port. Port 0 picks a free port.
     bool listen(const QString &host, quint16 port, QString *error);
@@ -103,6 +117,8 @@ private:
     friend class HttpConnection;
     friend class Listener;
     void accept(qintptr descriptor, QTcpServer *from);
+    bool evictOldestIdle();
+    void pauseAccepting();
     void connectionClosed(HttpConnection *c);
     void responseStarted() { ++m_busy; }
     void responseFinished();
@@ -111,6 +127,8 @@ private:
     Handler m_handler;
     Gate m_gate;
     ErrorResponder m_errorResponder;
+    std::function<bool(const QHostAddress &)> m_trustedPeer;
+    QHash<QByteArray, int> m_perPeer; // open connections per untrusted source
     QList<QTcpServer *> m_listeners;
     QSet<HttpConnection *> m_connections;
     quint16 m_port = 0;
@@ -130,6 +148,10 @@ public:
     ~HttpConnection() override;
     bool busy() const { return m_writer != nullptr; }
     bool countedBusy() const { return m_countedBusy; }
+    // Nothing in flight, nothing half-read, and idle at least `ms`: may be closed for room.
+    bool evictable(qint64 nowMs, int ms) const;
+    quint64 idleOrder() const { return m_idleOrder; } // smaller: idle for longer
+    QByteArray m_source; // the untrusted peer's source (per-peer cap); empty when trusted
     void closeWhenIdle();
 
 private:
@@ -150,8 +172,10 @@ private:
     LazyTimer m_timer;          // idle or request deadline
     bool m_countedBusy = false; // in the server's busy count: from dispatch to the response's end
     bool m_sentContinue = false;
-    bool m_admitted = false;        // the current request passed the gate
-    Caller m_caller;                // who the gate said sent it
+    qint64 m_idleSinceMs = 0; // monotonic: when the last response ended (or the connection began)
+    quint64 m_idleOrder = 0;  // the same moment as a sequence number (no ties within a millisecond)
+    bool m_admitted = false;  // the current request passed the gate
+    Caller m_caller;          // who the gate said sent it
     std::shared_ptr<void> m_ticket; // the gate's ticket, held until the response ends
     bool m_processing = false;
     bool m_draining = false;
