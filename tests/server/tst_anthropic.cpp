@@ -237,6 +237,24 @@ private Q_SLOTS:
         QCOMPARE(events.last().second.value(u"type"_s).toString(), u"error"_s);
     }
 
+    // An upstream line that never ends (300 MB of RSS before): the stream ends at 1 MiB with
+    // Anthropic's error event; the text before it arrived intact.
+    void anEndlessUpstreamLineEndsTheStream()
+    {
+        start();
+        h->upstream().replySse({{0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"partial"_s}})},
+                                {0, "data: {\"x\":\"" + QByteArray(2 << 20, 'x'), true}});
+        const auto r = h->postJson(u"/v1/messages"_s, messagesBody(true));
+        QCOMPARE(r.status, 200);
+        checkStream(r.body);
+        const auto events = qp::anthropic::parseSseEvents(r.body);
+        QCOMPARE(events.last().first, u"error"_s);
+        QVERIFY2(events.last().second.value(u"error"_s).toObject().value(u"message"_s).toString().contains(
+                     u"1 MiB"_s),
+                 r.body.right(400).constData());
+        QVERIFY(r.body.contains("partial"));
+    }
+
     void validation_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -291,11 +291,16 @@ void ChatCall::onBodyData(const QByteArray &bytes)
             m_phaseTimer.start(m_config.idleTimeoutMs);
         if (anthropic()) {
             deliverFrames(m_frames.feed(bytes));
+            if (m_frames.overflowed() && !m_done)
+                failOversizedEvent();
             return;
         }
         const auto events = m_sse.feed(bytes);
-        if (events.isEmpty())
+        if (events.isEmpty()) {
+            if (m_sse.overflowed())
+                failOversizedEvent();
             return;
+        }
         // The sink outlives this call's frame even when it ends us: relays delete themselves
         // only after the loop pass (deleteAfterPass).
         m_sink->upstreamBatchBegin();
@@ -305,12 +310,23 @@ void ChatCall::onBodyData(const QByteArray &bytes)
             m_sink->upstreamEvent(e);
         }
         m_sink->upstreamBatchEnd();
+        // The events before an oversized one are delivered; then the stream ends.
+        if (m_sse.overflowed() && !m_done)
+            failOversizedEvent();
         return;
     }
     // Non-stream answers and error bodies are small: collect them whole (bounded).
     m_errorBody += bytes;
     if (m_errorBody.size() > 64 * 1024 * 1024)
         fail(Error::make(Error::Kind::UpstreamError, u"upstream answer larger than 64 MiB"_s));
+}
+
+void ChatCall::failOversizedEvent()
+{
+    fail(Error::make(
+        Error::Kind::UpstreamError,
+        u"the upstream sent a stream event larger than %1 MiB; the stream was ended"_s.arg(
+            kMaxSseEventBytes >> 20)));
 }
 
 void ChatCall::onFailed(int kind, const QString &message)

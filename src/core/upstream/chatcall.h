@@ -99,6 +99,7 @@ private:
     void onFailed(int kind, const QString &message);
     void onTimeout(const char *which);
     int phaseTimeoutMs() const;
+    void failOversizedEvent(); // an SSE line or event over kMaxSseEventBytes
     void fail(const Error &e);
     void deliverFrames(const QList<SseFrame> &frames);
     bool anthropic() const { return m_upstream.api == Upstream::Api::AnthropicMessages; }

@@ -24,17 +24,33 @@ void SseSplitter::takeLine(QByteArrayView line, QList<QByteArray> &out)
     // "event:", "id:", "retry:" and ":" comments carry nothing the relay needs.
 }
 
+bool SseSplitter::checkSize()
+{
+    if (m_buffer.size() + m_data.size() <= kMaxSseEventBytes)
+        return true;
+    m_overflowed = true;
+    m_buffer = {};
+    m_data = {};
+    m_hasData = false;
+    return false;
+}
+
 QList<QByteArray> SseSplitter::feed(QByteArrayView bytes)
 {
     QList<QByteArray> out;
+    if (m_overflowed)
+        return out;
     qsizetype start = 0;
     if (!m_buffer.isEmpty()) {
         const qsizetype nl = bytes.indexOf('\n');
         if (nl < 0) {
             m_buffer += bytes;
+            checkSize();
             return out;
         }
         m_buffer += bytes.first(nl);
+        if (!checkSize())
+            return out;
         takeLine(m_buffer, out);
         m_buffer.clear();
         start = nl + 1;
@@ -45,15 +61,25 @@ QList<QByteArray> SseSplitter::feed(QByteArrayView bytes)
             m_buffer = bytes.sliced(start).toByteArray();
             break;
         }
+        if (nl - start > kMaxSseEventBytes) {
+            checkSize();
+            m_overflowed = true;
+            return out;
+        }
         takeLine(bytes.sliced(start, nl - start), out);
+        if (!checkSize())
+            return out;
         start = nl + 1;
     }
+    checkSize();
     return out;
 }
 
 QList<QByteArray> SseSplitter::flush()
 {
     QList<QByteArray> out;
+    if (m_overflowed)
+        return out;
     if (!m_buffer.isEmpty())
         takeLine(std::exchange(m_buffer, {}), out);
     if (m_hasData)
@@ -89,17 +115,32 @@ void SseFrameSplitter::takeLine(QList<SseFrame> &out)
     m_line.clear();
 }
 
+bool SseFrameSplitter::checkSize()
+{
+    if (m_line.size() + m_frame.raw.size() <= kMaxSseEventBytes)
+        return true;
+    m_overflowed = true;
+    m_line = {};
+    m_frame = {};
+    return false;
+}
+
 QList<SseFrame> SseFrameSplitter::feed(QByteArrayView bytes)
 {
     QList<SseFrame> out;
+    if (m_overflowed)
+        return out;
     qsizetype start = 0;
     while (start < bytes.size()) {
         const qsizetype nl = bytes.indexOf('\n', start);
         if (nl < 0) {
             m_line += bytes.sliced(start);
+            checkSize();
             break;
         }
         m_line += bytes.sliced(start, nl + 1 - start);
+        if (!checkSize())
+            break;
         takeLine(out);
         start = nl + 1;
     }
@@ -109,6 +150,8 @@ QList<SseFrame> SseFrameSplitter::feed(QByteArrayView bytes)
 QList<SseFrame> SseFrameSplitter::flush()
 {
     QList<SseFrame> out;
+    if (m_overflowed)
+        return out;
     if (!m_line.isEmpty())
         takeLine(out);
     if (!m_frame.raw.isEmpty())
