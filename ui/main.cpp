@@ -8,12 +8,43 @@
 
 #include <QApplication>
 #include <cstdio>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// --version and --help answer before QApplication exists, so they need no display and do not
+// start or raise an instance (the package check runs them in a root without a desktop).
+int answerInfoFlag(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::printf("qwen-proxy-tray %s (Qt %s)\n", QP_VERSION, qVersion());
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::printf(
+                "Usage: qwen-proxy-tray [--quit | --version | --help]\n\n"
+                "Qwen Proxy's desktop app: the proxy server with a tray icon and a window.\n"
+                "A second launch raises the running instance's window.\n"
+                "  --quit     ask the running instance to quit\n"
+                "  --version  print the version\n"
+                "  --help     show this help\n"
+                "The headless server and the command line are qwen-proxy (qwen-proxy help).\n");
+            return 0;
+        }
+    }
+    return -1;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     qp::hardenProcess(); // before any file exists (common/processhardening.h)
+    if (const int rc = answerInfoFlag(argc, argv); rc >= 0)
+        return rc;
     // Pictures of the UI with demo data, before anything of the engine exists (screenshots.h).
     if (const auto dir = qp::screenshots::requestedDir(argc, argv))
         return qp::screenshots::run(argc, argv, *dir);
