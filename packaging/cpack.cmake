@@ -103,12 +103,18 @@ set(CPACK_RPM_PACKAGE_LICENSE GPL-3.0-or-later)
 set(CPACK_RPM_PACKAGE_GROUP "Applications/Internet")
 set(CPACK_RPM_PACKAGE_URL ${QP_HOMEPAGE})
 set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
-set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtbase, libsecret")
+# Fedora's names for the run-time plugins (the SQLite driver is in qt6-qtbase, the platform
+# plugins in qt6-qtbase-gui); shlibdeps' counterpart, rpm's own scan, adds the libraries.
+set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtbase, qt6-qtbase-gui, libsecret")
 # The directories the package shares with the system are not its own.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /usr/share/applications /usr/share/metainfo /usr/share/icons /usr/share/icons/hicolor
     /usr/lib/systemd /usr/lib/systemd/user /usr/share/man /usr/share/man/man1
     /usr/share/bash-completion /usr/share/bash-completion/completions /usr/share/zsh
     /usr/share/zsh/vendor-completions /usr/share/fish /usr/share/fish/vendor_completions.d)
+foreach(d scalable 128x128 256x256 512x512)
+  list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/share/icons/hicolor/${d}
+       /usr/share/icons/hicolor/${d}/apps)
+endforeach()
 
 include(CPack)
