@@ -8,9 +8,9 @@ if(NOT UNIX OR APPLE)
 endif()
 include(GNUInstallDirs)
 
-# One reverse-DNS id for the desktop file, the AppStream component and the icons. Neither hyphen
-# nor underscore: valid as a desktop file id, a D-Bus name and a macOS bundle id alike.
-set(QP_APP_ID io.github.qwenproxy.QwenProxy)
+# QP_APP_ID (top-level CMakeLists.txt) names the desktop file, the AppStream component and the
+# icons; the files under packaging/linux carry it literally, and scripts/check-package.sh checks
+# the package by that name.
 # The home page and the maintainer address follow the GitHub organisation the id names; change
 # the three together if the project is published elsewhere (lintian rejects .local addresses).
 set(QP_HOMEPAGE https://github.com/qwenproxy/qwen-proxy)

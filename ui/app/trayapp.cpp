@@ -114,7 +114,12 @@ bool TrayApp::start()
     else
         m_window->statusBar()->showMessage(
             tr("No system tray on this desktop: closing this window quits Qwen Proxy."));
-    if (!trayAvailable || !s.boolean(u"start_minimized"))
+    // --minimized: the start-at-login entry's launch, which goes to the tray whatever
+    // start_minimized says (a window popping up at every login is what people turn autostart off
+    // for).
+    const bool minimized =
+        s.boolean(u"start_minimized") || QCoreApplication::arguments().contains(u"--minimized"_s);
+    if (!trayAvailable || !minimized)
         m_window->show();
     onEngineState(m_engine.state());
     m_engine.start();
