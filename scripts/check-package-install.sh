@@ -45,6 +45,16 @@ kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "qwen-proxy-tray exited"; }
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 
+echo "run: qwen-proxy-tray --autostart on, status, off"
+entry=~/.config/autostart/io.github.qwenproxy.QwenProxy.desktop
+qwen-proxy-tray --autostart on >/dev/null
+grep -qx 'Exec="/usr/bin/qwen-proxy-tray" --minimized' "$entry" ||
+  fail "--autostart on: no entry starting /usr/bin/qwen-proxy-tray --minimized in $entry"
+[[ $(qwen-proxy-tray --autostart status | head -1) == on ]] || fail "--autostart status after on"
+qwen-proxy-tray --autostart off >/dev/null
+[[ ! -e "$entry" ]] || fail "--autostart off left $entry"
+[[ $(qwen-proxy-tray --autostart status | head -1) == off ]] || fail "--autostart status after off"
+
 echo "systemd-analyze verify --user (any output fails)"
 apt_get install --no-install-recommends systemd man-db
 runtime=$(mktemp -d)

@@ -5,10 +5,14 @@
 # without groff warnings, and each completion script must parse in its shell (a shell that is
 # not installed is skipped, unless QP_REQUIRE_SHELLS=1, as scripts/check-package.sh sets).
 #
-#   tests/packaging/check-commands.sh QWEN_PROXY_BINARY [SOURCE_DIR]
+# With the tray binary too, every option of `qwen-proxy-tray --help` must be in qwen-proxy-tray(1)
+# and in the three completions.
+#
+#   tests/packaging/check-commands.sh QWEN_PROXY_BINARY [SOURCE_DIR [QWEN_PROXY_TRAY_BINARY]]
 set -euo pipefail
 bin=$1
 src=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+tray=${3:-}
 linux=$src/packaging/linux
 fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
@@ -37,6 +41,21 @@ zsh_cmds=$(sed -n "/^  commands=(/,/^  )/s/^ *'\([a-z-]*\):.*/\1/p" "$linux/comp
 fish_cmds=$(sed -n 's/.*-n "not __fish_seen_subcommand_from $commands" -a \([a-z-]*\) .*/\1/p' \
   "$linux/completions/qwen-proxy.fish" | sort)
 [[ "$fish_cmds" == "$want" ]] || bad "fish completion: $(echo $fish_cmds) (want $(echo $want))"
+
+if [[ -n "$tray" ]]; then
+  mapfile -t opts < <("$tray" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+  [[ ${#opts[@]} -ge 3 ]] || bad "'qwen-proxy-tray --help' lists ${#opts[@]} options"
+  echo "tray options: ${opts[*]}"
+  bash_tray=$(sed -n '/^_qwen_proxy_tray()/,/^}/p' "$linux/completions/qwen-proxy.bash")
+  zsh_tray=$(sed -n '/qwen-proxy-tray ]]; then/,/return/p' "$linux/completions/_qwen-proxy")
+  for o in "${opts[@]}"; do
+    grep -qF -- "${o//-/\\-}" "$linux/man/qwen-proxy-tray.1" || bad "qwen-proxy-tray.1 lacks $o"
+    grep -qw -- "$o" <<<"$bash_tray" || bad "bash completion of qwen-proxy-tray lacks $o"
+    grep -qF -- "'$o[" <<<"$zsh_tray" || bad "zsh completion of qwen-proxy-tray lacks $o"
+    grep -qF -- "-l ${o#--} " "$linux/completions/qwen-proxy-tray.fish" ||
+      bad "fish completion of qwen-proxy-tray lacks $o"
+  done
+fi
 
 # Each script must parse in its own shell.
 check_parse() {

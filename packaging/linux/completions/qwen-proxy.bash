@@ -67,6 +67,10 @@ _qwen_proxy_tray()
 {
     local cur prev words cword
     _init_completion || return
-    COMPREPLY=($(compgen -W "--quit --version --help" -- "$cur"))
+    if [[ $prev == --autostart ]]; then
+        COMPREPLY=($(compgen -W "on off status" -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -W "--minimized --quit --autostart --version --help" -- "$cur"))
 }
 complete -F _qwen_proxy_tray qwen-proxy-tray
