@@ -56,7 +56,8 @@ for page in "$tree"/usr/share/man/man1/*.1.gz; do
   out=$(zcat "$page" | groff -man -ww -z -Tutf8 2>&1) || fail "groff failed on $page"
   [[ -z "$out" ]] || fail "groff warnings in $page: $out"
 done
-QP_REQUIRE_SHELLS=1 tests/packaging/check-commands.sh "$tree/usr/bin/qwen-proxy" "$PWD"
+QP_REQUIRE_SHELLS=1 tests/packaging/check-commands.sh "$tree/usr/bin/qwen-proxy" "$PWD" \
+  "$tree/usr/bin/qwen-proxy-tray"
 
 stamp "install, run and purge in a clean Debian 12 root"
 share=$work/share
