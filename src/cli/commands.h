@@ -7,5 +7,6 @@ int runAuth(const QStringList &args);
 int runUsage(const QStringList &args);
 int runProvider(const QStringList &args);
 int runConnect(const QStringList &args);
+int runPurge(const QStringList &args);
 void printHelp();
 } // namespace qp::cli

@@ -29,6 +29,7 @@ const std::array kCommands{
     Command{"usage", "tokens", "Requests, errors, tokens and quota windows per account", runUsage},
     Command{"connect", nullptr, "Point Claude Code, Codex and other clients at this proxy",
             runConnect},
+    Command{"purge", nullptr, "Delete all accounts, secrets, usage history and settings", runPurge},
     Command{"version", "--version", "Print the version", runVersion},
     Command{"help", "--help", "Show this help", runHelp},
 };

@@ -36,6 +36,7 @@ void printHelp()
         "  qwen-proxy provider test <id> [--model M]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy connect [<client>] [--dry-run] [--restore]\n"
+        "  qwen-proxy purge --yes\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
@@ -70,6 +71,9 @@ void printHelp()
         "qwen-code, opencode, openai-sdk, anthropic-sdk) it writes them into that client's\n"
         "config file after a timestamped backup next to it (--dry-run: only show; --restore:\n"
         "put the newest backup back). docs/clients.md has the details.\n"
+        "purge --yes deletes every stored account's and provider's secrets (keychain\n"
+        "included), the data and config directories and the start-at-login entry: what\n"
+        "an uninstall leaves behind when you want nothing left.\n"
         "Every auth verb, usage and connect accept --data-dir D and --config FILE like\n"
         "serve.\n"
         "Exit codes: 0 success, 1 failure, 2 usage error.\n");

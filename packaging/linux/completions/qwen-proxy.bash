@@ -6,7 +6,7 @@ _qwen_proxy()
     local cur prev words cword
     _init_completion || return
 
-    local commands="serve auth provider usage connect version help"
+    local commands="serve auth provider usage connect purge version help"
     if ((cword == 1)); then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         return
@@ -53,6 +53,9 @@ _qwen_proxy()
             ;;
         usage | tokens)
             words_for="--days --account --by-model --json --data-dir --config"
+            ;;
+        purge)
+            words_for="--yes"
             ;;
         connect)
             words_for="claude-code codex qwen-code opencode openai-sdk anthropic-sdk

@@ -1,13 +1,14 @@
 # fish completion for qwen-proxy.
 # The command list is checked against `qwen-proxy help` (tests/packaging/check-commands.sh).
 
-set -l commands serve auth provider providers usage tokens connect version help
+set -l commands serve auth provider providers usage tokens connect purge version help
 complete -c qwen-proxy -f
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a serve -d 'Run the proxy server in the foreground'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a auth -d 'Log Qwen accounts in and manage them'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a provider -d 'Manage API-key providers'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a usage -d 'Requests, errors, tokens and quota windows'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a connect -d 'Point coding tools and SDKs at this proxy'
+complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a purge -d 'Delete all accounts, secrets, usage history and settings'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a version -d 'Print the version'
 complete -c qwen-proxy -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show the help'
 
@@ -49,3 +50,5 @@ complete -c qwen-proxy -n "__fish_seen_subcommand_from usage tokens" -l json
 complete -c qwen-proxy -n "__fish_seen_subcommand_from connect" -a 'claude-code codex qwen-code opencode openai-sdk anthropic-sdk'
 complete -c qwen-proxy -n "__fish_seen_subcommand_from connect" -l dry-run
 complete -c qwen-proxy -n "__fish_seen_subcommand_from connect" -l restore
+
+complete -c qwen-proxy -n "__fish_seen_subcommand_from purge" -l yes -d 'Really delete everything'
