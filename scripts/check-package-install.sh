@@ -55,6 +55,14 @@ qwen-proxy-tray --autostart off >/dev/null
 [[ ! -e "$entry" ]] || fail "--autostart off left $entry"
 [[ $(qwen-proxy-tray --autostart status | head -1) == off ]] || fail "--autostart status after off"
 
+echo "run: qwen-proxy purge --yes removes the user's data (serve made it)"
+[[ -d ~/.local/share/qwen-proxy ]] || fail "serve left no data directory to purge"
+qwen-proxy-tray --autostart on >/dev/null
+qwen-proxy purge --yes >/dev/null 2>&1 || fail "qwen-proxy purge --yes"
+for d in ~/.local/share/qwen-proxy ~/.config/qwen-proxy "$entry"; do
+  [[ ! -e "$d" ]] || fail "qwen-proxy purge --yes left $d"
+done
+
 echo "systemd-analyze verify --user (any output fails)"
 apt_get install --no-install-recommends systemd man-db
 runtime=$(mktemp -d)
