@@ -21,6 +21,11 @@ stamp "lintian"
 [[ -z $(dpkg-deb -c "$deb" | grep lintian) ]] || fail "the package ships lintian overrides"
 lintian --fail-on error,warning --tag-display-limit 0 "$deb"
 
+# No maintainer scripts: nothing runs as root at install or removal, so nothing can enable the
+# user unit for anyone or touch a home directory.
+ctrl=$(dpkg-deb --ctrl-tarfile "$deb" | tar t | sed 's#^\./##' | grep -v '^$' | sort | tr '\n' ' ')
+[[ "$ctrl" == "control md5sums " ]] || fail "control archive holds more than control and md5sums: $ctrl"
+
 # The package's files as installed: the same tree a DESTDIR install of the build gives.
 tree=$work/tree
 dpkg-deb -x "$deb" "$tree"
