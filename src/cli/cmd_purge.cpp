@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "console.h"
 #include "platform/autostart.h"
+#include "platform/portable.h"
 #include "providers/providerservice.h"
 #include "runtime.h"
 
@@ -101,8 +102,14 @@ int runPurge(const QStringList &args)
 
     // Where the runtime keeps its files by default (server/runtime.cpp). Looked at before
     // opening it, which would create them: a second purge finds nothing and says so.
-    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    const QString configDir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+    // Portable mode keeps both in <exe folder>/data (platform/portable.h).
+    const QString portableDir = portable::dataDir();
+    const QString dataDir = portableDir.isEmpty()
+                                ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                : portableDir;
+    const QString configDir =
+        portableDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+                              : QString();
     const bool hadData = QFileInfo::exists(dataDir);
     const bool hadConfig = QFileInfo::exists(configDir);
     // Without a data dir no account is known, so there is no secret to find.
@@ -116,9 +123,10 @@ int runPurge(const QStringList &args)
             return Failure;
         }
     }
-    const bool hadEntry = Autostart::isEnabled();
+    // A portable copy has no entry; the one there may belong to an installed copy.
+    const bool hadEntry = portableDir.isEmpty() && Autostart::isEnabled();
     QString error;
-    if (!Autostart::apply(false, {}, &error)) {
+    if (portableDir.isEmpty() && !Autostart::apply(false, {}, &error)) {
         console::err(u"qwen-proxy purge: "_s + error);
         return Failure;
     }

@@ -1,6 +1,7 @@
 #include "app/autostartcommand.h"
 
 #include "platform/autostart.h"
+#include "platform/portable.h"
 #include "runtime.h"
 
 #include <QCoreApplication>
@@ -48,6 +49,14 @@ int runAutostartCommand(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"qwen-proxy"_s);
     QCoreApplication::setOrganizationName(u"qwen-proxy"_s);
 
+    if (portable::enabled()) {
+        if (*verb == u"status") {
+            std::puts("off (portable: no start at login)");
+            return 0;
+        }
+        return fail(u"portable mode (.portable next to the program) writes nothing outside its "
+                    u"folder, so it has no start at login"_s);
+    }
     auto setup = RuntimeSetup::load(RuntimeOptions{});
     if (!setup)
         return fail(setup.error().message);
