@@ -68,6 +68,7 @@ stamp "install, run and purge in a clean Debian 12 root"
 share=$work/share
 mkdir -p "$share"
 cp "$deb" "$share/"
-QP_ROOT_SHARE=$share scripts/fresh-root.sh bookworm scripts/check-package-install.sh \
-  "/home/dev/share/$(basename "$deb")"
+# A root directory of its own (QP_ROOT_NAME): the big one of the Debian 12 leg is not deleted here.
+QP_ROOT_SHARE=$share QP_ROOT_NAME=package scripts/fresh-root.sh bookworm \
+  scripts/check-package-install.sh "/home/dev/share/$(basename "$deb")"
 stamp "OK"

@@ -25,7 +25,9 @@ case "$suite" in bookworm | trixie) ;; *) echo "fresh-root: unknown suite '$suit
 CACHE=${QP_ROOT_CACHE:-/var/cache/qwen-proxy}
 RECIPE=1 # bump when the pristine root's recipe changes, so cached tarballs are remade
 tarball="$CACHE/$suite-pristine-v$RECIPE.tar"
-root="$CACHE/run-$suite"
+# QP_ROOT_NAME gives a check a root directory of its own, so it does not first have to delete the
+# big one an earlier check left (scripts/check-package.sh: minutes saved on a loaded machine).
+root="$CACHE/run-$suite${QP_ROOT_NAME:+-$QP_ROOT_NAME}"
 user=dev
 MIRROR=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
