@@ -7,6 +7,9 @@
 #
 #   scripts/fresh-root.sh bookworm|trixie COMMAND...     (needs root: debootstrap, chroot, mounts)
 #
+# QP_ROOT_SHARE=DIR mounts that host directory at ~/share in the root: how a .deb built in one
+# root reaches the host and another root (scripts/check-package.sh).
+#
 # The pristine root is made once per suite and kept as a tarball in $QP_ROOT_CACHE
 # (/var/cache/qwen-proxy); every run unpacks a new copy, so no run sees what an earlier one
 # installed. Downloaded .debs and npm tarballs are cached across runs: that saves the download,
@@ -22,7 +25,9 @@ case "$suite" in bookworm | trixie) ;; *) echo "fresh-root: unknown suite '$suit
 CACHE=${QP_ROOT_CACHE:-/var/cache/qwen-proxy}
 RECIPE=1 # bump when the pristine root's recipe changes, so cached tarballs are remade
 tarball="$CACHE/$suite-pristine-v$RECIPE.tar"
-root="$CACHE/run-$suite"
+# QP_ROOT_NAME gives a check a root directory of its own, so it does not first have to delete the
+# big one an earlier check left (scripts/check-package.sh: minutes saved on a loaded machine).
+root="$CACHE/run-$suite${QP_ROOT_NAME:+-$QP_ROOT_NAME}"
 user=dev
 MIRROR=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
@@ -66,6 +71,10 @@ mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 mount --bind "$CACHE/apt-$suite" "$root/var/cache/apt/archives"
 mkdir -p "$root/home/$user/.npm"
 mount --bind "$CACHE/npm" "$root/home/$user/.npm"
+if [[ -n "${QP_ROOT_SHARE:-}" ]]; then
+  mkdir -p "$QP_ROOT_SHARE" "$root/home/$user/share"
+  mount --bind "$QP_ROOT_SHARE" "$root/home/$user/share"
+fi
 for f in resolv.conf hosts hostname; do cp "/etc/$f" "$root/etc/$f" 2>/dev/null || true; done
 # The machine's own network trust (a site CA for its egress proxy, say) is part of the machine,
 # not of the project: carry it over so apt, git and npm reach their registries as on the host.

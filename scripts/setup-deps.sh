@@ -3,23 +3,26 @@
 # Debian 13 (trixie) and Ubuntu 22.04+. This is the project's one package list: CI proves it on
 # every run by building and testing in pristine roots that get their packages only from here
 # (scripts/fresh-root.sh, docs/fresh-machine.md). Only missing packages are installed.
+# --package adds the tools scripts/check-package.sh checks the .deb with (lintian, desktop-file-utils,
+# appstream, groff, the three shells the completions are for, debootstrap for the clean root).
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
 set -euo pipefail
 
-# Build: compiler, CMake, Qt and the two libraries. Debian 12's qt6-charts-dev needs
-# libqt6opengl6-dev but does not depend on it, and libgl-dev is what Qt6Gui's CMake files look
-# for. Run: the SQLite driver and the platform plugins (xcb, offscreen) are plugins, so no
-# library dependency brings them.
-PKGS=(cmake ninja-build g++ pkg-config
-      qt6-base-dev libqt6opengl6-dev libgl-dev qt6-charts-dev qt6-tools-dev qt6-l10n-tools
-      qt6-translations-l10n qtkeychain-qt6-dev libsecret-1-dev libqrcodegencpp-dev
-      libqt6sql6-sqlite qt6-qpa-plugins)
+# Build: packaging/linux/build-deps.txt, one package per line (also the README's install command):
+# compiler, CMake, Qt and the two libraries, plus dpkg-dev and file for `cpack -G DEB` (its
+# dpkg-shlibdeps step). Debian 12's qt6-charts-dev needs libqt6opengl6-dev but does not depend on
+# it, and libgl-dev is what Qt6Gui's CMake files look for. Run: the SQLite driver and the platform
+# plugins (xcb, offscreen) are plugins, so no library dependency brings them.
+mapfile -t PKGS < <(grep -v '^[[:space:]]*$' "$(dirname "$0")/../packaging/linux/build-deps.txt")
+PKGS+=(libqt6sql6-sqlite qt6-qpa-plugins)
 if [[ "${1:-}" == "--bench" ]]; then
   # nginx, not nginx-light: on Debian 12 nginx-light is only a metapackage for nginx plus the
   # echo module, and nginx is the one name Debian 12, 13 and Ubuntu all have. qp-bench runs the
   # binary with a config it writes itself; the package's own service is not used.
   PKGS+=(nginx)
+elif [[ "${1:-}" == "--package" ]]; then
+  PKGS+=(lintian desktop-file-utils appstream groff-base zsh fish debootstrap)
 elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for

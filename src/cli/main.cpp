@@ -1,6 +1,7 @@
 // qwen-proxy: the CLI and headless server. Never links Qt Widgets (checked in CI with ldd).
 #include "cliargs.h"
 #include "commands.h"
+#include "commandtable.h"
 #include "common/processhardening.h"
 
 #include <QCoreApplication>
@@ -12,9 +13,14 @@ namespace qp::cli {
 
 void printHelp()
 {
+    std::printf("Qwen Proxy %s: OpenAI- and Anthropic-compatible local proxy for Qwen models\n\n",
+                QP_VERSION);
+    // One command per line, name first: tests/packaging/check-commands.sh reads this block.
+    std::printf("Commands:\n");
+    for (const Command &c : commands())
+        std::printf("  %-10s %s\n", c.name, c.summary);
     std::printf(
-        "Qwen Proxy %s: OpenAI- and Anthropic-compatible local proxy for Qwen models\n\n"
-        "Usage:\n"
+        "\nUsage:\n"
         "  qwen-proxy serve [--host H] [--port P] [--data-dir D] [--log-level L]\n"
         "                   [--upstream-url URL] [--api-key-stdin] [--config FILE]\n"
         "                   [--require-key auto|always]\n"
@@ -33,6 +39,7 @@ void printHelp()
         "      | revoke <id> | usage [--days N]\n"
         "  qwen-proxy usage [--days N] [--account ID] [--by-model] [--json]   (alias: tokens)\n"
         "  qwen-proxy connect [<client>] [--dry-run] [--restore]\n"
+        "  qwen-proxy purge --yes\n"
         "  qwen-proxy version\n"
         "  qwen-proxy help\n\n"
         "serve listens on 127.0.0.1:8765 by default (HOST and PORT are honoured; flags win).\n"
@@ -74,10 +81,12 @@ void printHelp()
         "qwen-code, opencode, openai-sdk, anthropic-sdk) it writes them into that client's\n"
         "config file after a timestamped backup next to it (--dry-run: only show; --restore:\n"
         "put the newest backup back). docs/clients.md has the details.\n"
+        "purge --yes deletes every stored account's and provider's secrets (keychain\n"
+        "included), the data and config directories and the start-at-login entry: what\n"
+        "an uninstall leaves behind when you want nothing left.\n"
         "Every auth verb, keys, usage and connect accept --data-dir D and --config FILE like\n"
         "serve.\n"
-        "Exit codes: 0 success, 1 failure, 2 usage error.\n",
-        QP_VERSION);
+        "Exit codes: 0 success, 1 failure, 2 usage error.\n");
 }
 
 } // namespace qp::cli
@@ -92,26 +101,8 @@ int main(int argc, char *argv[])
 
     QStringList args = app.arguments().mid(1);
     const QString command = args.isEmpty() ? u"help"_s : args.takeFirst();
-    if (command == u"serve")
-        return qp::cli::runServe(args);
-    if (command == u"auth")
-        return qp::cli::runAuth(args);
-    if (command == u"provider" || command == u"providers")
-        return qp::cli::runProvider(args);
-    if (command == u"keys")
-        return qp::cli::runKeys(args);
-    if (command == u"connect")
-        return qp::cli::runConnect(args);
-    if (command == u"usage" || command == u"tokens")
-        return qp::cli::runUsage(args);
-    if (command == u"version" || command == u"--version") {
-        std::printf("qwen-proxy %s (Qt %s)\n", QP_VERSION, qVersion());
-        return 0;
-    }
-    if (command == u"help" || command == u"--help" || command == u"-h") {
-        qp::cli::printHelp();
-        return 0;
-    }
+    if (const qp::cli::Command *c = qp::cli::findCommand(command))
+        return c->run(args);
     std::fprintf(stderr, "qwen-proxy: unknown command '%s'\nTry 'qwen-proxy help'.\n",
                  qPrintable(command));
     return qp::cli::Usage;

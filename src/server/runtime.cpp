@@ -18,6 +18,7 @@
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
 #include "models/modelcatalog.h"
+#include "platform/portable.h"
 #include "pool/accountpool.h"
 #include "providers/providerservice.h"
 #include "providers/providerstore.h"
@@ -48,9 +49,13 @@ namespace qp {
 Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
 {
     RuntimeSetup setup;
-    setup.dataDir = options.dataDir.isEmpty()
+    // Portable mode (platform/portable.h) stands for --data-dir <exe folder>/data, with secrets
+    // in a file there: the config follows the data dir, and nothing lands in the user's profile.
+    const QString portableDir = options.dataDir.isEmpty() ? portable::dataDir() : QString();
+    const QString dataDirOption = portableDir.isEmpty() ? options.dataDir : portableDir;
+    setup.dataDir = dataDirOption.isEmpty()
                         ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                        : options.dataDir;
+                        : dataDirOption;
     if (setup.dataDir.isEmpty())
         setup.dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
     // The data dir holds tokens, keys and usage: private to the user (common/privatefiles.h). A
@@ -69,7 +74,7 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
 
     QString configFile = options.configFile;
     if (configFile.isEmpty()) {
-        if (!options.dataDir.isEmpty()) {
+        if (!dataDirOption.isEmpty()) {
             configFile = QDir(setup.dataDir).filePath(u"config.json"_s);
         } else {
             const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
@@ -79,7 +84,10 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
             configFile = QDir(dir).filePath(u"config.json"_s);
         }
     }
-    if (auto e = setup.settings.load(configFile, options.env, options.cli))
+    QProcessEnvironment env = options.env;
+    if (!portableDir.isEmpty() && !env.contains(u"QP_SECRET_STORE"_s))
+        env.insert(u"QP_SECRET_STORE"_s, u"file"_s); // as if set: never saved to the config
+    if (auto e = setup.settings.load(configFile, env, options.cli))
         return *e;
     return setup;
 }

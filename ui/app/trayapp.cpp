@@ -10,6 +10,7 @@
 #include "login/loginwindow.h"
 #include "mainwindow.h"
 #include "platform/autostart.h"
+#include "platform/portable.h"
 #include "pool/accountpool.h"
 #include "providerspage.h"
 #include "tray/traycontroller.h"
@@ -100,8 +101,10 @@ bool TrayApp::start()
 
     // Start at login, re-applied at every launch: an entry left pointing at a moved or updated
     // binary is rewritten, and turning the setting off removes it.
+    // Portable: nothing outside the folder, so no entry at all (platform/portable.h).
     QString autostartError;
-    if (!Autostart::apply(s.boolean(u"start_at_login"), QCoreApplication::applicationFilePath(),
+    if (!portable::enabled() &&
+        !Autostart::apply(s.boolean(u"start_at_login"), QCoreApplication::applicationFilePath(),
                           &autostartError))
         qCWarning(lcServer).noquote() << "start at login:" << autostartError;
 
@@ -114,7 +117,12 @@ bool TrayApp::start()
     else
         m_window->statusBar()->showMessage(
             tr("No system tray on this desktop: closing this window quits Qwen Proxy."));
-    if (!trayAvailable || !s.boolean(u"start_minimized"))
+    // --minimized: the start-at-login entry's launch, which goes to the tray whatever
+    // start_minimized says (a window popping up at every login is what people turn autostart off
+    // for).
+    const bool minimized =
+        s.boolean(u"start_minimized") || QCoreApplication::arguments().contains(u"--minimized"_s);
+    if (!trayAvailable || !minimized)
         m_window->show();
     onEngineState(m_engine.state());
     m_engine.start();

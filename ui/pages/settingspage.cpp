@@ -2,6 +2,7 @@
 
 #include "engineclient.h"
 #include "logging/logging.h"
+#include "platform/portable.h"
 #include "settings/settings.h"
 
 #include <QCheckBox>
@@ -139,8 +140,14 @@ SettingsPage::SettingsPage(EngineClient &client, QWidget *parent)
 
     m_startAtLogin = new QCheckBox(tr("Start when I log in"), formHost);
     m_startMinimized = new QCheckBox(tr("Start in the tray, without this window"), formHost);
-    form->addRow(tr("Desktop:"), m_startAtLogin);
-    form->addRow(QString(), m_startMinimized);
+    if (portable::enabled()) {
+        // Portable: nothing is written outside the folder, so start at login is not offered.
+        m_startAtLogin->hide();
+        form->addRow(tr("Desktop:"), m_startMinimized);
+    } else {
+        form->addRow(tr("Desktop:"), m_startAtLogin);
+        form->addRow(QString(), m_startMinimized);
+    }
     scroll->setWidget(formHost);
     outer->addWidget(scroll, 1);
 

@@ -37,12 +37,25 @@ QString entryText(const QString &exe)
 )"_s.arg(escaped);
 }
 #else
+QString autostartDir(const QString &root)
+{
+    const QString base =
+        root.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+                       : root;
+    return base + u"/autostart/"_s;
+}
+
+// Named after the application id, like the menu entry the package installs.
 QString entryPath(const QString &root)
 {
-    const QString base = root.isEmpty()
-                             ? QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-                             : root;
-    return base + u"/autostart/qwen-proxy-tray.desktop"_s;
+    return autostartDir(root) + QStringLiteral(QP_APP_ID) + u".desktop"_s;
+}
+
+// Versions before the application id wrote this name; it is moved to the new one, never left
+// as a second entry that would start the app twice.
+QString legacyEntryPath(const QString &root)
+{
+    return autostartDir(root) + u"qwen-proxy-tray.desktop"_s;
 }
 
 // The Desktop Entry spec's quoting for Exec: double quotes, with ", `, $ and \ escaped.
@@ -61,8 +74,8 @@ QString entryText(const QString &exe)
 {
     return u"[Desktop Entry]\nType=Application\nName=Qwen Proxy\n"
            u"Comment=Local OpenAI/Anthropic-compatible proxy for Qwen models\n"
-           u"Exec=%1\nIcon=qwen-proxy\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"_s
-        .arg(quoted(exe));
+           u"Exec=%1 --minimized\nIcon=%2\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"_s.arg(
+               quoted(exe), QStringLiteral(QP_APP_ID));
 }
 #endif
 } // namespace
@@ -82,8 +95,10 @@ bool Autostart::isEnabled(const QString &root)
 #if defined(Q_OS_WIN)
     Q_UNUSED(root);
     return QSettings(kRunKey, QSettings::NativeFormat).contains(kRunValue);
-#else
+#elif defined(Q_OS_MACOS)
     return QFileInfo::exists(entryPath(root));
+#else
+    return QFileInfo::exists(entryPath(root)) || QFileInfo::exists(legacyEntryPath(root));
 #endif
 }
 
@@ -105,6 +120,14 @@ bool Autostart::apply(bool enabled, const QString &executable, QString *error, c
     return true;
 #else
     const QString path = entryPath(root);
+#if !defined(Q_OS_MACOS)
+    const QString legacy = legacyEntryPath(root);
+    if (QFile::exists(legacy) && !QFile::remove(legacy)) {
+        if (error)
+            *error = u"cannot remove %1"_s.arg(legacy);
+        return false;
+    }
+#endif
     if (!enabled) {
         if (QFile::exists(path) && !QFile::remove(path)) {
             if (error)
