@@ -5,6 +5,7 @@
 # (scripts/fresh-root.sh, docs/fresh-machine.md). Only missing packages are installed.
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
+# --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (docs/fuzzing.md).
 set -euo pipefail
 
 # Build: compiler, CMake, Qt and the two libraries. Debian 12's qt6-charts-dev needs
@@ -20,6 +21,11 @@ if [[ "${1:-}" == "--bench" ]]; then
   # echo module, and nginx is the one name Debian 12, 13 and Ubuntu all have. qp-bench runs the
   # binary with a config it writes itself; the package's own service is not used.
   PKGS+=(nginx)
+elif [[ "${1:-}" == "--fuzz" ]]; then
+  # The distribution's default clang. Its sanitizer and libFuzzer runtimes are a separate package
+  # since Debian 12 (clang 14 alone links nothing with -fsanitize=fuzzer): libclang-rt-dev pulls
+  # the one matching the default clang (libclang-rt-14-dev on Debian 12, -19- on Debian 13).
+  PKGS+=(clang libclang-rt-dev)
 elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for

@@ -1,0 +1,55 @@
+// The upstream error classifier (upstream/upstreamerror.h, upstream/errorclass.h) on any answer:
+// status, Retry-After, Content-Type and body are the four fields of the input (0x1e between).
+// Properties:
+//   - Retry-After is never negative, whatever the header says: a far-future HTTP date or a
+//     number beyond int must not wrap around into a negative wait;
+//   - a plain decimal Retry-After that fits is taken as it is;
+//   - the Error keeps the upstream status, has a message, and falls into one of the classes;
+//   - the in-band stream classifiers accept any text.
+#include "fuzzsupport.h"
+#include "upstream/errorclass.h"
+#include "upstream/upstreamerror.h"
+
+static void checkError(const qp::Error &e)
+{
+    QP_FUZZ_CHECK(!e.message.isEmpty());
+    QP_FUZZ_CHECK(!e.retryAfterSeconds || *e.retryAfterSeconds >= 0);
+    QP_FUZZ_CHECK(!qp::errorClassName(qp::errorClassOf(e)).isEmpty());
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 64 * 1024)
+        return 0;
+    qp::fuzz::init();
+    const auto f = qp::fuzz::fields(data, size, 4);
+    bool ok = false;
+    int status = f[0].toByteArray().toInt(&ok);
+    if (!ok)
+        status = f[0].isEmpty() ? 500 : 400 + uchar(f[0][0]) % 200;
+    const QByteArray retryAfter = f[1].toByteArray();
+    const QByteArray contentType = f[2].toByteArray();
+    const QByteArray body = f[3].toByteArray();
+
+    const std::optional<int> wait = qp::parseRetryAfter(retryAfter);
+    QP_FUZZ_CHECK(!wait || *wait >= 0);
+    const QByteArray trimmed = retryAfter.trimmed();
+    bool isInt = false;
+    const int plain = trimmed.toInt(&isInt);
+    if (isInt && plain >= 0)
+        QP_FUZZ_CHECK(wait == plain);
+
+    const qp::Error e =
+        qp::classifyHttpError(status, body, contentType, retryAfter, QStringLiteral("fuzz"));
+    checkError(e);
+    QP_FUZZ_CHECK(e.upstreamStatus == status);
+    QP_FUZZ_CHECK(e.retryAfterSeconds.has_value() == wait.has_value());
+
+    checkError(qp::classifyHttpError(status, body, retryAfter, QStringLiteral("fuzz")));
+    const qp::Error inBand =
+        qp::classifyStreamError(QString::fromUtf8(body), QString::fromUtf8(contentType));
+    QP_FUZZ_CHECK(!qp::errorClassName(qp::errorClassOf(inBand)).isEmpty());
+    checkError(qp::classifyAnthropicStreamError(body, QStringLiteral("fuzz")));
+    (void)qp::looksLikeHtml(contentType, body);
+    return 0;
+}
