@@ -3,12 +3,14 @@
 // Properties:
 //   - Retry-After is never negative, whatever the header says: a far-future HTTP date or a
 //     number beyond int must not wrap around into a negative wait;
-//   - a plain decimal Retry-After that fits is taken as it is;
+//   - a plain decimal Retry-After that fits is taken as it is, a longer one is clamped;
 //   - the Error keeps the upstream status, has a message, and falls into one of the classes;
 //   - the in-band stream classifiers accept any text.
 #include "fuzzsupport.h"
 #include "upstream/errorclass.h"
 #include "upstream/upstreamerror.h"
+
+#include <algorithm>
 
 static void checkError(const qp::Error &e)
 {
@@ -36,8 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray trimmed = retryAfter.trimmed();
     bool isInt = false;
     const int plain = trimmed.toInt(&isInt);
-    if (isInt && plain >= 0)
+    if (isInt && plain >= 0 && !trimmed.startsWith('+'))
         QP_FUZZ_CHECK(wait == plain);
+    // Any run of digits is advice, however long (clamped, never dropped or wrapped).
+    if (!trimmed.isEmpty() &&
+        std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        QP_FUZZ_CHECK(wait.has_value());
 
     const qp::Error e =
         qp::classifyHttpError(status, body, contentType, retryAfter, QStringLiteral("fuzz"));

@@ -228,7 +228,8 @@ def error_classifier():
     bodies += [b"<!DOCTYPE html><html><head><title>Access denied</title></head></html>", b""]
     statuses = [b"429", b"400", b"401", b"403", b"500", b"503", b"529", b"402"]
     waits = [b"", b"5", b"Wed, 21 Oct 2015 07:28:00 GMT", b"Fri, 31 Dec 9999 23:59:59 GMT",
-             b"99999999999", b"-1", b" 7 "]
+             b"99999999999", b"-1", b" 7 ", b"Fri, 31 Dec 2100 23:59:59 +0000",
+             b"123456789012345678901234567890"]
     types = [b"application/json", b"text/html; charset=utf-8", b""]
     out = []
     for i, b in enumerate(bodies):
