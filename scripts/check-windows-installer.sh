@@ -148,6 +148,7 @@ expect_reg "$runkey" QwenProxy "$runval"
 stamp "uninstall /S with a foreign file in the install folder"
 echo mine >"$inst/notes.txt"
 run "$inst/uninstall.exe" /S
+[[ -f "$inst/notes.txt" ]] || fail "the uninstaller deleted a file it did not install (or its folder)"
 left=$(cd "$inst" && find . -mindepth 1 | sort | tr '\n' ' ')
 [[ "$left" == "./notes.txt " ]] || fail "the uninstaller left or removed the wrong things: $left"
 [[ ! -e "$lnk" ]] || fail "the uninstaller left the Start menu shortcut"
