@@ -225,8 +225,8 @@ Function un.Purge
   ${EndIf}
   ; `qwen-proxy purge --yes` deletes the accounts' keys from Windows Credential Manager, which
   ; only the app can find, then its folders and the Run value. The folders are removed here too,
-  ; in case the program could not run: they are the app's own (%LOCALAPPDATA%\qwen-proxy for
-  ; data, %APPDATA%\qwen-proxy for settings), never the install folder.
+  ; in case the program could not run: they are the app's own, never the install folder (Qt puts
+  ; the data directory under %APPDATA% and the config under %LOCALAPPDATA%; both are removed).
   ExecWait '"$INSTDIR\${CLI_EXE}" purge --yes'
   RMDir /r "$LOCALAPPDATA\qwen-proxy"
   RMDir /r "$APPDATA\qwen-proxy"
