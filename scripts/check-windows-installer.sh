@@ -6,6 +6,7 @@
 #   install with /AUTOSTART -> files, HKCU uninstall entry, Run value, Start menu shortcut;
 #   user data appears; upgrade to a higher version without /AUTOSTART -> start at login and data
 #   kept, a file only the old version shipped gone; a foreign file in the install folder;
+#   a running app's .exe is never overwritten (silent setup gives up with exit code 3);
 #   uninstall /S -> every installed file, the entry, the Run value and the shortcut gone, the
 #   foreign file and its folder and the data kept;
 #   reinstall (signed with a throw-away certificate: the signing hook) and uninstall /S /PURGE
@@ -144,6 +145,22 @@ expect_reg "$uninst" DisplayVersion '"0.2.0"'
 expect_reg "$runkey" QwenProxy "$runval"
 [[ -f "$data/qwen-proxy/accounts.db" && -f "$settings/qwen-proxy/config.json" ]] ||
   fail "the upgrade lost user data"
+
+stamp "a running tray app holds its .exe: silent setup waits, then gives up with exit code 3"
+# Any long-running Windows program stands in for the tray app; wine's own ping.exe is a real one.
+# It ignores --quit, so the installer must not touch it: wait 15 s, then give up untouched.
+ping_exe=$(find /usr/lib -path '*/x86_64-windows/ping.exe' -print -quit)
+[[ -n "$ping_exe" ]] || fail "wine64 has no ping.exe to stand in for a running app"
+cp "$ping_exe" "$inst/qwen-proxy-tray.exe"
+wine "$inst/qwen-proxy-tray.exe" -n 120 127.0.0.1 >/dev/null 2>&1 &
+sleep 2
+rc=0
+timeout 180 wine "$work/out/qwen-proxy-0.2.0-windows-x64-setup.exe" /S || rc=$?
+[[ $rc -eq 3 ]] || fail "setup with the app running exited with $rc, expected 3"
+cmp -s "$ping_exe" "$inst/qwen-proxy-tray.exe" || fail "setup replaced a running program"
+wineserver -k
+timeout 180 wineserver -w || true
+expect_reg "$uninst" DisplayVersion '"0.2.0"'
 
 stamp "uninstall /S with a foreign file in the install folder"
 echo mine >"$inst/notes.txt"
