@@ -122,9 +122,17 @@ Section "$(SecApp)" SEC_APP
   SectionIn RO
   Call CloseTray
   ; An upgrade first removes the old version's files with its own uninstaller (silent, user data
-  ; kept, run in place), so a file the new version no longer ships is not left behind.
-  ${If} ${FileExists} "$INSTDIR\uninstall.exe"
-    ExecWait '"$INSTDIR\uninstall.exe" /S _?=$INSTDIR'
+  ; kept, run in place), so a file the new version no longer ships is not left behind. Where the
+  ; registry says it is: the user may have picked another folder this time.
+  ReadRegStr $0 HKCU "${UNINST_KEY}" "InstallLocation"
+  ${If} $0 == ""
+    StrCpy $0 "$INSTDIR"
+  ${EndIf}
+  ${If} ${FileExists} "$0\uninstall.exe"
+    ExecWait '"$0\uninstall.exe" /S _?=$0' $1
+    ${If} $1 != 0
+      DetailPrint "The previous version's uninstaller in $0 exited with $1; installing over it."
+    ${EndIf}
   ${EndIf}
   SetOutPath "$INSTDIR"
   !insertmacro PAYLOAD_INSTALL
