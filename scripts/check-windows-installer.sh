@@ -9,8 +9,8 @@
 #   a running app's .exe is never overwritten (silent setup gives up with exit code 3);
 #   uninstall /S -> every installed file, the entry, the Run value and the shortcut gone, the
 #   foreign file and its folder and the data kept;
-#   reinstall (signed with a throw-away certificate: the signing hook) and uninstall /S /PURGE
-#   -> data gone, install folder gone.
+#   reinstall (signed with a throw-away certificate: the signing hook), install again into another
+#   folder (/D=) -> the first folder gone; uninstall /S /PURGE -> data gone, install folder gone.
 # Also checks the portable zip (packaging/windows/portable-zip.sh) made from the same stub.
 #
 #   scripts/check-windows-installer.sh
@@ -174,13 +174,21 @@ expect_no_reg "$uninst" DisplayName
 [[ -f "$data/qwen-proxy/accounts.db" && -f "$settings/qwen-proxy/config.json" ]] ||
   fail "the uninstaller removed user data without being asked"
 
-stamp "reinstall 0.2.0 (signed), uninstall /S /PURGE"
+stamp "reinstall 0.2.0 (signed), again into another folder, uninstall /S /PURGE"
 rm "$inst/notes.txt"
 run "$work/signed/qwen-proxy-0.2.0-windows-x64-setup.exe" /S
 expect_payload "$work/payload2"
 expect_no_reg "$runkey" QwenProxy # start at login is off unless asked for
 osslsigncode verify -CAfile "$work/cert.pem" "$inst/uninstall.exe" >/dev/null ||
   fail "the installed uninstaller is not signed"
+# Installing again into another folder (/D=, which must come last and cannot be quoted, hence no
+# space in it) moves the install: the previous one is uninstalled from where the registry says.
+old_inst=$inst
+inst=$home/AppData/Local/QP-elsewhere
+run "$work/out/qwen-proxy-0.2.0-windows-x64-setup.exe" /S "/D=C:\\users\\$user\\AppData\\Local\\QP-elsewhere"
+expect_payload "$work/payload2"
+[[ ! -e "$old_inst" ]] || fail "installing into another folder left the old one: $(find "$old_inst" | tr '\n' ' ')"
+expect_reg "$uninst" InstallLocation "\"C:\\\\users\\\\$user\\\\AppData\\\\Local\\\\QP-elsewhere\""
 run "$inst/uninstall.exe" /S /PURGE
 [[ ! -e "$inst" ]] || fail "the install folder is left: $(find "$inst" | tr '\n' ' ')"
 [[ ! -e "$data" && ! -e "$settings" ]] || fail "/PURGE left user data"

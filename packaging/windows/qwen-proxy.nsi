@@ -133,6 +133,10 @@ Section "$(SecApp)" SEC_APP
     ${If} $1 != 0
       DetailPrint "The previous version's uninstaller in $0 exited with $1; installing over it."
     ${EndIf}
+    ; Run in place (_?=), an uninstaller cannot delete itself: that is left to us. The folder goes
+    ; only when empty, as in the uninstaller.
+    Delete "$0\uninstall.exe"
+    RMDir "$0"
   ${EndIf}
   SetOutPath "$INSTDIR"
   !insertmacro PAYLOAD_INSTALL
