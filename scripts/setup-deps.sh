@@ -11,6 +11,7 @@
 # (tests/workflows), which CI runs in the same leg on the release workflow.
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
+# --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (docs/fuzzing.md).
 set -euo pipefail
 
 # Build: packaging/linux/build-deps.txt, one package per line (also the README's install command):
@@ -34,6 +35,11 @@ elif [[ "${1:-}" == "--windows" ]]; then
   PKGS=(nsis wine64 wine zip unzip osslsigncode openssl)
   command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
   command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+elif [[ "${1:-}" == "--fuzz" ]]; then
+  # The distribution's default clang. Its sanitizer and libFuzzer runtimes are a separate package
+  # since Debian 12 (clang 14 alone links nothing with -fsanitize=fuzzer): libclang-rt-dev pulls
+  # the one matching the default clang (libclang-rt-14-dev on Debian 12, -19- on Debian 13).
+  PKGS+=(clang libclang-rt-dev)
 elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for

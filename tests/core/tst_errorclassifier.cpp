@@ -150,6 +150,22 @@ void TestErrorClassifier::retryAfter()
         classifyHttpError(429, R"({"error":{"message":"slow down"}})", "17", QStringLiteral("up"));
     QCOMPARE(e.retryAfterSeconds.value_or(-1), 17);
     QVERIFY(!classifyHttpError(429, "{}", "soon", QStringLiteral("up")).retryAfterSeconds);
+
+    // HTTP dates as servers send them (IMF-fixdate, "GMT"): Qt 6.4 refused those outright.
+    const QByteArray inAMinute = QDateTime::currentDateTimeUtc()
+                                     .addSecs(60)
+                                     .toString(u"ddd, dd MMM yyyy hh:mm:ss 'GMT'")
+                                     .toLatin1();
+    const int wait = parseRetryAfter(inAMinute).value_or(-1);
+    QVERIFY2(wait >= 58 && wait <= 60, inAMinute);
+    QCOMPARE(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"), 0); // past: retry now
+    // Beyond an int: clamped, where converting wrapped around to a negative wait (tests/fuzz).
+    constexpr int most = std::numeric_limits<int>::max();
+    QCOMPARE(parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT"), most);
+    QCOMPARE(parseRetryAfter("Fri, 31 Dec 2100 23:59:59 +0000"), most);
+    QCOMPARE(parseRetryAfter("99999999999"), most);
+    QCOMPARE(parseRetryAfter("123456789012345678901234567890"), most);
+    QVERIFY(!parseRetryAfter("-1"));
 }
 
 void TestErrorClassifier::ownErrorsAreLocal()

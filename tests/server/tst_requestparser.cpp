@@ -40,6 +40,18 @@ private Q_SLOTS:
         QVERIFY(!got[1].keepAlive);
     }
 
+    // Empty lines before a request are skipped however they arrive: a CR in one read and its LF
+    // in the next used to start a request at the CR and answer 400 (tests/fuzz, http_request).
+    void emptyLineSplitBetweenCrAndLf()
+    {
+        RequestParser p;
+        QByteArray buf = "\r\n\r";
+        QCOMPARE(p.feed(buf), RequestParser::State::Idle);
+        buf += "\nGET / HTTP/1.1\r\nHost: h\r\n\r\n";
+        QCOMPARE(p.feed(buf), RequestParser::State::Done);
+        QCOMPARE(p.takeRequest().path, QByteArray("/"));
+    }
+
     void chunkedBody()
     {
         RequestParser p;

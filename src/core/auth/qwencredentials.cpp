@@ -1,5 +1,7 @@
 #include "auth/qwencredentials.h"
 
+#include "common/jsoninteger.h"
+
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -23,7 +25,7 @@ Result<QwenCredentials> QwenCredentials::fromJson(const QJsonObject &o)
     c.tokenType = str("token_type").toString();
     c.resourceUrl = str("resource_url").toString();
     c.idToken = str("id_token").toString();
-    c.expiryDateMs = qint64(str("expiry_date").toDouble());
+    c.expiryDateMs = jsonInteger(str("expiry_date").toDouble());
     return c;
 }
 
@@ -80,7 +82,8 @@ Result<QwenCredentials> QwenCredentials::fromTokenResponse(const QJsonObject &o,
     if (!idTok.isEmpty())
         c.idToken = idTok;
     const double expiresIn = o.value(u"expires_in"_s).toDouble(3600);
-    c.expiryDateMs = nowMs + qint64(expiresIn * 1000);
+    // In doubles, so a huge expires_in saturates instead of overflowing.
+    c.expiryDateMs = jsonInteger(double(nowMs) + expiresIn * 1000);
     if (c.refreshToken.isEmpty())
         return Error::make(Error::Kind::UpstreamError, u"token endpoint answered without refresh_token"_s);
     return c;

@@ -1,5 +1,7 @@
 #include "protocol/anthropiccommon.h"
 
+#include "common/jsoninteger.h"
+
 #include <QRandomGenerator>
 
 Q_LOGGING_CATEGORY(lcAnthropicXlate, "qp.core.anthropic")
@@ -10,7 +12,7 @@ namespace {
 qint64 intField(const QJsonObject &o, QLatin1String key)
 {
     const QJsonValue v = o.value(key);
-    return v.isDouble() ? qint64(v.toDouble()) : 0;
+    return v.isDouble() ? jsonInteger(v.toDouble()) : 0;
 }
 
 QString randomBase62(int length)
@@ -44,8 +46,9 @@ MessageUsage usageFromOpenAI(const QJsonObject &usage)
         if (buckets.isEmpty())
             buckets = usage.value(QLatin1String("cache_creation")).toObject();
         for (auto it = buckets.constBegin(); it != buckets.constEnd(); ++it) {
-            if (it.value().isDouble())
-                u.cacheCreationTokens += qint64(it.value().toDouble());
+            if (it.value().isDouble()) // summed as doubles: many huge buckets must not overflow
+                u.cacheCreationTokens =
+                    jsonInteger(double(u.cacheCreationTokens) + it.value().toDouble());
         }
     }
     u.inputTokens = qMax<qint64>(0, prompt - u.cacheReadTokens - u.cacheCreationTokens);

@@ -1,5 +1,6 @@
 #include "protocol/anthropicrequest.h"
 
+#include "common/jsoninteger.h"
 #include "protocol/anthropiccommon.h"
 
 #include <QJsonArray>
@@ -498,7 +499,7 @@ std::optional<Error> translateThinking(const QJsonValue &thinking, QJsonObject &
             if (!budget.isDouble() || budget.toDouble() != std::floor(budget.toDouble()) ||
                 budget.toDouble() < 1)
                 return invalid(u"thinking.budget_tokens"_s, u"expected a positive integer"_s);
-            out.insert("thinking_budget"_L1, qint64(budget.toDouble()));
+            out.insert("thinking_budget"_L1, jsonInteger(budget.toDouble()));
         }
     } else if (type == "disabled"_L1) {
         out.insert("enable_thinking"_L1, false);
@@ -544,7 +545,8 @@ Result<QJsonObject> toOpenAIRequest(const QJsonObject &body, const RequestOption
         maxTokens.toDouble() < 1)
         return invalid(u"max_tokens"_s, maxTokens.isUndefined() ? u"field required"_s
                                                                 : u"expected a positive integer"_s);
-    out.insert("max_tokens"_L1, qint64(maxTokens.toDouble()));
+    // The caller clamps it to the model's cap; 1e300 only has to arrive as a number.
+    out.insert("max_tokens"_L1, jsonInteger(maxTokens.toDouble()));
 
     const QJsonValue messagesValue = body.value("messages"_L1);
     if (!messagesValue.isArray())

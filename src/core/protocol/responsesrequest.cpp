@@ -1,5 +1,6 @@
 #include "protocol/responsesrequest.h"
 
+#include "common/jsoninteger.h"
 #include "logging/logging.h"
 #include "protocol/anthropicrequest.h"
 
@@ -523,7 +524,7 @@ Result<Translated> toChatRequest(const QJsonObject &body, const RequestOptions &
     if (maxOut.isDouble()) {
         if (maxOut.toDouble() < 1)
             return invalid(u"max_output_tokens"_s, u"expected a positive integer"_s);
-        out.insert("max_tokens"_L1, qint64(std::floor(maxOut.toDouble())));
+        out.insert("max_tokens"_L1, jsonInteger(std::floor(maxOut.toDouble())));
     } else if (!maxOut.isUndefined() && !maxOut.isNull()) {
         return invalid(u"max_output_tokens"_s, u"expected a positive integer"_s);
     }

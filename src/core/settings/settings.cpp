@@ -1,5 +1,7 @@
 #include "settings/settings.h"
 
+#include "common/jsoninteger.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,10 +51,12 @@ std::optional<QVariant> Settings::parse(const SettingSpec &spec, const QVariant 
     case SettingSpec::Type::Int: {
         if (raw.typeId() == QMetaType::Double || raw.typeId() == QMetaType::LongLong ||
             raw.typeId() == QMetaType::Int) {
+            // A fraction, or a number beyond any integer setting (1e300), is not an integer;
+            // checked before converting, which would be undefined behaviour out of range.
             const double d = raw.toDouble();
-            if (d != qint64(d))
+            if (!(std::fabs(d) <= kJsonIntegerLimit) || d != std::trunc(d))
                 return std::nullopt;
-            return QVariant::fromValue(qint64(d));
+            return QVariant::fromValue(jsonInteger(d));
         }
         bool ok = false;
         const qint64 v = raw.toString().trimmed().toLongLong(&ok);

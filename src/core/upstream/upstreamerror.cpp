@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -17,13 +19,20 @@ std::optional<int> parseRetryAfter(const QByteArray &header)
     const QByteArray h = header.trimmed();
     if (h.isEmpty())
         return std::nullopt;
-    bool ok = false;
-    const int secs = h.toInt(&ok);
-    if (ok && secs >= 0)
-        return secs;
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(h), Qt::RFC2822Date);
+    constexpr qint64 most = std::numeric_limits<int>::max();
+    // delay-seconds: any run of digits. More than an int holds means "a very long time", not
+    // "no advice" (and not a wrapped-around negative wait).
+    if (std::all_of(h.begin(), h.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return int(h.size() > 10 ? most : std::min(h.toLongLong(), most));
+    // HTTP-date (RFC 9110 §5.6.7). Its IMF-fixdate form ends in "GMT", which Qt 6.4's RFC 2822
+    // parser refuses: as "+0000" it parses. A date years ahead is more seconds than an int holds,
+    // so the wait is clamped, not converted (that wrapped around to negative waits).
+    QString text = QString::fromLatin1(h);
+    if (text.endsWith(u" GMT"))
+        text = text.chopped(4) + u" +0000"_s;
+    const QDateTime when = QDateTime::fromString(text, Qt::RFC2822Date);
     if (when.isValid())
-        return int(std::max<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when)));
+        return int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().secsTo(when), 0, most));
     return std::nullopt;
 }
 

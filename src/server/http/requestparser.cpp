@@ -245,7 +245,9 @@ RequestParser::State RequestParser::feed(QByteArray &buffer)
             // Tolerate empty lines between requests (RFC 9112 §2.2).
             while (buffer.startsWith("\r\n"))
                 buffer.remove(0, 2);
-            if (buffer.isEmpty())
+            // A lone CR may be such a line whose LF is in the next read: wait for it rather than
+            // start a request at it (found by fuzzing: a 400 depending on TCP segmentation).
+            if (buffer.isEmpty() || buffer == "\r")
                 return m_state;
             m_state = State::Headers;
             break;
