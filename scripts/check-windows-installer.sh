@@ -6,7 +6,8 @@
 #   install with /AUTOSTART -> files, HKCU uninstall entry, Run value, Start menu shortcut;
 #   user data appears; upgrade to a higher version without /AUTOSTART -> start at login and data
 #   kept, a file only the old version shipped gone; a foreign file in the install folder;
-#   a running app's .exe is never overwritten (silent setup gives up with exit code 3);
+#   a running app is never overwritten or uninstalled around (silent setup and uninstall give up
+#   with exit code 3);
 #   uninstall /S -> every installed file, the entry, the Run value and the shortcut gone, the
 #   foreign file and its folder and the data kept;
 #   reinstall (signed with a throw-away certificate: the signing hook), install again into another
@@ -146,7 +147,7 @@ expect_reg "$runkey" QwenProxy "$runval"
 [[ -f "$data/qwen-proxy/accounts.db" && -f "$settings/qwen-proxy/config.json" ]] ||
   fail "the upgrade lost user data"
 
-stamp "a running tray app holds its .exe: silent setup waits, then gives up with exit code 3"
+stamp "a running tray app holds its .exe: silent setup and uninstall wait, then give up (exit code 3)"
 # Any long-running Windows program stands in for the tray app; wine's own ping.exe is a real one.
 # It ignores --quit, so the installer must not touch it: wait 15 s, then give up untouched.
 ping_exe=$(find /usr/lib -path '*/x86_64-windows/ping.exe' -print -quit)
@@ -158,6 +159,20 @@ rc=0
 timeout 180 wine "$work/out/qwen-proxy-0.2.0-windows-x64-setup.exe" /S || rc=$?
 [[ $rc -eq 3 ]] || fail "setup with the app running exited with $rc, expected 3"
 cmp -s "$ping_exe" "$inst/qwen-proxy-tray.exe" || fail "setup replaced a running program"
+# The uninstaller likewise, run in place (_?=) so its exit code is its own; NSIS takes the rest of
+# the command line as the folder, so the space in it needs no quotes (wine would add them to one
+# argument holding a space).
+rc=0
+timeout 180 wine "$inst/uninstall.exe" /S "_?=C:\\users\\$user\\AppData\\Local\\Programs\\Qwen" Proxy || rc=$?
+[[ $rc -eq 3 ]] || fail "uninstall with the app running exited with $rc, expected 3"
+expect_payload_except_tray() {
+  local f
+  while IFS= read -r f; do
+    [[ "$f" == qwen-proxy-tray.exe ]] || cmp -s "$work/payload2/$f" "$inst/$f" ||
+      fail "the uninstaller removed $f while the app was running"
+  done < <(cd "$work/payload2" && find . -type f | sed 's#^\./##')
+}
+expect_payload_except_tray
 wineserver -k
 timeout 180 wineserver -w || true
 expect_reg "$uninst" DisplayVersion '"0.2.0"'
