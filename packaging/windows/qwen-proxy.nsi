@@ -237,8 +237,8 @@ Function un.Purge
   ${EndIf}
   ; `qwen-proxy purge --yes` deletes the accounts' keys from Windows Credential Manager, which
   ; only the app can find, then its folders and the Run value. The folders are removed here too,
-  ; in case the program could not run: they are the app's own, never the install folder (Qt puts
-  ; the data directory under %APPDATA% and the config under %LOCALAPPDATA%; both are removed).
+  ; in case the program could not run: they are the app's own (src/core/platform/userdirs.h:
+  ; data in %LOCALAPPDATA%\qwen-proxy, settings in %APPDATA%\qwen-proxy), never the install folder.
   ExecWait '"$INSTDIR\${CLI_EXE}" purge --yes'
   RMDir /r "$LOCALAPPDATA\qwen-proxy"
   RMDir /r "$APPDATA\qwen-proxy"

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "platform/autostart.h"
 #include "platform/portable.h"
+#include "platform/userdirs.h"
 #include "providers/providerservice.h"
 #include "runtime.h"
 
@@ -105,11 +106,10 @@ int runPurge(const QStringList &args)
     // Portable mode keeps both in <exe folder>/data (platform/portable.h).
     const QString portableDir = portable::dataDir();
     const QString dataDir = portableDir.isEmpty()
-                                ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                ? userdirs::dataDir()
                                 : portableDir;
     const QString configDir =
-        portableDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-                              : QString();
+        portableDir.isEmpty() ? userdirs::configDir() : QString();
     const bool hadData = QFileInfo::exists(dataDir);
     const bool hadConfig = QFileInfo::exists(configDir);
     // Without a data dir no account is known, so there is no secret to find.
