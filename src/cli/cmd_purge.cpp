@@ -105,11 +105,8 @@ int runPurge(const QStringList &args)
     // opening it, which would create them: a second purge finds nothing and says so.
     // Portable mode keeps both in <exe folder>/data (platform/portable.h).
     const QString portableDir = portable::dataDir();
-    const QString dataDir = portableDir.isEmpty()
-                                ? userdirs::dataDir()
-                                : portableDir;
-    const QString configDir =
-        portableDir.isEmpty() ? userdirs::configDir() : QString();
+    const QString dataDir = portableDir.isEmpty() ? userdirs::dataDir() : portableDir;
+    const QString configDir = portableDir.isEmpty() ? userdirs::configDir() : QString();
     const bool hadData = QFileInfo::exists(dataDir);
     const bool hadConfig = QFileInfo::exists(configDir);
     // Without a data dir no account is known, so there is no secret to find.

@@ -54,9 +54,7 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
     // in a file there: the config follows the data dir, and nothing lands in the user's profile.
     const QString portableDir = options.dataDir.isEmpty() ? portable::dataDir() : QString();
     const QString dataDirOption = portableDir.isEmpty() ? options.dataDir : portableDir;
-    setup.dataDir = dataDirOption.isEmpty()
-                        ? userdirs::dataDir()
-                        : dataDirOption;
+    setup.dataDir = dataDirOption.isEmpty() ? userdirs::dataDir() : dataDirOption;
     if (setup.dataDir.isEmpty())
         setup.dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
     // The data dir holds tokens, keys and usage: private to the user (common/privatefiles.h). A
