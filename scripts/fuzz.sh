@@ -16,6 +16,8 @@ dir=build/fuzz
 # minute instead of several (the CI leg's budget is 8 minutes on 2 cores).
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Paths relative to the checkout, so a fresh clone (CI) hits what an earlier one cached.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
   -DQP_FUZZ=ON -DQP_BUILD_TESTS=OFF -DQP_BUILD_UI=OFF "${launcher[@]}" ${QP_CMAKE_ARGS:-} >/dev/null
 cmake --build "$dir" --target qp_fuzzers -j"$(nproc)" >&2

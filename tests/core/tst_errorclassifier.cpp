@@ -16,6 +16,8 @@ private slots:
     void inBand_data();
     void inBand();
     void retryAfter();
+    void redirectsAreGatewayErrors();
+    void upstreamTextIsQuotedOnlyWhenPrintableAndShort();
     void ownErrorsAreLocal();
 };
 
@@ -114,6 +116,35 @@ void TestErrorClassifier::http()
     QCOMPARE(errorClassName(errorClassOf(e)), errorClassName(cls));
     QCOMPARE(e.upstreamStatus, status);
     QVERIFY(!e.message.isEmpty());
+}
+
+void TestErrorClassifier::redirectsAreGatewayErrors()
+{
+    for (int status : {301, 302, 307, 308}) {
+        const Error e = classifyHttpError(status, "", QByteArray(), QStringLiteral("cp"));
+        QCOMPARE(int(e.kind), int(Error::Kind::UpstreamError)); // 502 to the client, not 400
+        QVERIFY2(e.message.contains(QStringLiteral("redirect")), qPrintable(e.message));
+        QVERIFY(e.message.contains(QString::number(status)));
+    }
+}
+
+void TestErrorClassifier::upstreamTextIsQuotedOnlyWhenPrintableAndShort()
+{
+    const QByteArray binary("\x01\x02\xff\xfe\x1b[31mPK\x03\x04", 14);
+    Error e = classifyHttpError(500, binary, QByteArray(), QStringLiteral("up"));
+    QVERIFY2(!e.message.contains(QChar(0x1b)) && !e.message.contains(QChar(1)),
+             qPrintable(e.message));
+    QVERIFY2(e.message.contains(QStringLiteral("14 bytes that are not text")),
+             qPrintable(e.message));
+    e = classifyHttpError(400, QByteArray(10000, 'a'), QByteArray(), QStringLiteral("up"));
+    QVERIFY2(e.message.size() <= 301, qPrintable(QString::number(e.message.size())));
+    // A JSON message with a control character is not echoed either.
+    e = classifyHttpError(400, R"({"error":{"message":"bad\u0007thing"}})", QByteArray(),
+                          QStringLiteral("up"));
+    QVERIFY2(!e.message.contains(QChar(7)), qPrintable(e.message));
+    // Plain short text still reaches the client, on one line.
+    e = classifyHttpError(400, "model not found:\n  qwen9", QByteArray(), QStringLiteral("up"));
+    QCOMPARE(e.message, QStringLiteral("model not found: qwen9"));
 }
 
 void TestErrorClassifier::inBand_data()

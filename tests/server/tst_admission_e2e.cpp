@@ -96,6 +96,42 @@ private Q_SLOTS:
         QVERIFY(h->upstream().requests().isEmpty());
     }
 
+    // Refused before the head is parsed (too many fields, too large a head, too long a target):
+    // still in the path's dialect.
+    void earlyRefusalsOnAnthropicPathsAreInAnthropicShape_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<int>("status");
+        QByteArray fields;
+        for (int i = 0; i < 150; ++i)
+            fields += "X-F" + QByteArray::number(i) + ": v\r\n";
+        QTest::newRow("150 fields")
+            << "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n" + fields + "\r\n"
+            << 431;
+        QTest::newRow("a 70 KB head")
+            << "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nX: " + QByteArray(70000, 'a') +
+                   "\r\n\r\n"
+            << 431;
+        QTest::newRow("a 70 KB head, no end yet")
+            << "POST /anthropic/v1/messages HTTP/1.1\r\nX: " + QByteArray(70000, 'a') << 431;
+        QTest::newRow("a 9 KB target")
+            << "GET /v1/messages?" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            << 414;
+    }
+    void earlyRefusalsOnAnthropicPathsAreInAnthropicShape()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(int, status);
+        start();
+        const QByteArray r = exchange(port(), raw);
+        QVERIFY2(r.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + " ")),
+                 r.left(200).constData());
+        QVERIFY2(!r.startsWith("HTTP/1.1 414 Status"), r.left(100).constData());
+        QCOMPARE(bodyOf(r).value(u"type"_s).toString(), u"error"_s); // Anthropic's envelope
+        QCOMPARE(bodyOf(r).value(u"error"_s).toObject().value(u"type"_s).toString(),
+                 u"invalid_request_error"_s);
+    }
+
     void aRebindingPageCannotStartADeviceLogin()
     {
         start();

@@ -502,6 +502,25 @@ private Q_SLOTS:
             QVERIFY(!d.contains("error_finish"));
     }
 
+    // The proxy never follows an upstream's redirect (the key would go to a host nobody
+    // configured): the client gets a 502 that names it, not a 400 that blames the request.
+    void anUpstreamRedirectIsABadGateway()
+    {
+        startDefault();
+        h->upstream().replyJson(302, QJsonObject{}, {{"Location", "https://elsewhere.example/v1"}});
+        for (bool stream : {false, true}) {
+            const auto r = h->postJson(u"/v1/chat/completions"_s, chatBody(stream));
+            QCOMPARE(r.status, 502);
+            QVERIFY2(r.json()
+                         .value(u"error"_s)
+                         .toObject()
+                         .value(u"message"_s)
+                         .toString()
+                         .contains(u"redirect"_s),
+                     r.body.constData());
+        }
+    }
+
     void upstreamErrorsMapped_data()
     {
         QTest::addColumn<int>("upstreamStatus");

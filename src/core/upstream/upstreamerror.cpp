@@ -172,6 +172,22 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArrayView
     return e;
 }
 
+// Upstream text goes into the client's error message only when it reads as text: printable and
+// short. A binary or huge body would otherwise be echoed to the client (and its logs) as is.
+static QString quotable(const QString &text, int status, qsizetype bodyBytes)
+{
+    const QString t = text.trimmed();
+    bool printable = !t.contains(QChar::ReplacementCharacter);
+    for (QChar c : t)
+        if (c.category() == QChar::Other_Control && c != u'\n' && c != u'\t')
+            printable = false;
+    if (!printable)
+        return u"upstream answered HTTP %1 with %2 bytes that are not text"_s.arg(status).arg(
+            bodyBytes);
+    const QString one = t.simplified();
+    return one.size() > 300 ? one.left(300) + u"…"_s : one;
+}
+
 Error classifyHttpError(int status, const QByteArray &body, const QByteArray &retryAfterHeader,
                         const QString &upstreamName)
 {
@@ -201,7 +217,8 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArray &re
             code = o.value(u"code"_s).toString(); // DashScope's native shape: {"code","message"}
     }
     if (message.isEmpty())
-        message = QString::fromUtf8(body.left(500)).trimmed();
+        message = QString::fromUtf8(body.left(2000));
+    message = quotable(message, status, body.size());
     if (message.isEmpty())
         message = u"upstream answered HTTP %1"_s.arg(status);
     const Said said = whatItSays(message, code);
@@ -244,7 +261,15 @@ Error classifyHttpError(int status, const QByteArray &body, const QByteArray &re
             e = fromMessage(Error::Kind::PayloadTooLarge, status, message, code);
             break;
         default:
-            if (status >= 500)
+            if (status >= 300 && status < 400)
+                // We never follow redirects (a key must not travel to a host the user did not
+                // configure): the base URL is what needs fixing, so a gateway error says so.
+                e = fromMessage(Error::Kind::UpstreamError, status,
+                                u"upstream %1 answered with a redirect (HTTP %2), which the proxy "
+                                "does not follow; check the provider's base URL"_s.arg(upstreamName)
+                                    .arg(status),
+                                code);
+            else if (status >= 500)
                 e = fromMessage(Error::Kind::UpstreamError, status,
                                 u"upstream %1 failed (HTTP %2): %3"_s.arg(upstreamName)
                                     .arg(status)

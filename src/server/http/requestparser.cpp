@@ -113,6 +113,7 @@ bool RequestParser::parseHead(QByteArrayView head)
         }
     const QByteArrayView target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
     if (target.size() > m_limits.maxTargetBytes) {
+        rememberPath(target);
         fail(414, "request target too long");
         return false;
     }
@@ -234,6 +235,29 @@ bool RequestParser::parseHead(QByteArrayView head)
     return true;
 }
 
+// The target of a request line that will not be parsed (a head or target over its limit), so the
+// refusal can still come in the path's dialect.
+QByteArrayView RequestParser::requestTarget(QByteArrayView buffer)
+{
+    const qsizetype eol = buffer.indexOf('\n');
+    const QByteArrayView line = eol < 0 ? buffer : buffer.first(eol);
+    const qsizetype sp1 = line.indexOf(' ');
+    if (sp1 < 0)
+        return {};
+    const QByteArrayView rest = line.sliced(sp1 + 1);
+    const qsizetype sp2 = rest.indexOf(' ');
+    return sp2 < 0 ? rest : rest.first(sp2);
+}
+
+void RequestParser::rememberPath(QByteArrayView target)
+{
+    const qsizetype q = target.indexOf('?');
+    // Enough to tell the dialect (apierror.h: dialectForPath); never the whole oversized target.
+    m_req.path = (q < 0 ? target : target.first(q))
+                     .first(std::min<qsizetype>(q < 0 ? target.size() : q, 256))
+                     .toByteArray();
+}
+
 RequestParser::State RequestParser::feed(QByteArray &buffer)
 {
     for (;;) {
@@ -254,12 +278,16 @@ RequestParser::State RequestParser::feed(QByteArray &buffer)
         case State::Headers: {
             const qsizetype end = buffer.indexOf("\r\n\r\n");
             if (end < 0) {
-                if (buffer.size() > m_limits.maxHeaderBytes)
+                if (buffer.size() > m_limits.maxHeaderBytes) {
+                    rememberPath(requestTarget(buffer));
                     return fail(431, "request header block too large");
+                }
                 return m_state;
             }
-            if (end + 4 > m_limits.maxHeaderBytes)
+            if (end + 4 > m_limits.maxHeaderBytes) {
+                rememberPath(requestTarget(buffer));
                 return fail(431, "request header block too large");
+            }
             if (!parseHead(QByteArrayView(buffer).first(end)))
                 return m_state;
             buffer.remove(0, end + 4);

@@ -55,6 +55,8 @@ public:
 private:
     State fail(int status, QByteArray message);
     bool parseHead(QByteArrayView head);
+    static QByteArrayView requestTarget(QByteArrayView buffer);
+    void rememberPath(QByteArrayView target);
 
     Limits m_limits;
     State m_state = State::Idle;
