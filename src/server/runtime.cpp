@@ -19,6 +19,7 @@
 #include "metrics/proxymetrics.h"
 #include "models/modelcatalog.h"
 #include "platform/portable.h"
+#include "platform/userdirs.h"
 #include "pool/accountpool.h"
 #include "providers/providerservice.h"
 #include "providers/providerstore.h"
@@ -53,9 +54,7 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
     // in a file there: the config follows the data dir, and nothing lands in the user's profile.
     const QString portableDir = options.dataDir.isEmpty() ? portable::dataDir() : QString();
     const QString dataDirOption = portableDir.isEmpty() ? options.dataDir : portableDir;
-    setup.dataDir = dataDirOption.isEmpty()
-                        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                        : dataDirOption;
+    setup.dataDir = dataDirOption.isEmpty() ? userdirs::dataDir() : dataDirOption;
     if (setup.dataDir.isEmpty())
         setup.dataDir = QDir::home().filePath(u".local/share/qwen-proxy"_s);
     // The data dir holds tokens, keys and usage: private to the user (common/privatefiles.h). A
@@ -77,7 +76,7 @@ Result<RuntimeSetup> RuntimeSetup::load(const RuntimeOptions &options)
         if (!dataDirOption.isEmpty()) {
             configFile = QDir(setup.dataDir).filePath(u"config.json"_s);
         } else {
-            const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+            const QString dir = userdirs::configDir();
             QDir().mkpath(dir);
             for (const QString &line : tightenOurs(dir, {u"config.json"_s}))
                 qCWarning(lcSettings).noquote() << line;

@@ -14,7 +14,11 @@ namespace qp {
 namespace {
 #if defined(Q_OS_WIN)
 const QString kRunKey = u"HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"_s;
-const QString kRunValue = u"Qwen Proxy"_s;
+// One name, shared with the installer (packaging/windows/qwen-proxy.nsi), which writes and
+// removes the same value; no space, so scripts and `reg` need no quoting.
+const QString kRunValue = u"QwenProxy"_s;
+// The name development builds used; removed whenever the setting is applied, so there is one entry.
+const QString kLegacyRunValue = u"Qwen Proxy"_s;
 #elif defined(Q_OS_MACOS)
 QString entryPath(const QString &root)
 {
@@ -94,7 +98,8 @@ bool Autostart::isEnabled(const QString &root)
 {
 #if defined(Q_OS_WIN)
     Q_UNUSED(root);
-    return QSettings(kRunKey, QSettings::NativeFormat).contains(kRunValue);
+    const QSettings run(kRunKey, QSettings::NativeFormat);
+    return run.contains(kRunValue) || run.contains(kLegacyRunValue);
 #elif defined(Q_OS_MACOS)
     return QFileInfo::exists(entryPath(root));
 #else
@@ -107,8 +112,11 @@ bool Autostart::apply(bool enabled, const QString &executable, QString *error, c
 #if defined(Q_OS_WIN)
     Q_UNUSED(root);
     QSettings run(kRunKey, QSettings::NativeFormat);
+    run.remove(kLegacyRunValue);
+    // --minimized as on Linux: the login launch goes to the tray. The installer writes this text.
     if (enabled)
-        run.setValue(kRunValue, u"\""_s + QDir::toNativeSeparators(executable) + u"\""_s);
+        run.setValue(kRunValue,
+                     u"\""_s + QDir::toNativeSeparators(executable) + u"\" --minimized"_s);
     else
         run.remove(kRunValue);
     run.sync();

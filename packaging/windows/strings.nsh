@@ -1,0 +1,18 @@
+; The installer's own words, English and Simplified Chinese (qwen-proxy.nsi includes this file
+; with /CHARSET=UTF8 so the Chinese survives whatever code page makensis runs under).
+LangString SecApp ${LANG_ENGLISH} "Qwen Proxy"
+LangString SecApp ${LANG_SIMPCHINESE} "Qwen Proxy"
+LangString SecAppDesc ${LANG_ENGLISH} "The tray app, the qwen-proxy command and a Start menu shortcut."
+LangString SecAppDesc ${LANG_SIMPCHINESE} "托盘程序、qwen-proxy 命令行工具和开始菜单快捷方式。"
+LangString SecAutostart ${LANG_ENGLISH} "Start at login"
+LangString SecAutostart ${LANG_SIMPCHINESE} "登录时启动"
+LangString SecAutostartDesc ${LANG_ENGLISH} "Start Qwen Proxy in the tray when you log in to Windows."
+LangString SecAutostartDesc ${LANG_SIMPCHINESE} "登录 Windows 时在托盘中启动 Qwen Proxy。"
+LangString SecUnApp ${LANG_ENGLISH} "Qwen Proxy program files"
+LangString SecUnApp ${LANG_SIMPCHINESE} "Qwen Proxy 程序文件"
+LangString SecUnPurge ${LANG_ENGLISH} "Remove accounts, usage history and settings"
+LangString SecUnPurge ${LANG_SIMPCHINESE} "删除账户、使用记录和设置"
+LangString SecUnPurgeDesc ${LANG_ENGLISH} "Also delete your accounts and their saved keys, the usage history and the settings. Leave this unticked to keep them for a later install."
+LangString SecUnPurgeDesc ${LANG_SIMPCHINESE} "同时删除您的账户及其保存的密钥、使用记录和设置。不勾选则保留，以便日后重新安装时使用。"
+LangString TrayRunning ${LANG_ENGLISH} "Qwen Proxy is still running. Quit it from its tray icon, then choose Retry."
+LangString TrayRunning ${LANG_SIMPCHINESE} "Qwen Proxy 仍在运行。请通过托盘图标退出程序，然后点击“重试”。"
