@@ -96,13 +96,6 @@ std::optional<QString> applyOptions(const ParsedArgs &p, ClientKeyInfo &key, qin
     return std::nullopt;
 }
 
-QString timeText(qint64 ms)
-{
-    return ms == 0 ? u"-"_s
-                   : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"yyyy-MM-dd HH:mm"_s) +
-                         u" UTC"_s;
-}
-
 QString stateOf(const ClientKeyInfo &k, qint64 nowMs)
 {
     if (k.revokedMs != 0)

@@ -275,7 +275,7 @@ private Q_SLOTS:
         const int before = h->upstream().count("/v1/chat/completions");
         const QByteArray other =
             R"({"model":"qwen3-max","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})";
-        for (const QByteArray path :
+        for (const QByteArray &path :
              {QByteArray("/v1/chat/completions"), QByteArray("/v1/messages")}) {
             const QByteArray r =
                 exchange(QHostAddress::LocalHost, port(),
