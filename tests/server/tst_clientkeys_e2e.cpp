@@ -35,7 +35,7 @@ QByteArray exchange(const QHostAddress &to, quint16 port, const QByteArray &raw,
         return "connect failed";
     s.write(raw);
     QByteArray out;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             out += s.readAll();
             return s.state() != QAbstractSocket::ConnectedState;
