@@ -23,7 +23,7 @@ namespace qp::cli {
 
 namespace {
 
-const QSet<QString> kLimitFlags{
+const QSet<QString> kValueFlags{
     u"name"_s,         u"scopes"_s,      u"model"_s,          u"rpm"_s,
     u"tpm"_s,          u"concurrency"_s, u"daily-requests"_s, u"daily-tokens"_s,
     u"expires-days"_s, u"data-dir"_s,    u"config"_s};
@@ -292,7 +292,7 @@ int runKeys(const QStringList &args)
     if (args.isEmpty())
         return usageError(u"which one: create, list, set, revoke or usage?"_s);
     const QString verb = args.first();
-    QSet<QString> values = kLimitFlags;
+    QSet<QString> values = kValueFlags;
     values.insert(u"days"_s);
     ParsedArgs p;
     if (auto e = parseArgs(args.mid(1), values, {u"json"_s, u"print-only"_s, u"all-models"_s}, p))

@@ -14,27 +14,41 @@ namespace {
 // only when a request comes (an idle proxy does no work for it).
 constexpr qint64 kKeyPollMs = 1000;
 
-QList<QPair<QByteArray, QByteArray>> limitHeaders(const KeyLimiter::Refusal &r)
+using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
+
+qint64 wholeSeconds(qint64 ms)
 {
-    const qint64 seconds = (r.retryAfterMs + 999) / 1000;
-    QList<QPair<QByteArray, QByteArray>> h{
-        {"Retry-After", QByteArray::number(seconds)},
-        // The OpenAI and Anthropic SDKs prefer the millisecond form, and obey x-should-retry.
-        {"retry-after-ms", QByteArray::number(r.retryAfterMs)},
-        {"x-should-retry", r.retryable ? "true" : "false"},
-    };
+    return (ms + 999) / 1000;
+}
+
+// Retry-After in seconds, and retry-after-ms, which the OpenAI and Anthropic SDKs prefer; with
+// `shouldRetry`, x-should-retry, which they obey.
+HeaderPairs retryHeaders(qint64 ms, std::optional<bool> shouldRetry)
+{
+    HeaderPairs h{{"Retry-After", QByteArray::number(wholeSeconds(ms))},
+                  {"retry-after-ms", QByteArray::number(ms)}};
+    if (shouldRetry)
+        h.emplaceBack("x-should-retry", *shouldRetry ? "true" : "false");
+    return h;
+}
+
+HeaderPairs limitHeaders(const KeyLimiter::Refusal &r)
+{
+    HeaderPairs h = retryHeaders(r.retryAfterMs, r.retryable);
     if (r.requestLimit > 0) {
         const QByteArray reset = QDateTime::currentDateTimeUtc()
                                      .addMSecs(r.retryAfterMs)
                                      .toString(Qt::ISODate)
                                      .toLatin1();
-        h.append({QByteArray("x-ratelimit-limit-requests"), QByteArray::number(r.requestLimit)});
-        h.append({"x-ratelimit-remaining-requests", QByteArray::number(r.requestsRemaining)});
-        h.append({"x-ratelimit-reset-requests", QByteArray::number(seconds) + "s"});
-        h.append({"anthropic-ratelimit-requests-limit", QByteArray::number(r.requestLimit)});
-        h.append(
-            {"anthropic-ratelimit-requests-remaining", QByteArray::number(r.requestsRemaining)});
-        h.append({"anthropic-ratelimit-requests-reset", reset});
+        const QByteArray limit = QByteArray::number(r.requestLimit);
+        const QByteArray remaining = QByteArray::number(r.requestsRemaining);
+        h.emplaceBack("x-ratelimit-limit-requests", limit);
+        h.emplaceBack("x-ratelimit-remaining-requests", remaining);
+        h.emplaceBack("x-ratelimit-reset-requests",
+                      QByteArray::number(wholeSeconds(r.retryAfterMs)) + "s");
+        h.emplaceBack("anthropic-ratelimit-requests-limit", limit);
+        h.emplaceBack("anthropic-ratelimit-requests-remaining", remaining);
+        h.emplaceBack("anthropic-ratelimit-requests-reset", reset);
     }
     return h;
 }
@@ -127,15 +141,11 @@ AdmissionGate::check(const http::HttpRequest &head, const QHostAddress &peer, bo
 
     const bool trustedPeer = isTrustedPeer(peer, m_config.trust);
     if (!trustedPeer) {
-        if (const qint64 locked = m_lockout.lockedFor(peer)) {
-            const qint64 seconds = (locked + 999) / 1000;
+        if (const qint64 locked = m_lockout.lockedFor(peer))
             return Refusal{429,
                            u"too many requests with invalid client keys from this address; try "
-                           "again in %1 s"_s.arg(seconds),
-                           {{"Retry-After", QByteArray::number(seconds)},
-                            {"retry-after-ms", QByteArray::number(locked)},
-                            {"x-should-retry", "false"}}};
-        }
+                           "again in %1 s"_s.arg(wholeSeconds(locked)),
+                           retryHeaders(locked, false)};
     }
 
     refreshKeys(false);
@@ -145,25 +155,22 @@ AdmissionGate::check(const http::HttpRequest &head, const QHostAddress &peer, bo
     req.path = head.path;
     req.query = head.query;
     req.headers = &head.headers;
-    req.host = classifyHost(head.header("host"), m_config.admission);
+    req.host = a.host; // admitted: the one Host header, already classified
     const Authorization auth = authorize(req, m_config.trust, m_keys, m_clock.nowMs());
     if (!trustedPeer && !auth.key) {
         // Scanners, wrong keys and /health pollers from the network: bounded per address.
-        if (const qint64 wait = m_unkeyed.take(peer)) {
-            const qint64 seconds = (wait + 999) / 1000;
+        if (const qint64 wait = m_unkeyed.take(peer))
             return Refusal{429,
                            u"too many requests without a valid client key from this address; "
-                           "try again in %1 s"_s.arg(seconds),
-                           {{"Retry-After", QByteArray::number(seconds)},
-                            {"retry-after-ms", QByteArray::number(wait)}}};
-        }
+                           "try again in %1 s"_s.arg(wholeSeconds(wait)),
+                           retryHeaders(wait, std::nullopt)};
     }
     if (!auth.admitted()) {
         if (auth.failedKey && !trustedPeer)
             m_lockout.recordFailure(peer);
-        QList<QPair<QByteArray, QByteArray>> headers;
+        HeaderPairs headers;
         if (auth.status == 401)
-            headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+            headers.emplaceBack("WWW-Authenticate", "Bearer");
         return Refusal{auth.status, auth.message, headers};
     }
 
@@ -177,7 +184,7 @@ AdmissionGate::check(const http::HttpRequest &head, const QHostAddress &peer, bo
     pass.caller.keyId = key.id;
     pass.caller.models = key.models;
     pass.caller.mayRead = key.has(KeyScope::Read);
-    if (!scopeFor(head.method, head.path))
+    if (auth.openPath)
         return pass; // /health and preflights count against no limit
     auto ticket = m_limiter.acquire(key);
     if (auto *refused = std::get_if<KeyLimiter::Refusal>(&ticket))

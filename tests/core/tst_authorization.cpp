@@ -81,8 +81,6 @@ private Q_SLOTS:
         const Headers none;
         const Headers anything{{"authorization", "Bearer anything"}};
         auto with = [](const QByteArray &auth) { return Headers{{"authorization", auth}}; };
-        auto add = [](const char *name) { return &QTest::newRow(name); };
-        Q_UNUSED(add);
 
         QTest::newRow("loopback, loopback Host, no key: trusted-local")
             << "127.0.0.1" << L << QByteArray("POST") << chat << QByteArray() << none << "" << false

@@ -5,6 +5,7 @@
 // answered in its route's dialect. The rules row by row: tests/core/tst_admission.cpp.
 #include "access/clientkey.h"
 #include "proxyharness.h"
+#include "rawhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,24 +22,9 @@ namespace {
 const QByteArray kChat =
     R"({"model":"qwen3-coder-plus","messages":[{"role":"user","content":"hi"}]})";
 
-// Sends `raw` and collects what comes back until the server closes the connection or `until`
-// appears in it.
 QByteArray exchange(quint16 port, const QByteArray &raw, const QByteArray &until = {})
 {
-    QTcpSocket s;
-    s.connectToHost(QHostAddress::LocalHost, port);
-    if (!s.waitForConnected(3000))
-        return "connect failed";
-    s.write(raw);
-    QByteArray out;
-    QTest::qWaitFor(
-        [&] {
-            out += s.readAll();
-            return s.state() != QAbstractSocket::ConnectedState ||
-                   (!until.isEmpty() && out.contains(until));
-        },
-        5000);
-    return out + s.readAll();
+    return rawExchange(QHostAddress::LocalHost, port, raw, until);
 }
 
 QJsonObject bodyOf(const QByteArray &response)

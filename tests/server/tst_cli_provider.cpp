@@ -1,6 +1,7 @@
 // `qwen-proxy provider ...` as a user runs it: the real binary, the key on standard input, a
 // fake provider in this process (issue 15 §3, §8).
 #include "fakeupstream.h"
+#include "programrun.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -17,11 +18,7 @@ QString binary()
 {
     return QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy");
 }
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = qp::test::ProgramRun;
 } // namespace
 
 class TestCliProvider : public QObject
@@ -40,26 +37,9 @@ class TestCliProvider : public QObject
         env.insert(u"QP_SECRET_STORE"_s, u"file"_s);
         env.insert(u"QWEN_CODE_AUTH_USE"_s, u"false"_s);
         env.insert(u"QWEN_HOME"_s, m_home.filePath(u"qwen"_s));
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(binary(), args + QStringList{u"--data-dir"_s, m_home.filePath(u"data"_s)});
-        Run r;
-        if (!p.waitForStarted(10000))
-            return r;
-        p.write(stdinBytes);
-        p.closeWriteChannel();
-        if (p.state() != QProcess::NotRunning) {
-            QEventLoop loop;
-            connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-            QTimer::singleShot(30000, &loop, &QEventLoop::quit); // a hung binary fails, not hangs
-            loop.exec();
-        }
-        if (p.state() != QProcess::NotRunning)
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return qp::test::runProgram(binary(),
+                                    args + QStringList{u"--data-dir"_s, m_home.filePath(u"data"_s)},
+                                    env, stdinBytes);
     }
 
 private Q_SLOTS:

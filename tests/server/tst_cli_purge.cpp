@@ -3,6 +3,7 @@
 // and config directories and the start-at-login entry, and nothing else; without --yes it
 // removes nothing (issue 20 §3).
 #include "accounts/account.h"
+#include "programrun.h"
 #include "secrets/chunkedsecretstore.h"
 #include "secrets/keychainsecretstore.h"
 
@@ -18,11 +19,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = qp::test::ProgramRun;
 
 bool useKeychain()
 {
@@ -65,20 +62,8 @@ class TestCliPurge : public QObject
         if (qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
             env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s,
                        qEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS"));
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy"), args);
-        Run r;
-        if (!p.waitForStarted(10000))
-            return r;
-        p.write(stdinBytes);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(30000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return qp::test::runProgram(QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy"), args, env,
+                                    stdinBytes);
     }
 
     QString path(const QString &relative) const { return m_home.filePath(relative); }

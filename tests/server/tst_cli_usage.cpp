@@ -1,6 +1,7 @@
 // `qwen-proxy usage` (and its alias `tokens`) run as the real binary on a data dir whose usage the
 // test wrote through the store: days, accounts, models, windows, text and JSON, and bad input.
 #include "accounts/accountstore.h"
+#include "programrun.h"
 #include "usage/sqliteusagestore.h"
 
 #include <QDir>
@@ -25,10 +26,7 @@ QString binary()
     return QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy");
 }
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
+using Run = qp::test::ProgramRun;
 
 QByteArray credsJson(const QString &suffix)
 {
@@ -60,17 +58,10 @@ class TestCliUsage : public QObject
         env.insert(u"QWEN_HOME"_s, m_home.filePath(u"qwen"_s));
         env.insert(u"QP_SECRET_STORE"_s, u"file"_s);
         env.insert(u"QWEN_CODE_AUTH_USE"_s, u"false"_s);
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(binary(),
-                args + (withDataDir ? QStringList{u"--data-dir"_s, m_dataDir} : QStringList{}));
-        Run r;
-        if (!p.waitForFinished(30000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return qp::test::runProgram(
+            binary(),
+            args + (withDataDir ? QStringList{u"--data-dir"_s, m_dataDir} : QStringList{}), env,
+            {});
     }
 
     QJsonObject json(const QStringList &args)

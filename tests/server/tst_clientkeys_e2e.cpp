@@ -4,7 +4,9 @@
 // headers the SDKs honour), slots given back on every exit path, and usage per key. The rules row
 // by row: tests/core/tst_authorization.cpp and tst_keylimiter.cpp.
 #include "access/clientkey.h"
+#include "programrun.h"
 #include "proxyharness.h"
+#include "rawhttp.h"
 #include "usage/usagestore.h"
 
 #include <QJsonArray>
@@ -27,21 +29,7 @@ const QByteArray kChat =
 QByteArray exchange(const QHostAddress &to, quint16 port, const QByteArray &raw,
                     const QHostAddress &from = {})
 {
-    QTcpSocket s;
-    if (!from.isNull() && !s.bind(from))
-        return "bind failed";
-    s.connectToHost(to, port);
-    if (!s.waitForConnected(3000))
-        return "connect failed";
-    s.write(raw);
-    QByteArray out;
-    (void)QTest::qWaitFor(
-        [&] {
-            out += s.readAll();
-            return s.state() != QAbstractSocket::ConnectedState;
-        },
-        5000);
-    return out + s.readAll();
+    return rawExchange(to, port, raw, {}, from);
 }
 
 QByteArray chatRequest(const QByteArray &key, const QByteArray &path = "/v1/chat/completions",
@@ -81,14 +69,12 @@ class TestClientKeysE2E : public QObject
     // The real CLI on the harness's data dir; its standard output.
     QByteArray cli(QStringList args, int *exitCode = nullptr)
     {
-        QProcess p;
         args << u"--data-dir"_s << dataDir();
-        p.start(QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy"), args);
-        if (!p.waitForFinished(20000))
-            return "timeout";
+        const ProgramRun r = runProgram(QStringLiteral(QP_BINARY_DIR "/src/cli/qwen-proxy"), args,
+                                        QProcessEnvironment::systemEnvironment());
         if (exitCode)
-            *exitCode = p.exitCode();
-        return p.readAllStandardOutput();
+            *exitCode = r.exitCode;
+        return r.out.toUtf8();
     }
     QJsonObject createKey(QStringList options)
     {
@@ -140,10 +126,7 @@ private Q_SLOTS:
         QVERIFY(made.value(u"key"_s).toString().startsWith(u"qpk_"_s));
         QVERIFY2(h->restart({}, &err), qPrintable(err));
 
-        QHostAddress external;
-        for (const QHostAddress &a : QNetworkInterface::allAddresses())
-            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
-                external = a;
+        const QHostAddress external = externalIPv4();
         if (external.isNull())
             QSKIP("no non-loopback IPv4 address here; tst_authorization covers the rules");
         h->upstream().replyJson(200, FakeUpstream::completion(u"ok"_s, 10, 5));
@@ -170,10 +153,7 @@ private Q_SLOTS:
     // one peer now holds at most max_connections_per_peer, and loopback always gets through.
     void aLanFloodLeavesLoopbackServed()
     {
-        QHostAddress external;
-        for (const QHostAddress &a : QNetworkInterface::allAddresses())
-            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
-                external = a;
+        const QHostAddress external = externalIPv4();
         if (external.isNull())
             QSKIP("no non-loopback IPv4 address here; tst_listener covers the caps");
         const NewClientKey key = clientkey::generate();

@@ -26,7 +26,7 @@ bool served(std::unique_ptr<QTcpSocket> s)
 {
     s->write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     QByteArray out;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             out += s->readAll();
             return out.startsWith("HTTP/1.1 200") ||
@@ -35,6 +35,19 @@ bool served(std::unique_ptr<QTcpSocket> s)
         5000);
     out += s->readAll();
     return out.startsWith("HTTP/1.1 200");
+}
+// A listening server that answers 200 and trusts only 127.0.0.1: 127.0.0.2 and 127.0.0.3 play
+// peers from the LAN.
+std::unique_ptr<HttpServer> floodTestServer(const ServerLimits &limits)
+{
+    auto server = std::make_unique<HttpServer>(limits);
+    server->setTrustedPeer(
+        [](const QHostAddress &p) { return p == QHostAddress(QStringLiteral("127.0.0.1")); });
+    server->setHandler([](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
+    QString err;
+    if (!server->listen(QStringLiteral("127.0.0.1"), 0, &err))
+        qFatal("listen: %s", qPrintable(err));
+    return server;
 }
 } // namespace
 
@@ -138,13 +151,8 @@ private Q_SLOTS:
     {
         ServerLimits limits;
         limits.maxConnectionsPerPeer = 3;
-        HttpServer server(limits);
-        server.setTrustedPeer(
-            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
-        server.setHandler(
-            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
-        QString err;
-        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        const auto owned = floodTestServer(limits);
+        HttpServer &server = *owned;
         std::vector<std::unique_ptr<QTcpSocket>> flood;
         for (int i = 0; i < 3; ++i)
             flood.push_back(connectFrom(u"127.0.0.2"_s, server.port()));
@@ -166,13 +174,8 @@ private Q_SLOTS:
         ServerLimits limits;
         limits.maxConnections = 3;
         limits.evictIdleAfterMs = 0; // the default is 1 s; the order is what matters here
-        HttpServer server(limits);
-        server.setTrustedPeer(
-            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
-        server.setHandler(
-            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
-        QString err;
-        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        const auto owned = floodTestServer(limits);
+        HttpServer &server = *owned;
         std::vector<std::unique_ptr<QTcpSocket>> idle;
         for (int i = 0; i < 3; ++i) {
             idle.push_back(connectFrom(u"127.0.0.2"_s, server.port()));
@@ -190,13 +193,8 @@ private Q_SLOTS:
         ServerLimits limits;
         limits.maxConnections = 3;
         limits.evictIdleAfterMs = 0;
-        HttpServer server(limits);
-        server.setTrustedPeer(
-            [](const QHostAddress &p) { return p == QHostAddress(u"127.0.0.1"_s); });
-        server.setHandler(
-            [](HttpRequest &&, ResponseWriter *w) { w->send(200, "text/plain", "ok"); });
-        QString err;
-        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        const auto owned = floodTestServer(limits);
+        HttpServer &server = *owned;
         std::vector<std::unique_ptr<QTcpSocket>> busy;
         for (int i = 0; i < 3; ++i) {
             busy.push_back(connectFrom(u"127.0.0.2"_s, server.port()));

@@ -8,6 +8,7 @@
 #include "metrics/exposition.h"
 #include "pool/accountpool.h"
 #include "proxyharness.h"
+#include "rawhttp.h"
 #include "usage/usagestore.h"
 
 #include <QJsonArray>
@@ -805,10 +806,7 @@ private Q_SLOTS:
     {
         const qp::NewClientKey reader = qp::clientkey::generate();
         start({u"a"_s}, {{u"HOST"_s, u"0.0.0.0"_s}, {u"QWEN_PROXY_API_KEYS"_s, reader.key}});
-        QHostAddress external;
-        for (const QHostAddress &addr : QNetworkInterface::allAddresses())
-            if (addr.protocol() == QAbstractSocket::IPv4Protocol && !addr.isLoopback())
-                external = addr;
+        const QHostAddress external = qp::test::externalIPv4();
         if (external.isNull())
             QSKIP("no non-loopback IPv4 address on this machine; tst_authorization covers it");
         const QByteArray refused = rawGet(external, external, h->runtime().port(), "/metrics");

@@ -2,6 +2,8 @@
 // keeps its database, settings and secrets (a file, not the keychain) in `data` beside it, writes
 // nothing to the home directory, offers no start at login, and `purge --yes` empties only its
 // own `data` folder (issue 20 §4, platform/portable.h).
+#include "programrun.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -13,11 +15,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = qp::test::ProgramRun;
 
 // Every file under `dir`, relative to it.
 QStringList filesUnder(const QString &dir)
@@ -51,20 +49,7 @@ class TestPortable : public QObject
         if (qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
             env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s,
                        qEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS"));
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(QDir(m_app).filePath(program), args);
-        Run r;
-        if (!p.waitForStarted(10000))
-            return r;
-        p.write(stdinBytes);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(30000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return qp::test::runProgram(QDir(m_app).filePath(program), args, env, stdinBytes);
     }
 
 private Q_SLOTS:
@@ -125,4 +110,5 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestPortable)
+#include "programrun.h"
 #include "tst_portable.moc"

@@ -3,6 +3,7 @@
 // /health, `qwen-proxy usage --json` and `qwen-proxy auth list` must all tell the fake upstream's
 // own tally, to the request and the token.
 #include "logging/logging.h"
+#include "programrun.h"
 #include "proxyharness.h"
 #include "usage/usagestore.h"
 
@@ -115,10 +116,7 @@ QByteArray requestBody(int i, const Script &s)
     return QJsonDocument(b).toJson(QJsonDocument::Compact);
 }
 
-struct CliRun {
-    int exitCode = -1;
-    QString out, err;
-};
+using CliRun = qp::test::ProgramRun;
 
 } // namespace
 
@@ -138,16 +136,8 @@ class TestUsageE2E : public QObject
         env.insert(u"QWEN_HOME"_s, h->qwenHome());
         env.insert(u"QP_SECRET_STORE"_s, u"file"_s);
         env.insert(u"QWEN_CODE_AUTH_USE"_s, u"false"_s);
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(binary(), args + QStringList{u"--data-dir"_s, h->dataDir() + u"/data"_s});
-        CliRun r;
-        if (!p.waitForFinished(30000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return qp::test::runProgram(
+            binary(), args + QStringList{u"--data-dir"_s, h->dataDir() + u"/data"_s}, env, {});
     }
 
     void answer(const qp::http::HttpRequest &req, qp::http::ResponseWriter *w)

@@ -97,22 +97,6 @@ bool matchesListed(const QString &name, const QStringList &list)
     return false;
 }
 
-int countHeader(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    int n = 0;
-    for (const auto &h : headers)
-        n += h.first == name;
-    return n;
-}
-
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    for (const auto &h : headers)
-        if (h.first == name)
-            return h.second.trimmed();
-    return {};
-}
-
 // Header text quoted in an answer: it came from the network, so only printable ASCII is echoed.
 QString printable(const QByteArray &raw, int max)
 {
@@ -236,7 +220,8 @@ Admission admit(const AdmissionRequest &req, const AdmissionRules &rules)
     if (hosts > 1)
         return {400, u"the request has more than one Host header"_s};
     const QByteArray host = headerValue(headers, "host");
-    switch (classifyHost(host, rules)) {
+    const HostVerdict verdict = classifyHost(host, rules);
+    switch (verdict) {
     case HostVerdict::Malformed:
         return {400, u"malformed Host header"_s};
     case HostVerdict::Foreign:
@@ -250,17 +235,21 @@ Admission admit(const AdmissionRequest &req, const AdmissionRules &rules)
     }
 
     if (countHeader(headers, "origin") > 1)
-        return {400, u"the request has more than one Origin header"_s};
+        return {400, u"the request has more than one Origin header"_s, verdict};
     const QByteArray origin = headerValue(headers, "origin");
     if (countHeader(headers, "origin") == 1) {
         if (origin == "null")
-            return {403, u"requests from sandboxed frames and local files (Origin: null) are "
-                         "refused"_s};
+            return {403,
+                    u"requests from sandboxed frames and local files (Origin: null) are "
+                    "refused"_s,
+                    verdict};
         if (!originAllowed(origin, rules))
-            return {403, u"requests from web pages at %1 are refused; allow that origin with "
-                         "the cors_origins setting"_s.arg(printable(origin, 200))};
+            return {403,
+                    u"requests from web pages at %1 are refused; allow that origin with "
+                    "the cors_origins setting"_s.arg(printable(origin, 200)),
+                    verdict};
     } else if (headerValue(headers, "sec-fetch-site").toLower() == "cross-site") {
-        return {403, u"cross-site requests from web pages are refused"_s};
+        return {403, u"cross-site requests from web pages are refused"_s, verdict};
     }
 
     const bool keyless =
@@ -268,9 +257,11 @@ Admission admit(const AdmissionRequest &req, const AdmissionRules &rules)
     const bool bodyMethod = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     if (keyless && bodyMethod && req.hasBody &&
         !isJsonMediaType(headerValue(headers, "content-type")))
-        return {415, u"send the request body as application/json (a request without an API key "
-                     "may not use other media types)"_s};
-    return {};
+        return {415,
+                u"send the request body as application/json (a request without an API key "
+                "may not use other media types)"_s,
+                verdict};
+    return {0, {}, verdict};
 }
 
 } // namespace qp

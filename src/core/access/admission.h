@@ -14,6 +14,8 @@
 //     types a web page can send without a preflight.
 // Pure functions of the request's headers and the rules: no sockets, no clock.
 
+#include "access/headerlist.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -55,6 +57,7 @@ struct AdmissionRequest {
 struct Admission {
     int status = 0; // 0: admitted; else 400, 403 or 415
     QString message;
+    HostVerdict host = HostVerdict::Malformed; // of the one Host header, once it was read
     bool admitted() const { return status == 0; }
 };
 

@@ -9,22 +9,6 @@ namespace qp {
 
 namespace {
 
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    for (const auto &h : headers)
-        if (h.first == name)
-            return h.second.trimmed();
-    return {};
-}
-
-bool hasHeader(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    for (const auto &h : headers)
-        if (h.first == name)
-            return true;
-    return false;
-}
-
 // Set by reverse proxies and tunnels on this machine: the request did not start here.
 bool forwarded(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
@@ -32,7 +16,7 @@ bool forwarded(const QList<QPair<QByteArray, QByteArray>> &headers)
         "forwarded", "x-forwarded-for",  "x-forwarded-host", "x-real-ip",
         "via",       "cf-connecting-ip", "true-client-ip",   "x-client-ip"};
     for (QByteArrayView n : names)
-        if (hasHeader(headers, n))
+        if (countHeader(headers, n) > 0)
             return true;
     return false;
 }
@@ -156,14 +140,14 @@ Authorization authorize(const AuthRequest &req, const TrustRules &rules, const K
     }
 
     const auto scope = scopeFor(req.method, req.path);
+    a.openPath = !scope;
     if (!scope)
         return a;
     if (a.key) {
         if (!a.key->has(*scope)) {
-            static const char *const names[] = {"", "inference", "read", "", "admin"};
             a.status = 403;
             a.message = u"this client key does not have the '%1' scope this path needs"_s.arg(
-                QLatin1String(names[unsigned(*scope)]));
+                scopesText(unsigned(*scope)));
         }
         return a;
     }

@@ -46,6 +46,7 @@ struct Authorization {
     const ClientKeyInfo *key = nullptr; // the caller's key, when one was presented and is valid
     // A key was presented and is not valid: counts toward the source's lockout.
     bool failedKey = false;
+    bool openPath = false; // a path no scope guards (scopeFor): counts against no key's limits
     bool admitted() const { return status == 0; }
 };
 

@@ -1,11 +1,11 @@
 #include "access/clientkeystore.h"
 
 #include "accounts/accountstore.h"
+#include "common/sqlconnection.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QUuid>
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -69,27 +69,17 @@ Result<std::unique_ptr<ClientKeyStore>> ClientKeyStore::open(const QString &dbFi
         if (!accounts)
             return accounts.error();
     }
-    const QString name = u"qp-clientkeys-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-    db.setDatabaseName(dbFilePath);
-    if (!db.open() || !QSqlQuery(db).exec(u"PRAGMA busy_timeout = 5000"_s)) {
-        const Error e = sqlError(u"cannot open %1"_s.arg(dbFilePath), db.lastError());
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        return e;
-    }
-    auto store = std::unique_ptr<ClientKeyStore>(new ClientKeyStore(name));
+    auto name = openSqlConnection(dbFilePath, u"qp-clientkeys-"_s, u"Client key database"_s);
+    if (!name)
+        return name.error();
+    auto store = std::unique_ptr<ClientKeyStore>(new ClientKeyStore(name.value()));
     store->changed(); // the baseline
     return store;
 }
 
 ClientKeyStore::~ClientKeyStore()
 {
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connection);
+    closeSqlConnection(m_connection);
 }
 
 std::optional<Error> ClientKeyStore::add(const ClientKeyInfo &k)
@@ -158,17 +148,6 @@ Result<QList<ClientKeyInfo>> ClientKeyStore::list() const
     while (q.next())
         out.append(fromQuery(q));
     return out;
-}
-
-bool ClientKeyStore::anyUsable(qint64 nowMs) const
-{
-    auto keys = list();
-    if (!keys)
-        return false;
-    for (const auto &k : keys.value())
-        if (k.usableAt(nowMs))
-            return true;
-    return false;
 }
 
 bool ClientKeyStore::changed()

@@ -26,8 +26,6 @@ public:
     std::optional<Error> revoke(const QString &id, qint64 nowMs); // NotFound if absent
     Result<ClientKeyInfo> get(const QString &id) const;           // NotFound if absent
     Result<QList<ClientKeyInfo>> list() const;                    // oldest first
-    // Whether any key is usable now: listening beyond loopback needs one.
-    bool anyUsable(qint64 nowMs) const;
     // True when another connection (the CLI) committed to the file since the last call: SQLite's
     // data_version, which costs no read of the table.
     bool changed();

@@ -1,11 +1,11 @@
 #include "providers/providerstore.h"
 
 #include "accounts/accountstore.h"
+#include "common/sqlconnection.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QUuid>
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -43,25 +43,15 @@ Result<std::unique_ptr<ProviderStore>> ProviderStore::open(const QString &dbFile
         if (!accounts)
             return accounts.error();
     }
-    const QString name = u"qp-providers-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-    db.setDatabaseName(dbFilePath);
-    if (!db.open() || !QSqlQuery(db).exec(u"PRAGMA busy_timeout = 5000"_s)) {
-        const Error e = sqlError(u"cannot open %1"_s.arg(dbFilePath), db.lastError());
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        return e;
-    }
-    return std::unique_ptr<ProviderStore>(new ProviderStore(name));
+    auto name = openSqlConnection(dbFilePath, u"qp-providers-"_s, u"Provider database"_s);
+    if (!name)
+        return name.error();
+    return std::unique_ptr<ProviderStore>(new ProviderStore(name.value()));
 }
 
 ProviderStore::~ProviderStore()
 {
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connection);
+    closeSqlConnection(m_connection);
 }
 
 std::optional<Error> ProviderStore::add(const ProviderConfig &c)
