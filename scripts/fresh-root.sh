@@ -10,6 +10,12 @@
 # QP_ROOT_SHARE=DIR mounts that host directory at ~/share in the root: how a .deb built in one
 # root reaches the host and another root (scripts/check-package.sh).
 #
+# QP_CCACHE=1 (CI) installs ccache in the root, outside setup-deps.sh, and keeps its cache in
+# $QP_ROOT_CACHE/ccache-<suite> across runs, so an unchanged file is not compiled again. It cannot
+# hide a missing package: on a miss ccache runs the real compiler, and every hit was checked
+# against the headers the root has now, so a header that is not installed fails as before
+# (docs/fresh-machine.md).
+#
 # The pristine root is made once per suite and kept as a tarball in $QP_ROOT_CACHE
 # (/var/cache/qwen-proxy); every run unpacks a new copy, so no run sees what an earlier one
 # installed. Downloaded .debs and npm tarballs are cached across runs: that saves the download,
@@ -71,6 +77,13 @@ mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 mount --bind "$CACHE/apt-$suite" "$root/var/cache/apt/archives"
 mkdir -p "$root/home/$user/.npm"
 mount --bind "$CACHE/npm" "$root/home/$user/.npm"
+root_env=()
+if [[ -n "${QP_CCACHE:-}" ]]; then
+  mkdir -p "$CACHE/ccache-$suite" "$root/home/$user/.cache/ccache"
+  mount --bind "$CACHE/ccache-$suite" "$root/home/$user/.cache/ccache"
+  root_env=(CCACHE_DIR="/home/$user/.cache/ccache" CCACHE_MAXSIZE=3G
+    CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 if [[ -n "${QP_ROOT_SHARE:-}" ]]; then
   mkdir -p "$QP_ROOT_SHARE" "$root/home/$user/share"
   mount --bind "$QP_ROOT_SHARE" "$root/home/$user/share"
@@ -83,6 +96,13 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   chroot "$root" update-ca-certificates >/dev/null 2>&1 || true
 fi
 
+if [[ -n "${QP_CCACHE:-}" ]]; then
+  stamp "installing ccache (CI's compiler cache, not a project dependency)"
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends ccache >/dev/null
+fi
+
 # The source as a fresh clone has it: the committed tree of HEAD, nothing built, nothing local.
 src="/home/$user/qwen-proxy"
 mkdir -p "$root$src"
@@ -93,5 +113,5 @@ stamp "running as $user: $*"
 # A clean environment, as a login shell on a new machine would have it; CI's variables stay out.
 chroot "$root" /usr/sbin/runuser -u "$user" -- env -i HOME="/home/$user" USER="$user" LOGNAME="$user" \
   PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TERM=dumb \
-  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt ${QP_ROOT_ENV:-} \
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "${root_env[@]}" ${QP_ROOT_ENV:-} \
   bash -c 'cd "$1" && shift && "$@"' fresh-root "$src" "$@"
