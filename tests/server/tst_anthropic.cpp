@@ -255,6 +255,41 @@ private Q_SLOTS:
         QVERIFY(r.body.contains("partial"));
     }
 
+    // The same bound on every route (a 60 MiB answer on this one peaked at 390 MB): a whole
+    // answer over 16 MiB is a 502 in the route's dialect, before any translation.
+    void anOversizedAnswerIsRefusedOnEveryRoute_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("anthropic") << u"/v1/messages"_s;
+        QTest::newRow("openai") << u"/v1/chat/completions"_s;
+    }
+    void anOversizedAnswerIsRefusedOnEveryRoute()
+    {
+        QFETCH(QString, path);
+        start();
+        const QJsonObject huge{
+            {u"id"_s, u"x"_s},
+            {u"choices"_s,
+             QJsonArray{QJsonObject{
+                 {u"index"_s, 0},
+                 {u"finish_reason"_s, u"stop"_s},
+                 {u"message"_s, QJsonObject{{u"role"_s, u"assistant"_s},
+                                            {u"content"_s, QString(17 << 20, u'x')}}}}}}};
+        h->upstream().replyJson(200, huge);
+        const bool anthropic = path == u"/v1/messages"_s;
+        const auto r = h->postJson(path, anthropic ? messagesBody(false)
+                                                   : QJsonObject{{u"model"_s, u"qwen3-coder-plus"_s},
+                                                                 {u"messages"_s, messagesBody(false)
+                                                                                     .value(u"messages"_s)}});
+        QCOMPARE(r.status, 502);
+        const QJsonObject error = r.json().value(u"error"_s).toObject();
+        QVERIFY2(error.value(u"message"_s).toString().contains(u"16 MiB"_s), r.body.left(400).constData());
+        if (anthropic)
+            QCOMPARE(r.json().value(u"type"_s).toString(), u"error"_s);
+        else
+            QVERIFY(!r.json().contains(u"type"_s));
+    }
+
     void validation_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -3,6 +3,7 @@
 #include "http/httpserver.h"
 
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QtTest>
 #include <netinet/in.h>
@@ -227,6 +228,55 @@ private Q_SLOTS:
             QByteArray resp;
             QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).startsWith("HTTP/1.1 200"), 3000);
         }
+    }
+
+    // Issue 18 §8: a client pipelining 1 GiB behind a long response made the proxy hold all of it.
+    void pipelinedBytesWaitInTheKernelWhileAResponseIsInProgress()
+    {
+        ServerLimits limits;
+        limits.readAheadBytes = 64 << 10;
+        HttpServer server(limits);
+        QPointer<ResponseWriter> held;
+        server.setHandler([&](HttpRequest &&r, ResponseWriter *w) {
+            if (r.path == "/hold")
+                held = w;
+            else
+                w->send(200, "text/plain", r.path);
+        });
+        QString err;
+        QVERIFY(server.listen(u"127.0.0.1"_s, 0, &err));
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(s.waitForConnected(3000));
+        // A held request, a pipelined GET, then a POST whose 48 MiB body is more than the body
+        // limit and far more than the kernel's socket buffers on loopback.
+        const qint64 bodyBytes = 48 << 20;
+        s.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+                "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                QByteArray::number(bodyBytes) + "\r\n\r\n");
+        s.write(QByteArray(bodyBytes, 'x'));
+        QTRY_VERIFY_WITH_TIMEOUT(held, 3000);
+
+        // The client pushes as fast as loopback takes it, for a second: what the server has read
+        // and not parsed stays within its own buffer plus the socket's read-ahead, and the rest
+        // stays with the client.
+        QElapsedTimer clock;
+        clock.start();
+        qint64 most = 0;
+        while (clock.elapsed() < 1000 && s.bytesToWrite() > 0) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            most = std::max(most, server.bufferedRequestBytes());
+        }
+        QVERIFY2(most <= 2 * limits.readAheadBytes, qPrintable(QString::number(most)));
+        QVERIFY(s.bytesToWrite() > 0);
+
+        // Order is kept once the held response ends: its answer, the GET's, then the POST's 413.
+        held->send(200, "text/plain", "held");
+        QByteArray resp;
+        QTRY_VERIFY_WITH_TIMEOUT((resp += s.readAll()).contains("HTTP/1.1 413"), 10000);
+        const qsizetype first = resp.indexOf("held"), second = resp.indexOf("/b");
+        QVERIFY2(first > 0 && second > first && resp.indexOf("413") > second, resp.constData());
     }
 
     void acceptedSocketsHaveNoDelay()

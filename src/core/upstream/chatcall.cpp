@@ -317,8 +317,10 @@ void ChatCall::onBodyData(const QByteArray &bytes)
     }
     // Non-stream answers and error bodies are small: collect them whole (bounded).
     m_errorBody += bytes;
-    if (m_errorBody.size() > 64 * 1024 * 1024)
-        fail(Error::make(Error::Kind::UpstreamError, u"upstream answer larger than 64 MiB"_s));
+    if (m_errorBody.size() > kMaxAnswerBytes)
+        fail(
+            Error::make(Error::Kind::UpstreamError,
+                        u"the upstream answer is larger than %1 MiB"_s.arg(kMaxAnswerBytes >> 20)));
 }
 
 void ChatCall::failOversizedEvent()

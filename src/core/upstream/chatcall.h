@@ -18,6 +18,11 @@
 
 namespace qp {
 
+// A non-stream answer (or error body) is held whole, then translated into the client's dialect,
+// which takes several times its size (a 60 MiB answer on the Anthropic route peaked at 390 MB).
+// A real answer is far smaller: 64k output tokens are about 256 KiB of JSON.
+constexpr qsizetype kMaxAnswerBytes = qsizetype(16) << 20;
+
 class HttpClient;
 class Settings;
 class HttpClientRequest;

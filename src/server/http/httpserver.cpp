@@ -247,12 +247,21 @@ void HttpServer::accept(qintptr descriptor, QTcpServer *from)
     }
     // Without it, SSE over keep-alive stalls ~40 ms per event (Nagle + delayed ACK, §4).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setReadBufferSize(m_limits.readAheadBytes);
     auto *c = new HttpConnection(socket, this);
     c->m_source = source;
     if (!source.isEmpty())
         ++m_perPeer[source];
     m_connections.insert(c);
     ++m_accepted;
+}
+
+qint64 HttpServer::bufferedRequestBytes() const
+{
+    qint64 total = 0;
+    for (const HttpConnection *c : std::as_const(m_connections))
+        total += c->bufferedBytes();
+    return total;
 }
 
 void HttpServer::connectionClosed(HttpConnection *c)
@@ -315,6 +324,11 @@ bool HttpConnection::evictable(qint64 nowMs, int ms) const
            nowMs - m_idleSinceMs >= ms;
 }
 
+qint64 HttpConnection::bufferedBytes() const
+{
+    return m_buffer.size() + m_socket->bytesAvailable();
+}
+
 HttpConnection::~HttpConnection()
 {
     if (m_writer)
@@ -348,7 +362,8 @@ void HttpConnection::onReadyRead()
     }
     if (busy()) {
         // Pipelined bytes wait in the socket until the current response is done: responses go
-        // out in request order, and a client cannot make us buffer without bound.
+        // out in request order, and with the socket's read-ahead bounded (readAheadBytes) a
+        // client cannot make us buffer without bound.
         return;
     }
     m_buffer += m_socket->readAll();

@@ -49,6 +49,11 @@ struct ServerLimits {
     // nothing before it is disconnected.
     qint64 clientBacklogBytes = 1 << 20;
     int clientStallTimeoutMs = 60000;
+    // Bytes Qt may read ahead from one client socket. While a response is in progress the
+    // connection reads nothing, so pipelined bytes beyond this stay in the kernel, whose buffers
+    // then push back on the client (a client pipelining 1 GiB behind a stream used to make us
+    // hold all of it).
+    qint64 readAheadBytes = 256 << 10;
 
     static ServerLimits fromSettings(const Settings &s);
 };
@@ -102,6 +107,7 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
     int acceptedCount() const { return m_accepted; } // since listen(), for tests and stats
     int busyCount() const { return m_busy; }         // connections with a response in progress
+    qint64 bufferedRequestBytes() const; // read from clients and not yet parsed, for tests
     // Closes every idle connection now; busy ones close when their response ends.
     void closeIdleConnections();
     // The graceful stop: stops accepting, lets responses in progress finish for up to `graceMs`,
@@ -153,6 +159,7 @@ public:
     quint64 idleOrder() const { return m_idleOrder; } // smaller: idle for longer
     QByteArray m_source; // the untrusted peer's source (per-peer cap); empty when trusted
     void closeWhenIdle();
+    qint64 bufferedBytes() const; // read from the client and not yet parsed
 
 private:
     void onReadyRead();
