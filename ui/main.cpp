@@ -1,6 +1,6 @@
 // qwen-proxy-tray: the desktop app. The same Runtime as the headless server, plus a window and a
 // tray icon. Without a system tray (plain Xvfb, some desktops) the window is the app: closing it
-// quits (qt64-notes.md §6).
+// quits (docs/qt-notes.md, "Tray").
 #include "app/autostartcommand.h"
 #include "app/singleinstance.h"
 #include "app/trayapp.h"

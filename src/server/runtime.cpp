@@ -18,6 +18,7 @@
 #include "logging/logging.h"
 #include "metrics/proxymetrics.h"
 #include "models/modelcatalog.h"
+#include "net/descriptors.h"
 #include "platform/portable.h"
 #include "platform/userdirs.h"
 #include "pool/accountpool.h"
@@ -338,6 +339,9 @@ std::optional<Error> Runtime::start()
     if (!m_server)
         buildServer();
     tuneMallocForServer();
+    // Two descriptors per stream (client and upstream): the usual soft limit of 1024 would cap
+    // the proxy near 480 streams although the hard limit allows far more.
+    net::raiseOpenDescriptorLimit();
     // Beyond loopback every caller needs a client key: with none, nobody on the network could
     // use the proxy, and a listener that answers only 401 is a mistake worth stopping at.
     const QString host = m_settings.string(u"host");

@@ -4,9 +4,9 @@
 // and prints a Markdown table for the README. When an nginx binary is found (PATH, /usr/sbin) or
 // given with --nginx, it is a third target: a plain reverse proxy in front of the same upstream,
 // configured by this program (startNginx), so every figure can be read as a ratio to nginx
-// measured in the same run. The methodology follows
-// /work/shared/reference/bench-anchors.md: load generator pinned to one core, everything under
-// test on the other, 2 KB JSON POSTs, a 588-byte completion, 20-event SSE bodies.
+// measured in the same run. The method (README, "Performance"): load generator pinned to one
+// core, everything under test on the other, 2 KB JSON POSTs, a 588-byte completion, 20-event SSE
+// bodies.
 //
 // Usage: qp-bench [--proxy PATH] [--nginx PATH] [--streams N] [--no-pin] [--quick]
 //                 [--upstream-only] [--soak SECONDS [--sse] [--anthropic] [--burst N]]

@@ -173,7 +173,8 @@ private:
             if (fd < 0)
                 return;
             int one = 1;
-            // Without NODELAY a keep-alive SSE connection stalls ~40 ms (qt64-notes.md §4, A).
+            // Without NODELAY a keep-alive SSE connection stalls ~40 ms (docs/qt-notes.md,
+            // "Nagle").
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             if (size_t(fd) >= m_conns.size()) {
                 m_conns.resize(size_t(fd) + 1024);

@@ -1,6 +1,7 @@
 // The real `qwen-proxy` binary: start-up line, flags vs environment, port in use, invalid
-// settings, and graceful shutdown on SIGTERM with a stream still open.
+// settings, graceful shutdown on SIGTERM with a stream still open, and a low descriptor limit.
 #include "fakeupstream.h"
+#include "rawhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <csignal>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 using namespace qp::test;
@@ -60,6 +62,19 @@ class TestCliServe : public QObject
                 u"OpenAI base URL http://127\\.0\\.0\\.1:(\\d+)/v1  Anthropic base URL http://127\\.0\\.0\\.1:(\\d+)"_s)
                 .match(QString::fromUtf8(out));
         return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+    }
+
+    // CPU seconds the process has used (user + system), from /proc.
+    static double cpuSeconds(qint64 pid)
+    {
+        QFile f(u"/proc/%1/stat"_s.arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            return -1;
+        const QByteArray stat = f.readAll();
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        return (fields.value(11).toDouble() + fields.value(12).toDouble()) /
+               double(sysconf(_SC_CLK_TCK));
     }
 
 private Q_SLOTS:
@@ -170,6 +185,67 @@ private Q_SLOTS:
         s.connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(!s.waitForConnected(1000));
         delete reply;
+    }
+
+    // Issue 18 §8: under a low open-file limit, streams (a client and an upstream socket each)
+    // plus a flood of idle local connections made accept() fail with EMFILE; Qt 6.4 retried it
+    // at 100 % CPU and /health could not get in for minutes.
+    void aLowDescriptorLimitNeitherSpinsNorLocksOutHealth()
+    {
+        FakeUpstream upstream;
+        upstream.replyHang(); // every stream holds its upstream socket
+        QProcess p;
+        p.setChildProcessModifier([] {
+            const rlimit low{128, 128};
+            ::setrlimit(RLIMIT_NOFILE, &low);
+        });
+        const quint16 port = startServe(p, {u"--port"_s, u"0"_s},
+                                        env({{u"OPENAI_BASE_URL"_s, upstream.baseUrl()},
+                                             {u"OPENAI_API_KEY"_s, u"k-0123456789"_s}}));
+        QVERIFY(port > 0);
+        const QByteArray chat =
+            R"({"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]})";
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        auto open = [&](const QByteArray &send) {
+            auto s = std::make_unique<QTcpSocket>();
+            s->connectToHost(QHostAddress::LocalHost, port);
+            if (!send.isEmpty())
+                s->write(send);
+            sockets.push_back(std::move(s));
+        };
+        for (int i = 0; i < 20; ++i)
+            open("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                 "Content-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(chat.size()) + "\r\n\r\n" + chat);
+        QTRY_COMPARE_WITH_TIMEOUT(upstream.count("/v1/chat/completions"), 20, 10000);
+        for (int i = 0; i < 100; ++i)
+            open({}); // idle connections, more than the descriptors left
+        for (auto &s : sockets)
+            QVERIFY(s->state() == QAbstractSocket::ConnectedState || s->waitForConnected(3000));
+
+        // A second of the flood: the server must be waiting, not retrying accept().
+        const double before = cpuSeconds(p.processId());
+        QElapsedTimer wall;
+        wall.start();
+        QTest::qWait(1000);
+        const double used = cpuSeconds(p.processId()) - before;
+        QVERIFY2(used >= 0 && used < 0.5 * double(wall.elapsed()) / 1000,
+                 qPrintable(u"%1 s of CPU in %2 ms"_s.arg(used).arg(wall.elapsed())));
+
+        // The user's own /health gets in: idle connections make room as they age.
+        QElapsedTimer t;
+        t.start();
+        const QByteArray health = rawExchange(QHostAddress::LocalHost, port,
+                                              "GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                                              "Connection: close\r\n\r\n",
+                                              {}, {}, 15000);
+        QVERIFY2(health.startsWith("HTTP/1.1 200"),
+                 QByteArray(health.left(200) + "\nserver: " + p.readAllStandardError().right(2000))
+                     .constData());
+        qInfo() << "/health answered after" << t.elapsed() << "ms";
+        sockets.clear(); // the streams end, so SIGTERM has nothing to wait for
+        p.terminate();
+        QVERIFY(p.waitForFinished(10000));
     }
 };
 

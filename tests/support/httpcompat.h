@@ -1,7 +1,7 @@
 #pragma once
 // The one place that knows how QHttpServer differs between Qt 6.4 (Debian 12) and Qt 6.8+
-// (the macOS/Windows installers, Debian 13). See qt64-notes.md §10. Only test fakes use
-// QHttpServer: the proxy serves HTTP with its own server (src/server/http), so the shipped
+// (the macOS/Windows installers, Debian 13). See docs/qt-notes.md, "QHttpServer". Only test fakes
+// use QHttpServer: the proxy serves HTTP with its own server (src/server/http), so the shipped
 // binaries do not depend on QtHttpServer, whose ABI was not stable before 6.8.
 
 #include <QAbstractHttpServer>
@@ -30,8 +30,7 @@ inline HeaderPairs requestHeaders(const QHttpServerRequest &request)
 #if QP_QHTTPSERVER_68
     const QHttpHeaders &h = request.headers();
     out.reserve(h.size());
-    for (qsizetype i = 0; i < h.size(); ++i)
-        {
+    for (qsizetype i = 0; i < h.size(); ++i) {
         const auto name = h.nameAt(i);
         const auto value = h.valueAt(i);
         out.append({QByteArray(name.data(), name.size()).toLower(),

@@ -7,7 +7,7 @@
 namespace qp::test {
 
 QByteArray rawExchange(const QHostAddress &to, quint16 port, const QByteArray &raw,
-                       const QByteArray &until, const QHostAddress &from)
+                       const QByteArray &until, const QHostAddress &from, int timeoutMs)
 {
     QTcpSocket s;
     if (!from.isNull() && !s.bind(from))
@@ -24,7 +24,7 @@ QByteArray rawExchange(const QHostAddress &to, quint16 port, const QByteArray &r
             return s.state() != QAbstractSocket::ConnectedState ||
                    (!until.isEmpty() && out.contains(until));
         },
-        5000);
+        timeoutMs);
     return out + s.readAll();
 }
 

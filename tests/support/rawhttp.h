@@ -8,8 +8,10 @@
 namespace qp::test {
 
 // `from`: the local address to send from (null: any), e.g. the machine's own LAN address.
+// `timeoutMs` bounds the wait for the answer.
 QByteArray rawExchange(const QHostAddress &to, quint16 port, const QByteArray &raw,
-                       const QByteArray &until = {}, const QHostAddress &from = {});
+                       const QByteArray &until = {}, const QHostAddress &from = {},
+                       int timeoutMs = 5000);
 
 // This machine's first non-loopback IPv4 address, or a null address when it has none (tests that
 // need a caller from "another machine" skip then).

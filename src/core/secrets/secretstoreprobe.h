@@ -1,9 +1,9 @@
 #pragma once
-// Chooses where secrets go at start-up (qt64-notes.md §5): write a random probe value to the OS
-// keychain, read it back, delete it. Only a clean round trip counts; read results alone prove
-// nothing (libsecret answers "not found" for a keyring it cannot open). On any failure, or when the
-// keychain does not answer within the timeout (a desktop prompter nobody answers), secrets go to
-// the 0600 file store and the result carries one clear warning for the caller to show once.
+// Chooses where secrets go at start-up (docs/qt-notes.md, "Keychain"): write a random probe value
+// to the OS keychain, read it back, delete it. Only a clean round trip counts; read results alone
+// prove nothing (libsecret answers "not found" for a keyring it cannot open). On any failure, or
+// when the keychain does not answer within the timeout (a desktop prompter nobody answers), secrets
+// go to the 0600 file store and the result carries one clear warning for the caller to show once.
 
 #include "secrets/secretstore.h"
 

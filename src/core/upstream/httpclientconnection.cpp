@@ -2,6 +2,7 @@
 
 #include "common/afterpass.h"
 #include "logging/logging.h"
+#include "net/descriptors.h"
 #include "net/socketio.h"
 #include "net/tcptuning.h"
 #include "upstream/egress.h"
@@ -24,6 +25,12 @@ HttpClientConnection::HttpClientConnection(HttpClient *client, QString key, bool
     : QObject(parent), m_client(client), m_key(std::move(key)), m_tls(tls)
 {
     connect(&m_idleTimer, &LazyTimer::timeout, this, &HttpClientConnection::close);
+}
+
+HttpClientConnection::~HttpClientConnection()
+{
+    if (m_socket)
+        net::upstreamSocketClosed();
 }
 
 void HttpClientConnection::open(const QString &host, quint16 port, const QSslConfiguration &ssl,
@@ -52,6 +59,7 @@ void HttpClientConnection::open(const QString &host, quint16 port, const QSslCon
         m_socket = new QTcpSocket(this);
         connect(m_socket, &QAbstractSocket::connected, this, &HttpClientConnection::onConnected);
     }
+    net::upstreamSocketOpened(); // the server's descriptor budget counts it (~ undoes it)
     // Always explicit: a socket left with DefaultProxy would follow Qt's application proxy.
     // HttpProxy tunnels with CONNECT, plain and TLS alike; QSslSocket then runs TLS inside the
     // tunnel with the upstream's name (SNI, certificate check), not the proxy's.

@@ -22,6 +22,7 @@ class HttpClientConnection : public QObject
     Q_OBJECT
 public:
     HttpClientConnection(HttpClient *client, QString key, bool tls, QObject *parent);
+    ~HttpClientConnection() override;
 
     QString key() const { return m_key; }
     // Starts connecting, through `proxy` (a resolved one: NoProxy, HttpProxy or Socks5Proxy);

@@ -16,7 +16,8 @@ struct Caller {
 };
 
 // One parsed request. Everything is copied out of the connection, so a handler may keep it as long
-// as it likes (QHttpServerRequest, by contrast, is reused per connection: qt64-notes.md §1).
+// as it likes (QHttpServerRequest, by contrast, is reused per connection: docs/qt-notes.md,
+// "QHttpServer").
 struct HttpRequest {
     QByteArray method; // upper case as sent
     QByteArray target; // raw request target

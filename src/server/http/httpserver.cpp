@@ -48,26 +48,47 @@ private:
 };
 
 namespace {
-int effectiveConnectionCap(int configured)
-{
-    // At the fd limit Qt 6.4 retries accept() in a tight loop (qt64-notes.md §9): stay below it.
-    if (const long limit = net::openDescriptorLimit(); limit > 0) {
-        const long fdCap = limit - 64;
-        if (fdCap > 0 && fdCap < configured)
-            return int(fdCap);
-    }
-    return configured;
-}
+// Descriptors kept free for what is opened after listen(): log and database files, the
+// keychain's bus, a TLS session's extras.
+constexpr long kDescriptorSlack = 32;
+// QTcpServer's own bound on connections accepted and not yet taken, which with our
+// incomingConnection() (it takes each at once) never binds; 30 is Qt's default.
+constexpr int kMaxPendingPerPass = 30;
 } // namespace
 
-HttpServer::HttpServer(ServerLimits limits, QObject *parent) : QObject(parent), m_limits(limits)
+HttpServer::HttpServer(ServerLimits limits, QObject *parent) : QObject(parent), m_limits(limits) {}
+
+// At the descriptor limit accept() fails with EMFILE, and Qt 6.4 then retries it in a tight loop
+// (100 % CPU, and /health cannot get in; docs/qt-notes.md, "Listener"). So the server stays below
+// the limit: client connections get half of what is left after listen(), since each may need an
+// upstream socket as well, and accepting pauses whenever clients plus upstream sockets come near
+// the limit, whoever opened them.
+void HttpServer::fitDescriptorLimit()
 {
-    m_limits.maxConnections = effectiveConnectionCap(m_limits.maxConnections);
+    const long limit =
+        m_limits.descriptorLimit > 0 ? m_limits.descriptorLimit : net::openDescriptorLimit();
+    if (limit <= 0)
+        return;
+    m_descriptorsAtListen = std::max(net::openDescriptorCount(), 0L);
+    m_descriptorCeiling = limit - kDescriptorSlack;
+    const long clients = std::max((m_descriptorCeiling - m_descriptorsAtListen) / 2, 8L);
+    m_limits.trustedReserve = int(std::min<long>(m_limits.trustedReserve, clients / 4));
+    m_limits.maxConnections =
+        int(std::min<long>(m_limits.maxConnections, clients - m_limits.trustedReserve));
+}
+
+bool HttpServer::descriptorsTight() const
+{
+    return m_descriptorCeiling > 0 && m_descriptorsAtListen + m_connections.size() +
+                                              m_waiting.size() + net::upstreamSocketsOpen() >=
+                                          m_descriptorCeiling;
 }
 
 HttpServer::~HttpServer()
 {
     m_closing = true;
+    for (const qintptr d : std::as_const(m_waiting))
+        net::closeDescriptor(d);
     const auto conns = m_connections;
     for (HttpConnection *c : conns)
         delete c;
@@ -93,7 +114,7 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
     quint16 bound = port;
     for (qsizetype i = 0; i < addresses.size(); ++i) {
         auto *l = new Listener(this);
-        l->setListenBacklogSize(1024); // default 50 drops SYNs under bursts (qt64-notes.md §9)
+        l->setListenBacklogSize(1024); // default 50 drops SYNs under bursts (docs/qt-notes.md, "Listener")
         if (!l->listen(addresses.at(i), bound)) {
             // ::1 may be missing (IPv6 disabled): localhost still works on 127.0.0.1.
             if (i > 0 && host == u"localhost") {
@@ -116,6 +137,7 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
         m_listeners.append(l);
     }
     m_port = bound;
+    fitDescriptorLimit();
     return true;
 }
 
@@ -126,6 +148,11 @@ void HttpServer::stopListening()
         l->deleteLater();
     }
     m_listeners.clear();
+    if (m_resumeTimer)
+        m_resumeTimer->stop();
+    for (const qintptr d : std::as_const(m_waiting))
+        net::closeDescriptor(d);
+    m_waiting.clear();
 }
 
 void HttpServer::closeIdleConnections()
@@ -192,10 +219,54 @@ void HttpServer::pauseAccepting()
     if (m_paused)
         return;
     m_paused = true;
-    for (QTcpServer *l : std::as_const(m_listeners))
+    // pauseAccepting() alone only takes effect after Qt's accept loop has emptied the backlog;
+    // with no pending connection allowed, the loop stops at its next turn and the rest of the
+    // backlog waits in the kernel.
+    for (QTcpServer *l : std::as_const(m_listeners)) {
+        l->setMaxPendingConnections(0);
         l->pauseAccepting();
-    qCWarning(lcServer) << "connection cap" << m_limits.maxConnections << "(+"
-                        << m_limits.trustedReserve << "for local callers) reached; pausing accept";
+    }
+    // Room also comes without a connection closing: one turns idle long enough to be evicted,
+    // or upstream sockets close. Looked for a few times a second, only while paused.
+    if (!m_resumeTimer) {
+        m_resumeTimer = new QTimer(this);
+        m_resumeTimer->setInterval(250);
+        connect(m_resumeTimer, &QTimer::timeout, this, &HttpServer::resumeAcceptingIfRoom);
+    }
+    m_resumeTimer->start();
+    qCWarning(lcServer).nospace() << "connection cap " << m_limits.maxConnections << " (+"
+                                  << m_limits.trustedReserve << " for local callers, "
+                                  << net::upstreamSocketsOpen()
+                                  << " upstream sockets) reached; pausing accept";
+}
+
+void HttpServer::resumeAcceptingIfRoom()
+{
+    if (!m_paused || m_closing || m_resuming)
+        return;
+    // Evicting below closes connections, which calls back here: once is enough.
+    m_resuming = true;
+    while (!m_waiting.isEmpty() && (!full() || evictOldestIdle()))
+        serve(m_waiting.takeFirst());
+    m_resuming = false;
+    if (!m_waiting.isEmpty())
+        return;
+    const bool belowCap = m_connections.size() < m_limits.maxConnections * 9 / 10;
+    bool evictable = false;
+    if (!belowCap || descriptorsTight()) {
+        const qint64 now = monotonicMs();
+        for (HttpConnection *c : std::as_const(m_connections))
+            if ((evictable = c->evictable(now, m_limits.evictIdleAfterMs)))
+                break;
+    }
+    if (!evictable && (!belowCap || descriptorsTight()))
+        return;
+    m_paused = false;
+    m_resumeTimer->stop();
+    for (QTcpServer *l : std::as_const(m_listeners)) {
+        l->setMaxPendingConnections(kMaxPendingPerPass);
+        l->resumeAccepting();
+    }
 }
 
 bool HttpServer::evictOldestIdle()
@@ -215,11 +286,30 @@ bool HttpServer::evictOldestIdle()
 void HttpServer::accept(qintptr descriptor, QTcpServer *from)
 {
     Q_UNUSED(from);
-    if (m_connections.size() >= m_limits.maxConnections + m_limits.trustedReserve) {
-        net::closeDescriptor(descriptor);
+    // Full (every connection the cap and its reserve allow, or descriptors near the limit): room
+    // comes only from a connection idle long enough. Without one, accepting stops until there is
+    // room, so later callers wait in the kernel's backlog instead of being refused; the few that
+    // Qt accepted in the same pass wait here, unread (refused only beyond kMaxWaiting).
+    if (full() && !evictOldestIdle()) {
+        if (m_waiting.size() < kMaxWaiting)
+            m_waiting.append(descriptor);
+        else
+            net::closeDescriptor(descriptor);
         pauseAccepting();
         return;
     }
+    serve(descriptor);
+}
+
+bool HttpServer::full() const
+{
+    return m_connections.size() + m_waiting.size() >=
+               m_limits.maxConnections + m_limits.trustedReserve ||
+           descriptorsTight();
+}
+
+void HttpServer::serve(qintptr descriptor)
+{
     auto *socket = new QTcpSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
@@ -275,11 +365,7 @@ void HttpServer::connectionClosed(HttpConnection *c)
     }
     if (c->countedBusy())
         --m_busy;
-    if (m_paused && m_connections.size() < m_limits.maxConnections * 9 / 10) {
-        m_paused = false;
-        for (QTcpServer *l : std::as_const(m_listeners))
-            l->resumeAccepting();
-    }
+    resumeAcceptingIfRoom();
     if (!m_closing && busyCount() == 0)
         Q_EMIT becameIdle();
     if (!m_closing && m_connections.isEmpty())

@@ -2,8 +2,8 @@
 // Our HTTP/1.1 server. Why not QHttpServer: on Qt 6.4 it has no body, header or connection
 // limits, ignores Expect: 100-continue, accepts ambiguous framing, never closes idle connections,
 // answers pipelined requests out of order, crashes when a responder outlives its socket, has no
-// chunked-response API, and its handler API changed incompatibly in 6.8 (qt64-notes.md §1-§3,
-// §9, §10). Fixing all that needs a framing parser in front of it anyway; with that parser the
+// chunked-response API, and its handler API changed incompatibly in 6.8 (docs/qt-notes.md,
+// "QHttpServer"). Fixing all that needs a framing parser in front of it anyway; with that parser the
 // rest of a server is a few hundred lines that behave the same on every Qt version.
 
 #include "common/lazytimer.h"
@@ -54,6 +54,8 @@ struct ServerLimits {
     // then push back on the client (a client pipelining 1 GiB behind a stream used to make us
     // hold all of it).
     qint64 readAheadBytes = 256 << 10;
+    // Descriptors the process may hold; 0 means its own limit (tests pass a small one).
+    long descriptorLimit = 0;
 
     static ServerLimits fromSettings(const Settings &s);
 };
@@ -125,6 +127,11 @@ private:
     void accept(qintptr descriptor, QTcpServer *from);
     bool evictOldestIdle();
     void pauseAccepting();
+    void resumeAcceptingIfRoom();
+    bool full() const;
+    void serve(qintptr descriptor);
+    void fitDescriptorLimit();
+    bool descriptorsTight() const;
     void connectionClosed(HttpConnection *c);
     void responseStarted() { ++m_busy; }
     void responseFinished();
@@ -143,6 +150,15 @@ private:
     // the end of a response linear in the number of connections (1000 streams: ~8 % of the CPU).
     int m_busy = 0;
     bool m_paused = false;
+    QTimer *m_resumeTimer = nullptr; // while paused: room can come from outside (idle, upstream)
+    bool m_resuming = false;
+    // Accepted while full (Qt accepts a whole backlog in one pass), served first when room comes.
+    static constexpr qsizetype kMaxWaiting = 16;
+    QList<qintptr> m_waiting;
+    // Descriptors: what the process held when it began listening, and the most it may hold
+    // before accept() would fail (0: no limit known).
+    long m_descriptorsAtListen = 0;
+    long m_descriptorCeiling = 0;
     bool m_closing = false;
 };
 
@@ -171,7 +187,10 @@ private:
     void onResponseDone();
     void onDisconnected();
 
+public:
     QTcpSocket *m_socket;
+
+private:
     HttpServer *m_server;
     RequestParser m_parser;
     QByteArray m_buffer;

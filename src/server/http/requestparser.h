@@ -1,7 +1,8 @@
 #pragma once
 // Incremental, strict HTTP/1.1 request framing (RFC 9112). Strict where leniency is a smuggling or
-// memory risk (qt64-notes.md §9 lists what QHttpServer 6.4 lets through: Content-Length with
-// chunked, duplicate lengths, negative or overflowing lengths, NUL bytes, no size limits).
+// memory risk (docs/qt-notes.md, "QHttpServer", lists what QHttpServer 6.4 lets through:
+// Content-Length with chunked, duplicate lengths, negative or overflowing lengths, NUL bytes, no
+// size limits).
 
 #include "http/httprequest.h"
 
