@@ -79,9 +79,16 @@ stamp "podman build (packaging/docker/Dockerfile, BASE_IMAGE=$base_image)"
 mkdir "$work/src"
 git archive --format=tar HEAD | tar -C "$work/src" -xf -
 build_start=$(date +%s)
-nice podman build --layers -q -f "$work/src/packaging/docker/Dockerfile" \
-  --build-arg BASE_IMAGE="$base_image" --build-arg CMAKE_BUILD_PARALLEL_LEVEL=2 \
-  -t "$image" "$work/src" >"$work/build.log" 2>&1 || { tail -40 "$work/build.log" >&2; fail "podman build"; }
+# The build stage first, under a tag of its own: its layers (the build packages above all) stay
+# cached for the next run, while the pruning below drops what earlier runs left untagged.
+for target in build final; do
+  args=(--target build -t localhost/qwen-proxy-ci-build:latest)
+  [[ $target == build ]] || args=(-t "$image")
+  nice podman build --layers -q "${args[@]}" -f "$work/src/packaging/docker/Dockerfile" \
+    --build-arg BASE_IMAGE="$base_image" --build-arg CMAKE_BUILD_PARALLEL_LEVEL=2 \
+    "$work/src" >"$work/build.log" 2>&1 || { tail -40 "$work/build.log" >&2; fail "podman build"; }
+done
+podman image prune -f >/dev/null
 echo "build: $(($(date +%s) - build_start)) s"
 
 stamp "image configuration"
