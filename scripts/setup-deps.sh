@@ -48,9 +48,10 @@ elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for
   # the official SDK interop tests; zbar to decode the login window's QR code; a small CJK font
-  # so the Chinese screenshots (qwen-proxy-tray --screenshot) show characters, not boxes.
+  # so the Chinese screenshots (qwen-proxy-tray --screenshot) show characters, not boxes; python3
+  # for packaging.info_plist (the macOS Info.plist check).
   PKGS+=(qt6-httpserver-dev qt6-websockets-dev dbus dbus-x11 gnome-keyring libsecret-1-0
-         xvfb xauth curl libzbar-dev fonts-wqy-microhei)
+         xvfb xauth curl libzbar-dev fonts-wqy-microhei python3)
   command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
   command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 fi
