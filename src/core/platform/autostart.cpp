@@ -20,10 +20,21 @@ const QString kRunValue = u"QwenProxy"_s;
 // The name development builds used; removed whenever the setting is applied, so there is one entry.
 const QString kLegacyRunValue = u"Qwen Proxy"_s;
 #elif defined(Q_OS_MACOS)
+QString launchAgents(const QString &root)
+{
+    return (root.isEmpty() ? QDir::homePath() + u"/Library"_s : root) + u"/LaunchAgents/"_s;
+}
+
+// The launch agent's label and file are the application id, as the bundle's identifier.
 QString entryPath(const QString &root)
 {
-    const QString base = root.isEmpty() ? QDir::homePath() + u"/Library"_s : root;
-    return base + u"/LaunchAgents/io.github.qwen-proxy.tray.plist"_s;
+    return launchAgents(root) + QStringLiteral(QP_APP_ID) + u".plist"_s;
+}
+
+// Development builds wrote this name; moved to the new one, never left to start the app twice.
+QString legacyEntryPath(const QString &root)
+{
+    return launchAgents(root) + u"io.github.qwen-proxy.tray.plist"_s;
 }
 
 QString entryText(const QString &exe)
@@ -33,12 +44,12 @@ QString entryText(const QString &exe)
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
 <dict>
-    <key>Label</key><string>io.github.qwen-proxy.tray</string>
-    <key>ProgramArguments</key><array><string>%1</string></array>
+    <key>Label</key><string>%2</string>
+    <key>ProgramArguments</key><array><string>%1</string><string>--minimized</string></array>
     <key>RunAtLoad</key><true/>
 </dict>
 </plist>
-)"_s.arg(escaped);
+)"_s.arg(escaped, QStringLiteral(QP_APP_ID));
 }
 #else
 QString autostartDir(const QString &root)
@@ -100,8 +111,6 @@ bool Autostart::isEnabled(const QString &root)
     Q_UNUSED(root);
     const QSettings run(kRunKey, QSettings::NativeFormat);
     return run.contains(kRunValue) || run.contains(kLegacyRunValue);
-#elif defined(Q_OS_MACOS)
-    return QFileInfo::exists(entryPath(root));
 #else
     return QFileInfo::exists(entryPath(root)) || QFileInfo::exists(legacyEntryPath(root));
 #endif
@@ -128,14 +137,12 @@ bool Autostart::apply(bool enabled, const QString &executable, QString *error, c
     return true;
 #else
     const QString path = entryPath(root);
-#if !defined(Q_OS_MACOS)
     const QString legacy = legacyEntryPath(root);
     if (QFile::exists(legacy) && !QFile::remove(legacy)) {
         if (error)
             *error = u"cannot remove %1"_s.arg(legacy);
         return false;
     }
-#endif
     if (!enabled) {
         if (QFile::exists(path) && !QFile::remove(path)) {
             if (error)

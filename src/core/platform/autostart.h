@@ -1,7 +1,7 @@
 #pragma once
 // "Start at login", the way each platform does it for a user: an XDG autostart entry on Linux
 // (~/.config/autostart/<application id>.desktop, starting the app with --minimized), a
-// LaunchAgent on macOS (~/Library/LaunchAgents/io.github.qwen-proxy.tray.plist), the HKCU Run
+// LaunchAgent on macOS (~/Library/LaunchAgents/<app id>.plist), the HKCU Run
 // value "QwenProxy" on Windows (also --minimized). The app applies the setting at every launch,
 // so an entry that points at a moved or updated binary is rewritten and the toggle cannot
 // silently stop working.
