@@ -125,6 +125,8 @@ void TestErrorClassifier::redirectsAreGatewayErrors()
         QCOMPARE(int(e.kind), int(Error::Kind::UpstreamError)); // 502 to the client, not 400
         QVERIFY2(e.message.contains(QStringLiteral("redirect")), qPrintable(e.message));
         QVERIFY(e.message.contains(QString::number(status)));
+        // Not retried: the same request would be redirected again.
+        QCOMPARE(errorClassName(errorClassOf(e)), errorClassName(ErrorClass::Blocked));
     }
 }
 

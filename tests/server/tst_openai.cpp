@@ -519,6 +519,8 @@ private Q_SLOTS:
                          .contains(u"redirect"_s),
                      r.body.constData());
         }
+        // Asking again would only be redirected again: one upstream request per client request.
+        QCOMPARE(h->upstream().count("/v1/chat/completions"), 2);
     }
 
     void upstreamErrorsMapped_data()

@@ -19,10 +19,14 @@ ErrorClass errorClassOf(const Error &e)
         return e.upstreamStatus ? ErrorClass::Auth : ErrorClass::Local;
     case K::NeedsLogin:
         return ErrorClass::NeedsLogin;
+    case K::UpstreamError:
+        // A redirect would be given again: the upstream's base URL moved, nothing transient.
+        if (e.upstreamStatus >= 300 && e.upstreamStatus < 400)
+            return ErrorClass::Blocked;
+        return ErrorClass::Transient;
     case K::RateLimited:
     case K::UpstreamUnavailable:
     case K::UpstreamTimeout:
-    case K::UpstreamError:
     case K::Overloaded:
         return ErrorClass::Transient;
     case K::UpstreamBlocked:

@@ -9,9 +9,10 @@
 //   auth         credentials refused (after the one forced refresh of an OAuth token): rotate
 //   needs_login  the refresh token is dead: rotate, the account waits for a new login
 //   transient    throttling, 5xx, resets, timeouts: retry with backoff, then rotate
-//   blocked      an HTML page instead of JSON (a WAF or captcha in front of the upstream): the
-//                same request would be blocked again, so no retry here; another account (maybe
-//                another provider) may pass, so rotate, and count it like a transient failure
+//   blocked      an HTML page instead of JSON (a WAF or captcha in front of the upstream), or a
+//                redirect (we never follow one): the same request would meet it again, so no
+//                retry here; another account (maybe another provider) may pass, so rotate, and
+//                count it like a transient failure
 //   client       the request itself is wrong (400, 404, 413, 422, context length): answer as is
 //   local        not the account's doing (no upstream, the client left, our bug): no state change
 
