@@ -165,11 +165,12 @@ QHttpServerResponse FakeOAuthServer::handleToken(const QHttpServerRequest &req)
     const Request r = record(QString::fromLatin1(OAuthConfig::kTokenPath), req);
     emit tokenRequested(tokenRequests());
     if (r.form.value(QStringLiteral("grant_type")) == QLatin1String("refresh_token") &&
-        !m_refreshToken.isEmpty()) {
+        !m_refreshAnswers.isEmpty()) {
         ++m_refreshes;
-        if (r.form.value(QStringLiteral("refresh_token")) != m_refreshToken)
-            return respond(oauthError(400, QStringLiteral("invalid_grant")));
-        return respond(m_refreshAnswer);
+        const auto it = m_refreshAnswers.constFind(r.form.value(QStringLiteral("refresh_token")));
+        return respond(it == m_refreshAnswers.constEnd()
+                           ? oauthError(400, QStringLiteral("invalid_grant"))
+                           : *it);
     }
     if (r.form.value(QStringLiteral("grant_type")) != QLatin1String(OAuthConfig::kDeviceGrantType))
         return respond(oauthError(400, QStringLiteral("unsupported_grant_type")));

@@ -56,11 +56,11 @@ public:
     void queue(const Answer &a) { m_tokenAnswers.append(a); }
     void queuePending(int n);
     // Refresh grants (grant_type=refresh_token), for a proxy whose token endpoint is this fake:
-    // answered with `a` when the presented refresh token is `refreshToken`, else invalid_grant.
+    // answered with `a` when the presented refresh token is `refreshToken` (one answer per
+    // token), else invalid_grant.
     void serveRefresh(const QString &refreshToken, const Answer &a)
     {
-        m_refreshToken = refreshToken;
-        m_refreshAnswer = a;
+        m_refreshAnswers.insert(refreshToken, a);
     }
     int refreshRequests() const { return m_refreshes; }
     static Answer pending();
@@ -104,8 +104,7 @@ private:
     QString m_lastUriComplete;
     QString m_deviceCode;
     QString m_userCode;
-    QString m_refreshToken;
-    Answer m_refreshAnswer;
+    QHash<QString, Answer> m_refreshAnswers;
     int m_refreshes = 0;
     QList<Request> m_requests;
 };
