@@ -1,10 +1,12 @@
-// The secrets canary (issue 18 §10): one scripted run of the real binaries, at the most verbose
-// logging (LOG_LEVEL=debug, DEBUG_LOG=true, debug log files on), with known fake secrets in every
-// role a secret has: upstream tokens (qwen-code's login, its forced refresh, a device login over
-// /auth/*), a provider's API key, client keys (stored, and given by environment) and their digests,
-// a wrong key, a key in the query string, the device and user codes and the PKCE verifier. The run
-// goes through plain and streamed chats of both dialects, upstream errors that quote the
-// credential they were sent, /metrics, /health, the CLI's listings and SIGTERM.
+// The secrets canary (issue 18 §10; docs/access-control.md): one scripted run of the real
+// binaries at the most verbose logging (LOG_LEVEL=debug, DEBUG_LOG=true, so debug log files too),
+// with known fake secrets in every role a secret has: upstream tokens (qwen-code's login, its
+// forced refresh, a device login over /auth/*), a provider's key and secret header, a key in the
+// environment, client keys (stored, and from QWEN_PROXY_API_KEYS) and their digests, a wrong key,
+// a key in the query string, the device and user codes and the PKCE verifier. The fakes are
+// careless on purpose: they quote the credentials they were sent in errors, in an error event
+// mid-stream and in response headers. The run goes through plain and streamed chats of both
+// dialects, those errors, /metrics, /health, the CLI's listings and SIGTERM.
 //
 // Then everything a person or another program could see is searched for every secret
 // (tests/support/canaryscan.h says in which forms): every file under the test's HOME, byte for
@@ -56,6 +58,7 @@ const QByteArray kWorkRefresh = "cnryDeviceLoginRefresh0Jb3Xs7Qm9Vf4Ry2T";
 const QByteArray kProviderKey = "cnryProviderKey0Mz5Wq9Tb2Hx7Lc4Pn8Gd1Ys";
 const QByteArray kDeviceCode = "cnry-dc-Zq8+Wx/4Lm=Rt5Ky7Np2Vb6";
 const QByteArray kUserCode = "CNRYQ7X4-K9P2W6";
+const QByteArray kHaikuKey = "cnryHaikuKey0Wb8Ne3Tq6Zk1Xm5Pf9Lr2Cv7";
 const QByteArray kProviderHeader = "cnryProviderHeader0Rb6Yk2Nq8Dv4Jw9Tc3";
 const QByteArray kDeviceCode2 = "cnry-dc2-Hv3+Qn/7Wd=Kx2Tb9Lp5";
 const QByteArray kUserCode2 = "CNRYW3M8-T5J7Q1";
@@ -182,7 +185,7 @@ class TestSecretsCanary : public QObject
     void serveUpstream()
     {
         m_bearersAccepted = {"Bearer " + kRefreshedAccess, "Bearer " + kWorkAccess,
-                             "Bearer " + kProviderKey};
+                             "Bearer " + kProviderKey, "Bearer " + kHaikuKey};
         m_upstream.on("/v1/chat/completions", [this](const http::HttpRequest &req,
                                                      http::ResponseWriter *w) {
             const QByteArray auth = req.header("authorization");
@@ -200,30 +203,42 @@ class TestSecretsCanary : public QObject
                                                                  "expired"_s}}}});
                 return;
             }
+            // A careless upstream quotes the credentials it was sent: in error messages, in
+            // an error event mid-stream, and in response headers.
+            const QString said = QString::fromLatin1(auth);
+            const QString message =
+                u"Incorrect API key provided: "_s + said.mid(7) + u" (header: "_s + said + u")"_s;
+            const QJsonObject error{{u"message"_s, message},
+                                    {u"type"_s, u"invalid_request_error"_s}};
+            http::Headers echo{{"X-Echo-Authorization", auth}};
+            if (const QByteArray extra = req.header("x-canary-token"); !extra.isEmpty())
+                echo.append({"X-Echo-Canary-Token", extra});
             if (req.body.contains("canary-fail")) {
-                // A careless upstream quotes the credential it was sent.
                 const int status = req.body.contains("canary-fail-500") ? 500 : 400;
-                const QString said = QString::fromLatin1(auth);
-                const QString message = u"Incorrect API key provided: "_s + said.mid(7) +
-                                        u" (header: "_s + said + u")"_s;
-                const QJsonObject error{{u"message"_s, message},
-                                        {u"type"_s, u"invalid_request_error"_s}};
-                w->sendJson(status, QJsonObject{{u"error"_s, error}});
+                w->sendJson(status, QJsonObject{{u"error"_s, error}}, echo);
                 return;
             }
             if (QJsonDocument::fromJson(req.body).object().value(u"stream"_s).toBool()) {
-                m_upstream.runSse(
-                    w,
-                    {{0, FakeUpstream::chunk(QJsonObject{{u"role"_s, u"assistant"_s},
-                                                         {u"content"_s, u"canary "_s}})},
-                     {0, FakeUpstream::chunk(QJsonObject{{u"content"_s, u"streamed"_s}})},
-                     {0, FakeUpstream::chunk(QJsonObject{}, u"stop"_s)},
-                     {0, FakeUpstream::usageChunk(12, 3)},
-                     {0, "[DONE]"}},
-                    false);
+                auto event = [w](const QByteArray &data) {
+                    w->writeChunk(QByteArray("data: " + data + "\n\n"));
+                };
+                w->beginStream(200, "text/event-stream", echo);
+                event(FakeUpstream::chunk(
+                    QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u"canary "_s}}));
+                event(FakeUpstream::chunk(QJsonObject{{u"content"_s, u"streamed"_s}}));
+                if (req.body.contains("canary-stream-error")) {
+                    event(QJsonDocument(QJsonObject{{u"error"_s, error}})
+                              .toJson(QJsonDocument::Compact));
+                    w->endStream();
+                    return;
+                }
+                event(FakeUpstream::chunk(QJsonObject{}, u"stop"_s));
+                event(FakeUpstream::usageChunk(12, 3));
+                event("[DONE]");
+                w->endStream();
                 return;
             }
-            w->sendJson(200, FakeUpstream::completion(u"canary answered"_s, 12, 3));
+            w->sendJson(200, FakeUpstream::completion(u"canary answered"_s, 12, 3), echo);
         });
         m_upstream.on("/v1/models", [this](const http::HttpRequest &req, http::ResponseWriter *w) {
             if (req.header("authorization") != "Bearer " + kProviderKey) {
@@ -241,6 +256,9 @@ class TestSecretsCanary : public QObject
     {
         QProcessEnvironment e = env();
         e.insert(u"QWEN_PROXY_API_KEYS"_s, QString::fromLatin1(envKey));
+        // The small-model route's upstream, with its key from the environment.
+        e.insert(u"HAIKU_BASE_URL"_s, m_upstream.baseUrl());
+        e.insert(u"HAIKU_API_KEY"_s, QString::fromLatin1(kHaikuKey));
         m_serve.setProcessEnvironment(e);
         m_serve.setChildProcessModifier(dieWithTheTest);
         connect(&m_serve, &QProcess::readyReadStandardOutput, this,
@@ -354,6 +372,12 @@ private Q_SLOTS:
         a = http(u"Anthropic stream on the provider"_s, "POST", "/v1/messages",
                  m_bearer + "X-Qwen-Account: cp\r\n", anthropicChat("hello", true));
         QVERIFY2(a.startsWith("HTTP/1.1 200") && a.contains("message_stop"), a.constData());
+        a = http(u"Anthropic haiku message (the environment's key)"_s, "POST", "/v1/messages",
+                 m_bearer, chat(u"claude-haiku-4-5"_s, "hello", false));
+        QVERIFY2(a.startsWith("HTTP/1.1 200") && a.contains("canary answered"), a.constData());
+        a = http(u"Anthropic haiku stream that fails with 500"_s, "POST", "/v1/messages", m_bearer,
+                 chat(u"claude-haiku-4-5"_s, "canary-fail-500", true));
+        QVERIFY2(a.startsWith("HTTP/1.1 5"), a.constData());
         a = http(u"/v1/models"_s, "GET", "/v1/models", m_xApiKey);
         QVERIFY2(a.startsWith("HTTP/1.1 200"), a.constData());
     }
@@ -435,6 +459,12 @@ private Q_SLOTS:
         a = http(u"OpenAI stream the upstream fails with 500"_s, "POST", "/v1/chat/completions",
                  m_bearer + "X-Qwen-Account: cp\r\n", openAiChat("canary-fail-500", true));
         QVERIFY2(a.startsWith("HTTP/1.1 5"), a.constData());
+        a = http(u"OpenAI stream with an error event"_s, "POST", "/v1/chat/completions",
+                 m_bearer + "X-Qwen-Account: cp\r\n", openAiChat("canary-stream-error", true));
+        QVERIFY2(a.startsWith("HTTP/1.1 200") && a.contains("streamed"), a.constData());
+        a = http(u"Anthropic stream with an error event"_s, "POST", "/v1/messages",
+                 m_bearer + "X-Qwen-Account: cp\r\n", anthropicChat("canary-stream-error", true));
+        QVERIFY2(a.startsWith("HTTP/1.1 200") && a.contains("streamed"), a.constData());
         a = http(u"Anthropic message the upstream fails with 500"_s, "POST", "/v1/messages",
                  m_bearer + "X-Qwen-Account: default\r\n", anthropicChat("canary-fail-500", false));
         QVERIFY2(a.startsWith("HTTP/1.1 5"), a.constData());
@@ -449,21 +479,30 @@ private Q_SLOTS:
             bearers.insert(req.header("authorization"));
             header = header || req.header("x-canary-token") == kProviderHeader;
         }
-        for (const QByteArray &token : {kQwenAccess, kRefreshedAccess, kWorkAccess, kProviderKey})
+        for (const QByteArray &token :
+             {kQwenAccess, kRefreshedAccess, kWorkAccess, kProviderKey, kHaikuKey})
             QVERIFY2(bearers.contains("Bearer " + token), token.constData());
         QVERIFY(header);
     }
 
+    // The CLI's listings while the server runs, and `provider test` against an upstream that
+    // quotes the key in its error (the CLI prints that error "the way a client would see it").
     void cliListings()
     {
-        for (const QStringList &args :
-             {QStringList{u"keys"_s, u"list"_s, u"--json"_s},
-              QStringList{u"keys"_s, u"usage"_s, u"--json"_s}, QStringList{u"usage"_s, u"--json"_s},
-              QStringList{u"auth"_s, u"list"_s}, QStringList{u"auth"_s, u"counts"_s},
-              QStringList{u"provider"_s, u"list"_s},
-              QStringList{u"provider"_s, u"models"_s, u"cp"_s}}) {
+        const QList<QPair<QStringList, int>> runs{
+            {{u"keys"_s, u"list"_s, u"--json"_s}, 0},
+            {{u"keys"_s, u"usage"_s, u"--json"_s}, 0},
+            {{u"usage"_s, u"--json"_s}, 0},
+            {{u"auth"_s, u"list"_s}, 0},
+            {{u"auth"_s, u"counts"_s}, 0},
+            {{u"provider"_s, u"list"_s}, 0},
+            {{u"provider"_s, u"models"_s, u"cp"_s}, 0},
+            {{u"provider"_s, u"test"_s, u"cp"_s}, 0},
+            {{u"provider"_s, u"test"_s, u"cp"_s, u"--model"_s, u"canary-fail-400"_s}, 1},
+        };
+        for (const auto &[args, expected] : runs) {
             const ProgramRun r = cli(args);
-            QVERIFY2(r.exitCode == 0, qPrintable(args.join(u' ') + u": "_s + r.err));
+            QVERIFY2(r.exitCode == expected, qPrintable(args.join(u' ') + u": "_s + r.err));
         }
         recordServeArgv(u"before SIGTERM"_s);
     }
@@ -476,6 +515,9 @@ private Q_SLOTS:
         m_serveOut += m_serve.readAllStandardOutput();
         m_serveErr += m_serve.readAllStandardError();
         QVERIFY2(m_serveErr.contains("shutting down"), m_serveErr.right(2000).constData());
+        // Debug lines were on (the model mapping is logged at debug only): there was something
+        // to leak into.
+        QVERIFY2(m_serveErr.contains("qp.core.routing: model"), m_serveErr.left(2000).constData());
         m_console.append({u"serve's standard output"_s, m_serveOut, {}});
         m_console.append({u"serve's standard error"_s, m_serveErr, {}});
     }
@@ -498,6 +540,7 @@ private Q_SLOTS:
         m_canaries.add(u"device login's refresh token"_s, kWorkRefresh);
         m_canaries.add(u"provider key"_s, kProviderKey);
         m_canaries.add(u"provider header"_s, kProviderHeader);
+        m_canaries.add(u"HAIKU_API_KEY"_s, kHaikuKey);
         m_canaries.add(u"client key"_s, m_keyParts->secret);
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret));
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret).toHex());
