@@ -109,6 +109,9 @@ int add(Runtime &rt, const ParsedArgs &p)
     // A proxy user without a password in the URL: the password is a secret too, asked for next.
     if (!r.proxyUrl.isEmpty()) {
         QUrl proxy(r.proxyUrl);
+        if (!proxy.password().isEmpty())
+            console::err(u"warning: the proxy password was given on the command line, where other "
+                         "users can see it (ps); give --proxy without it to be asked for it"_s);
         if (!proxy.userName().isEmpty() && proxy.password().isEmpty()) {
             proxy.setPassword(readSecret(u"Password of proxy user %1: "_s.arg(proxy.userName())));
             r.proxyUrl = proxy.toString();
