@@ -59,6 +59,7 @@ const QByteArray kProviderKey = "cnryProviderKey0Mz5Wq9Tb2Hx7Lc4Pn8Gd1Ys";
 const QByteArray kDeviceCode = "cnry-dc-Zq8+Wx/4Lm=Rt5Ky7Np2Vb6";
 const QByteArray kUserCode = "CNRYQ7X4-K9P2W6";
 const QByteArray kHaikuKey = "cnryHaikuKey0Wb8Ne3Tq6Zk1Xm5Pf9Lr2Cv7";
+const QByteArray kProxyPassword = "cnryProxyPassword0Tm4Wd9Qh2Kx7Bn5Lz8";
 const QByteArray kProviderHeader = "cnryProviderHeader0Rb6Yk2Nq8Dv4Jw9Tc3";
 const QByteArray kDeviceCode2 = "cnry-dc2-Hv3+Qn/7Wd=Kx2Tb9Lp5";
 const QByteArray kUserCode2 = "CNRYW3M8-T5J7Q1";
@@ -336,6 +337,14 @@ private Q_SLOTS:
                            kProviderKey + '\n' + kProviderHeader + '\n');
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
+        // A provider behind an egress proxy whose password is asked for (here: read) after the
+        // key, of which it has none. Never used for a request: it stays in the store and the pool.
+        r = cli({u"provider"_s, u"add"_s, u"px"_s, u"--preset"_s, u"custom"_s, u"--base-url"_s,
+                 m_upstream.baseUrl(), u"--model"_s, u"qwen3-coder-plus"_s, u"--proxy"_s,
+                 u"http://canary@127.0.0.1:9"_s},
+                "\n" + kProxyPassword + '\n');
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
         r = cli({u"keys"_s, u"create"_s, u"--name"_s, u"canary"_s, u"--scopes"_s,
                  u"inference,read,admin"_s, u"--json"_s},
                 {}, {u"client key"_s});
@@ -531,7 +540,8 @@ private Q_SLOTS:
                                                 u"device login's access token"_s,
                                                 u"device login's refresh token"_s,
                                                 u"provider key"_s,
-                                                u"provider header"_s};
+                                                u"provider header"_s,
+                                                u"proxy password"_s};
         m_canaries.add(u"Qwen access token"_s, kQwenAccess);
         m_canaries.add(u"Qwen refresh token"_s, kQwenRefresh);
         m_canaries.add(u"refreshed access token"_s, kRefreshedAccess);
@@ -541,6 +551,7 @@ private Q_SLOTS:
         m_canaries.add(u"provider key"_s, kProviderKey);
         m_canaries.add(u"provider header"_s, kProviderHeader);
         m_canaries.add(u"HAIKU_API_KEY"_s, kHaikuKey);
+        m_canaries.add(u"proxy password"_s, kProxyPassword);
         m_canaries.add(u"client key"_s, m_keyParts->secret);
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret));
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret).toHex());
@@ -562,23 +573,33 @@ private Q_SLOTS:
         bool debugLog = false;
         QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden | QDir::System,
                         QDirIterator::Subdirectories);
+        QSet<QString> inTheStore; // what the secret store's file holds: the places allowed above
         while (it.hasNext()) {
             const QString path = it.next();
             QFile f(path);
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+            const QByteArray bytes = f.readAll();
             const QString name = it.fileName();
             QSet<QString> allowed;
-            if (name.startsWith(u"qwen-proxy.sqlite"_s)) // the database and its journal
+            if (name.startsWith(u"qwen-proxy.sqlite"_s)) { // the database and its journal
                 allowed = {u"client key digest"_s};
-            else if (path == m_home.filePath(u".qwen/oauth_creds.json"_s))
+            } else if (path == m_home.filePath(u".qwen/oauth_creds.json"_s)) {
                 allowed = {u"Qwen access token"_s, u"Qwen refresh token"_s,
                            u"refreshed access token"_s, u"refreshed refresh token"_s};
-            else if (name == u"secrets.json"_s)
+            } else if (name == u"secrets.json"_s) {
                 allowed = upstreamCredentials;
-            debugLog = debugLog || (name.startsWith(u"debug-"_s) && f.size() > 0);
-            found += m_canaries.scan(path.mid(m_home.path().size() + 1), f.readAll(), allowed);
+                for (const CanaryFinding &stored : m_canaries.scan(name, bytes))
+                    inTheStore.insert(stored.canary);
+            }
+            debugLog = debugLog || (name.startsWith(u"debug-"_s) && !bytes.isEmpty());
+            found += m_canaries.scan(path.mid(m_home.path().size() + 1), bytes, allowed);
             ++files;
         }
+        // The store holds what was given on standard input and by the device login (so the
+        // secrets above really went in, and are found in the store's own encoding).
+        for (const QString &stored : {u"provider key"_s, u"provider header"_s, u"proxy password"_s,
+                                      u"device login's refresh token"_s})
+            QVERIFY2(inTheStore.contains(stored), qPrintable(stored));
         QVERIFY2(debugLog, "no debug log file was written");
         for (const QList<Seen> *seen : {&m_console, &m_http, &m_argv})
             for (const Seen &s : *seen)
