@@ -136,7 +136,7 @@ private Q_SLOTS:
 
         // No value on standard input: refused, nothing stored.
         r = run({u"provider"_s, u"add"_s, u"hdr2"_s, u"--preset"_s, u"custom"_s, u"--base-url"_s,
-                 m_fake.baseUrl(), u"--header"_s, u"X-Secret-Token"_s},
+                 m_fake.baseUrl(), u"--model"_s, u"m"_s, u"--header"_s, u"X-Secret-Token"_s},
                 "sk-sp-goodkey\n");
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(u"no value for header X-Secret-Token"_s), qPrintable(r.err));
