@@ -162,7 +162,7 @@ int list(Runtime &rt)
             models = c.presetInfo()->models;
         console::out(pad(c.id, 14) + pad(providerKindName(c.kind), 10) + pad(c.preset, 22) +
                      pad(state, 12) + pad(c.proxy.isEmpty() ? u"system"_s : c.proxy, 25) + u' ' +
-                     c.baseUrl + u"  "_s + models.join(u", "_s) +
+                     c.shownBaseUrl() + u"  "_s + models.join(u", "_s) +
                      (c.fromEnvironment() ? u"  (from %1)"_s.arg(c.source) : QString()));
     }
     if (!rt.router().qwenAccounts().isEmpty())
