@@ -60,6 +60,7 @@ const QByteArray kDeviceCode = "cnry-dc-Zq8+Wx/4Lm=Rt5Ky7Np2Vb6";
 const QByteArray kUserCode = "CNRYQ7X4-K9P2W6";
 const QByteArray kHaikuKey = "cnryHaikuKey0Wb8Ne3Tq6Zk1Xm5Pf9Lr2Cv7";
 const QByteArray kProxyPassword = "cnryProxyPassword0Tm4Wd9Qh2Kx7Bn5Lz8";
+const QByteArray kUrlPassword = "cnryUrlPassword0Gk7Rx2Wn9Td4Mq6Hb3";
 const QByteArray kProviderHeader = "cnryProviderHeader0Rb6Yk2Nq8Dv4Jw9Tc3";
 const QByteArray kDeviceCode2 = "cnry-dc2-Hv3+Qn/7Wd=Kx2Tb9Lp5";
 const QByteArray kUserCode2 = "CNRYW3M8-T5J7Q1";
@@ -257,8 +258,11 @@ class TestSecretsCanary : public QObject
     {
         QProcessEnvironment e = env();
         e.insert(u"QWEN_PROXY_API_KEYS"_s, QString::fromLatin1(envKey));
-        // The small-model route's upstream, with its key from the environment.
-        e.insert(u"HAIKU_BASE_URL"_s, m_upstream.baseUrl());
+        // The small-model route's upstream, with its key and a password in its URL from the
+        // environment (a gateway behind basic authentication).
+        e.insert(u"HAIKU_BASE_URL"_s,
+                 u"http://canary:%1@127.0.0.1:%2/v1"_s.arg(QString::fromLatin1(kUrlPassword))
+                     .arg(m_upstream.port()));
         e.insert(u"HAIKU_API_KEY"_s, QString::fromLatin1(kHaikuKey));
         m_serve.setProcessEnvironment(e);
         m_serve.setChildProcessModifier(dieWithTheTest);
@@ -552,6 +556,7 @@ private Q_SLOTS:
         m_canaries.add(u"provider header"_s, kProviderHeader);
         m_canaries.add(u"HAIKU_API_KEY"_s, kHaikuKey);
         m_canaries.add(u"proxy password"_s, kProxyPassword);
+        m_canaries.add(u"password in HAIKU_BASE_URL"_s, kUrlPassword);
         m_canaries.add(u"client key"_s, m_keyParts->secret);
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret));
         m_canaries.add(u"client key digest"_s, clientkey::digest(m_keyParts->secret).toHex());
