@@ -128,7 +128,8 @@ class TestSecretsCanary : public QObject
         return e;
     }
 
-    // One CLI command, its argv and both outputs kept for the scan.
+    // One CLI command, its argv and both outputs kept for the scan (the arguments given here are
+    // its whole command line: what /proc/<pid>/cmdline shows while it runs).
     ProgramRun cli(const QStringList &args, const QByteArray &input = {},
                    const QSet<QString> &allowedOnStdout = {})
     {
@@ -158,7 +159,9 @@ class TestSecretsCanary : public QObject
     void recordServeArgv(const QString &when)
     {
         const qint64 pid = m_serve.processId();
-        m_argv.append({u"/proc cmdline of serve "_s + when, processArgv(pid), {}});
+        const QByteArray argv = processArgv(pid);
+        QVERIFY2(argv.contains("serve"), qPrintable(u"no command line for serve "_s + when));
+        m_argv.append({u"/proc cmdline of serve "_s + when, argv, {}});
         for (qint64 child : childProcesses(pid))
             m_argv.append({u"/proc cmdline of serve's child %1 "_s.arg(child) + when,
                            processArgv(child),
