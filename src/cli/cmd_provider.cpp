@@ -35,7 +35,8 @@ const QList<Verb> &verbs()
          {u"preset"_s, u"base-url"_s, u"model"_s, u"proxy"_s, u"header"_s, u"plan"_s},
          {},
          u"qwen-proxy provider add <id> --preset P [--base-url U] [--model M ...] [--proxy URL] "
-         u"[--header 'Name: value'] [--plan SPEC]   (the key is read from standard input)"_s},
+         u"[--header 'Name: value' | --header Name] [--plan SPEC]   (the key, then each "
+         u"--header Name's value, is read from standard input)"_s},
         {u"list"_s, 0, {}, {}, u"qwen-proxy provider list"_s},
         {u"presets"_s, 0, {}, {}, u"qwen-proxy provider presets"_s},
         {u"remove"_s, 1, {}, {}, u"qwen-proxy provider remove <id>"_s},
@@ -74,10 +75,20 @@ int add(Runtime &rt, const ParsedArgs &p)
             r.models.append(one.trimmed());
     r.proxyUrl = p.values.value(u"proxy"_s);
     r.quotaPlan = p.values.value(u"plan"_s);
+    // `--header Name` (no value): the value is a secret (a token the upstream wants in its own
+    // header), read from standard input like the key, after it and any proxy password.
+    // `Name: value` is for values that may show in `ps`.
+    QList<qsizetype> secretHeaders;
     for (const QString &h : p.all.value(u"header"_s)) {
         const qsizetype colon = h.indexOf(u':');
-        if (colon <= 0)
-            return usageError(u"--header must be 'Name: value'"_s);
+        if (colon == 0 || h.trimmed().isEmpty())
+            return usageError(u"--header must be 'Name: value', or 'Name' to read the value from "
+                              "standard input"_s);
+        if (colon < 0) {
+            secretHeaders.append(r.headers.size());
+            r.headers.append({h.trimmed().toLatin1(), QByteArray("x")}); // checked below
+            continue;
+        }
         r.headers.append(
             {h.left(colon).trimmed().toLatin1(), h.mid(colon + 1).trimmed().toLatin1()});
     }
@@ -98,10 +109,20 @@ int add(Runtime &rt, const ParsedArgs &p)
     // A proxy user without a password in the URL: the password is a secret too, asked for next.
     if (!r.proxyUrl.isEmpty()) {
         QUrl proxy(r.proxyUrl);
+        if (!proxy.password().isEmpty())
+            console::err(u"warning: the proxy password was given on the command line, where other "
+                         "users can see it (ps); give --proxy without it to be asked for it"_s);
         if (!proxy.userName().isEmpty() && proxy.password().isEmpty()) {
             proxy.setPassword(readSecret(u"Password of proxy user %1: "_s.arg(proxy.userName())));
             r.proxyUrl = proxy.toString();
         }
+    }
+    for (qsizetype i : secretHeaders) {
+        auto &[name, value] = r.headers[i];
+        value = readSecret(u"Value of header %1: "_s.arg(QString::fromLatin1(name))).toUtf8();
+        if (value.isEmpty())
+            return usageError(
+                u"no value for header %1 on standard input"_s.arg(QString::fromLatin1(name)));
     }
     auto added = awaitAnswer<Result<ProviderConfig>>(
         [&](auto done) { rt.providers().add(r, std::move(done)); });
@@ -141,7 +162,7 @@ int list(Runtime &rt)
             models = c.presetInfo()->models;
         console::out(pad(c.id, 14) + pad(providerKindName(c.kind), 10) + pad(c.preset, 22) +
                      pad(state, 12) + pad(c.proxy.isEmpty() ? u"system"_s : c.proxy, 25) + u' ' +
-                     c.baseUrl + u"  "_s + models.join(u", "_s) +
+                     c.shownBaseUrl() + u"  "_s + models.join(u", "_s) +
                      (c.fromEnvironment() ? u"  (from %1)"_s.arg(c.source) : QString()));
     }
     if (!rt.router().qwenAccounts().isEmpty())

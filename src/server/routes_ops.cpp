@@ -99,7 +99,7 @@ void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
         summary.insert(u"requests_today"_s, all.successes);
         summary.insert(u"tokens_today"_s, all.inputTokens + all.outputTokens);
     }
-    // Providers as configured (no secret: the proxy URL is the redacted one), and where the
+    // Providers as configured (no secret: the URLs are the redacted ones), and where the
     // default route sends a Claude model, so a user sees at a glance what serves them.
     QJsonArray providers;
     if (const auto listed = m_runtime.providers().list())
@@ -107,7 +107,7 @@ void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
             QJsonObject o{
                 {u"id"_s, p.id}, {u"kind"_s, providerKindName(p.kind)}, {u"preset"_s, p.preset}};
             if (!p.baseUrl.isEmpty())
-                o.insert(u"base_url"_s, p.baseUrl);
+                o.insert(u"base_url"_s, p.shownBaseUrl());
             if (!p.defaultModel().isEmpty())
                 o.insert(u"default_model"_s, p.defaultModel());
             if (!p.proxy.isEmpty())

@@ -119,6 +119,32 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(u"no provider"_s));
     }
 
+    // A header whose value is a secret: named on the command line (`--header Name`), its value
+    // read from standard input after the key, so `ps` never shows it.
+    void aSecretHeaderComesFromStandardInput()
+    {
+        Run r = run({u"provider"_s, u"add"_s, u"hdr"_s, u"--preset"_s, u"custom"_s, u"--base-url"_s,
+                     m_fake.baseUrl(), u"--model"_s, u"qwen3-coder-plus"_s, u"--header"_s,
+                     u"X-Secret-Token"_s, u"--header"_s, u"X-Plain: visible"_s},
+                    "sk-sp-goodkey\nheader-secret-0123\n");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run({u"provider"_s, u"test"_s, u"hdr"_s});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto sent = m_fake.requestsTo("/v1/chat/completions").constLast();
+        QCOMPARE(sent.header("x-secret-token"), QByteArray("header-secret-0123"));
+        QCOMPARE(sent.header("x-plain"), QByteArray("visible"));
+
+        // No value on standard input: refused, nothing stored.
+        r = run({u"provider"_s, u"add"_s, u"hdr2"_s, u"--preset"_s, u"custom"_s, u"--base-url"_s,
+                 m_fake.baseUrl(), u"--model"_s, u"m"_s, u"--header"_s, u"X-Secret-Token"_s},
+                "sk-sp-goodkey\n");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(u"no value for header X-Secret-Token"_s), qPrintable(r.err));
+        r = run({u"provider"_s, u"list"_s});
+        QVERIFY(!r.out.contains(u"hdr2"_s));
+        QCOMPARE(run({u"provider"_s, u"remove"_s, u"hdr"_s}).exitCode, 0);
+    }
+
     void aWrongKeyIsReportedInPlainWords()
     {
         Run r = run({u"provider"_s, u"add"_s, u"wrong"_s, u"--preset"_s, u"coding-plan-intl"_s,

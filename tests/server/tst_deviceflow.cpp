@@ -246,6 +246,33 @@ private slots:
         QVERIFY(!m_flow->isActive());
     }
 
+    // Some servers quote the request in their refusal; the message (shown to the user, logged,
+    // answered on /auth/poll) must not carry the device code or the verifier.
+    void refusalQuotingTheRequestIsMasked()
+    {
+        m_fake->setCodes(QStringLiteral("dc-quoted-+/=-0123456789"), QStringLiteral("QUOT-1234"));
+        connect(m_fake.get(), &FakeOAuthServer::tokenRequested, this, [this] {
+            const auto &form = m_fake->requests().constLast().form;
+            m_fake->queue(FakeOAuthServer::oauthError(
+                400, QStringLiteral("invalid_grant"),
+                QStringLiteral("device_code=%1 (%2) code_verifier=%3")
+                    .arg(form.value(QStringLiteral("device_code")),
+                         QString::fromLatin1(
+                             QUrl::toPercentEncoding(form.value(QStringLiteral("device_code")))),
+                         form.value(QStringLiteral("code_verifier")))));
+        });
+        startFlow();
+        QTRY_VERIFY_WITH_TIMEOUT(m_out.ended(), 5000);
+        QVERIFY(m_out.error);
+        const QString verifier =
+            m_fake->requests().constLast().form.value(QStringLiteral("code_verifier"));
+        QVERIFY(!verifier.isEmpty());
+        QCOMPARE(m_out.error->message,
+                 QStringLiteral("Login rejected by the server: invalid_grant - device_code=*** "
+                                "(***) code_verifier=***. Please restart the authentication "
+                                "process."));
+    }
+
     void transientAnswersKeepPolling()
     {
         m_fake->queue(FakeOAuthServer::Answer{500, {}, "upstream hiccup"});

@@ -140,12 +140,15 @@ QHttpServerResponse FakeOAuthServer::handleDeviceCode(const QHttpServerRequest &
         r.form.value(QStringLiteral("code_challenge")).isEmpty())
         return respond(oauthError(400, QStringLiteral("invalid_request"),
                                   QStringLiteral("PKCE S256 challenge required")));
-    const QString deviceCode = QStringLiteral("dc-%1-+/=").arg(++m_deviceCounter); // form-hostile
+    ++m_deviceCounter;
+    const QString deviceCode =
+        m_deviceCode.isEmpty() ? QStringLiteral("dc-%1-+/=").arg(m_deviceCounter) // form-hostile
+                               : m_deviceCode;
     QString challenge = r.form.value(QStringLiteral("code_challenge"));
     if (m_tamper)
         challenge[0] = challenge.at(0) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
     m_challenges.insert(deviceCode, challenge);
-    const QString userCode = QStringLiteral("ABCD-1234");
+    const QString userCode = m_userCode.isEmpty() ? QStringLiteral("ABCD-1234") : m_userCode;
     m_lastUriComplete = baseUrl().toString() +
                         QStringLiteral("/authorize?user_code=%1&client=qwen-code").arg(userCode);
     return QHttpServerResponse(
@@ -161,6 +164,14 @@ QHttpServerResponse FakeOAuthServer::handleToken(const QHttpServerRequest &req)
 {
     const Request r = record(QString::fromLatin1(OAuthConfig::kTokenPath), req);
     emit tokenRequested(tokenRequests());
+    if (r.form.value(QStringLiteral("grant_type")) == QLatin1String("refresh_token") &&
+        !m_refreshAnswers.isEmpty()) {
+        ++m_refreshes;
+        const auto it = m_refreshAnswers.constFind(r.form.value(QStringLiteral("refresh_token")));
+        return respond(it == m_refreshAnswers.constEnd()
+                           ? oauthError(400, QStringLiteral("invalid_grant"))
+                           : *it);
+    }
     if (r.form.value(QStringLiteral("grant_type")) != QLatin1String(OAuthConfig::kDeviceGrantType))
         return respond(oauthError(400, QStringLiteral("unsupported_grant_type")));
     if (r.form.value(QStringLiteral("client_id")) != config().clientId)

@@ -43,11 +43,26 @@ public:
     // verification URIs under baseUrl() and expires_in = expiresIn().
     void setDeviceCodeAnswer(const Answer &a) { m_deviceAnswer = a; }
     void setExpiresIn(int s) { m_expiresIn = s; }
+    // The device and user codes the next device-code answers carry (tests that look for them in
+    // the proxy's output need values that cannot occur by chance). Default: "dc-N-+/=", ABCD-1234.
+    void setCodes(const QString &deviceCode, const QString &userCode)
+    {
+        m_deviceCode = deviceCode;
+        m_userCode = userCode;
+    }
     int expiresIn() const { return m_expiresIn; }
 
     // Token endpoint: answers in order; when the queue is empty, `pending()` repeats.
     void queue(const Answer &a) { m_tokenAnswers.append(a); }
     void queuePending(int n);
+    // Refresh grants (grant_type=refresh_token), for a proxy whose token endpoint is this fake:
+    // answered with `a` when the presented refresh token is `refreshToken` (one answer per
+    // token), else invalid_grant.
+    void serveRefresh(const QString &refreshToken, const Answer &a)
+    {
+        m_refreshAnswers.insert(refreshToken, a);
+    }
+    int refreshRequests() const { return m_refreshes; }
     static Answer pending();
     static Answer slowDown(int status);
     static Answer oauthError(int status, const QString &error, const QString &description = {});
@@ -87,6 +102,10 @@ private:
     int m_pkceFailures = 0;
     int m_deviceCounter = 0;
     QString m_lastUriComplete;
+    QString m_deviceCode;
+    QString m_userCode;
+    QHash<QString, Answer> m_refreshAnswers;
+    int m_refreshes = 0;
     QList<Request> m_requests;
 };
 

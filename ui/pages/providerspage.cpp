@@ -94,7 +94,7 @@ void ProvidersPage::refresh()
             p.id,
             preset ? preset->title : p.preset,
             p.kind == ProviderKind::AnthropicCompatible ? tr("Anthropic") : tr("OpenAI"),
-            p.baseUrl,
+            p.shownBaseUrl(),
             models.join(u", "_s),
             p.proxy.isEmpty() ? tr("system") : p.proxy, // redacted by the core
         };

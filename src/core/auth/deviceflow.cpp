@@ -1,6 +1,7 @@
 #include "auth/deviceflow.h"
 
 #include "auth/freetierended.h"
+#include "logging/redact.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -9,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QUrl>
 #include <QUuid>
 #include <algorithm>
 #include <cmath>
@@ -243,7 +245,7 @@ void DeviceFlow::onTokenReply(QNetworkReply *reply)
         return finishWithError(discontinuedError(status));
 
     const QString err = o.value(QLatin1String("error")).toString();
-    const QString desc = o.value(QLatin1String("error_description")).toString();
+    const QString desc = quotable(o.value(QLatin1String("error_description")).toString());
     if (err == QLatin1String("authorization_pending"))
         return scheduleNextPoll();
     if (err == QLatin1String("slow_down")) {
@@ -287,7 +289,7 @@ void DeviceFlow::onTokenReply(QNetworkReply *reply)
                       status));
     }
     qCWarning(lcDeviceFlow) << "unexpected token answer, polling continues: HTTP" << status
-                            << (err.isEmpty() ? snippet(body) : err);
+                            << quotable(err.isEmpty() ? snippet(body) : err);
     scheduleNextPoll();
 }
 
@@ -330,6 +332,19 @@ void DeviceFlow::cancel()
     m_state = State::Cancelled;
     qCInfo(lcDeviceFlow) << "login cancelled";
     emit cancelled();
+}
+
+QString DeviceFlow::quotable(QString serverText) const
+{
+    const QString verifier = QString::fromLatin1(m_pkce.verifier);
+    for (const QString &secret : {m_deviceCode, verifier}) {
+        if (secret.isEmpty())
+            continue;
+        serverText.replace(secret, QStringLiteral("***"));
+        serverText.replace(QString::fromLatin1(QUrl::toPercentEncoding(secret)),
+                           QStringLiteral("***"));
+    }
+    return redact(serverText);
 }
 
 void DeviceFlow::stopEverything()

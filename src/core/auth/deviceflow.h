@@ -85,6 +85,9 @@ private:
     void scheduleNextPoll();
     void finishWithError(Error error);
     void stopEverything();
+    // Text from the OAuth server, fit to quote in a message: without the device code and the
+    // PKCE verifier (as sent, or form-encoded), which some servers echo back in their errors.
+    QString quotable(QString serverText) const;
     QNetworkReply *postForm(const QUrl &url, const QList<QPair<QString, QString>> &fields);
 
     QNetworkAccessManager *m_nam;

@@ -18,6 +18,11 @@ QString ProviderConfig::defaultModel() const
     return p ? p->defaultModel() : QString();
 }
 
+QString ProviderConfig::shownBaseUrl() const
+{
+    return redactedProxyUrl(baseUrl);
+}
+
 QByteArray ProviderSecret::toJson() const
 {
     QJsonObject o;

@@ -26,6 +26,9 @@ struct ProviderConfig {
     QString source; // "" for stored; "OPENAI_BASE_URL" etc. for providers from the environment
 
     QString defaultModel() const;
+    // The base URL as lists, /health and the UI show it: a password in it masked (a URL from the
+    // environment may carry a gateway's basic-auth credentials; stored ones may not).
+    QString shownBaseUrl() const;
     const ProviderPreset *presetInfo() const { return findProviderPreset(preset); }
     bool fromEnvironment() const { return !source.isEmpty(); }
 };
