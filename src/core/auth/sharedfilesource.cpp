@@ -1,12 +1,12 @@
 #include "auth/sharedfilesource.h"
 
+#include "common/atomicfile.h"
 #include "logging/logging.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -130,15 +130,8 @@ std::optional<Error> SharedFileSource::save(const QwenCredentials &creds)
     QDir().mkpath(m_dir);
     QFile::setPermissions(m_dir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    QSaveFile f(m_path);
-    if (!f.open(QIODevice::WriteOnly))
-        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
-    // Permissions first, content second: the secret is never readable by others, not even briefly.
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    f.write(creds.toFileBytes());
-    if (!f.commit())
-        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
-    return std::nullopt;
+    // qwen-code shares this file: a failed write (a full disk) must leave its login intact.
+    return writeFileAtomically(m_path, creds.toFileBytes(), kOwnerReadWrite);
 }
 
 } // namespace qp
