@@ -277,9 +277,9 @@ void TokenManager::persist(const QString &id, const QwenCredentials &creds)
         // memory, so this line and /health are how the user learns of it.
         if (!std::exchange(acc->saveFailing, true))
             qCWarning(lcAuth).noquote()
-                << "the refreshed token of account" << id << "could not be stored (" << e->message
-                << "); it is kept in memory and written again every"
-                << self->m_config.saveRetryMs / 1000.0 << "s until that succeeds";
+                << u"the refreshed token of account %1 could not be stored (%2); it is kept in "
+                   "memory and written again every %3 s until that succeeds"_s.arg(
+                       id, e->message, QString::number(self->m_config.saveRetryMs / 1000.0));
         if (!self->m_retryTimer.isActive())
             self->m_retryTimer.start();
     });
