@@ -245,15 +245,15 @@ void TokenManager::postRefresh(const QString &id, const QwenCredentials &current
         registerSecret(fresh->refreshToken);
         // Still under the lock, as the protocol wants: another process must not read the file
         // between our refresh and our write (§A.6).
-        persist(id, fresh.value());
+        persist(id, a, fresh.value());
         finish(id, fresh.value());
         Q_EMIT statusChanged(id);
     });
 }
 
-void TokenManager::persist(const QString &id, const QwenCredentials &creds)
+void TokenManager::persist(const QString &id, const std::shared_ptr<Account> &a,
+                           const QwenCredentials &creds)
 {
-    const auto a = m_accounts.value(id);
     a->unsaved = creds;
     a->saving = true;
     std::weak_ptr<Account> weak = a;
@@ -296,27 +296,29 @@ void TokenManager::retryUnsaved()
             continue;
         a->saving = true;
         std::weak_ptr<Account> weak = a;
-        a->source->lockForRefresh([this, weak, id](std::optional<Error> lockError) {
+        QPointer<TokenManager> self(this);
+        a->source->lockForRefresh([self, weak, id](std::optional<Error> lockError) {
             const auto acc = weak.lock();
-            if (!acc)
+            if (!self || !acc)
                 return;
+            TokenManager *const tm = self.data();
             acc->saving = false;
             if (lockError || !acc->unsaved || acc->refreshing) {
                 if (!lockError)
                     acc->source->unlockAfterRefresh();
-                if (acc->unsaved && !m_retryTimer.isActive())
-                    m_retryTimer.start();
+                if (acc->unsaved && !tm->m_retryTimer.isActive())
+                    tm->m_retryTimer.start();
                 return;
             }
             // Under the lock, so a newer file written by another process meanwhile wins.
-            auto cur = current(*acc);
+            auto cur = tm->current(*acc);
             if (!acc->unsaved) {
                 acc->source->unlockAfterRefresh();
                 if (cur)
                     acc->cached = cur.value();
                 return;
             }
-            persist(id, *acc->unsaved);
+            tm->persist(id, acc, *acc->unsaved);
         });
     }
 }

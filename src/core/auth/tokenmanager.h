@@ -89,7 +89,8 @@ private:
     void startRefresh(const QString &id);
     void postRefresh(const QString &id, const QwenCredentials &current);
     // Stores `creds` through the source (which must be locked), then unlocks it.
-    void persist(const QString &id, const QwenCredentials &creds);
+    void persist(const QString &id, const std::shared_ptr<Account> &a,
+                 const QwenCredentials &creds);
     void retryUnsaved();
     void finish(const QString &id, const Result<QwenCredentials> &result);
 

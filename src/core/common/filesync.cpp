@@ -4,7 +4,7 @@
 #include <QtGlobal>
 
 #ifdef Q_OS_WIN
-#include <qt_windows.h>
+#include <windows.h>
 #else
 #include <cerrno>
 #include <cstdio>
