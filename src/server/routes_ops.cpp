@@ -2,6 +2,7 @@
 #include "accounts/account.h"
 #include "apiroutes.h"
 #include "auth/tokenmanager.h"
+#include "common/storagehealth.h"
 #include "models/modelcatalog.h"
 #include "pool/accountpool.h"
 #include "providers/providerservice.h"
@@ -20,13 +21,30 @@ namespace {
 constexpr qint64 kModelsCreated = 1754686206;
 } // namespace
 
+namespace {
+// What cannot be written right now (a full disk): requests are served from memory meanwhile, so
+// this is where it shows. Paths and system errors only, never a token.
+QStringList storageProblems(TokenManager &tokens)
+{
+    QStringList lines = storagehealth::problems();
+    for (const QString &id : tokens.unsavedAccounts())
+        lines.append(u"refreshed tokens of account %1: kept in memory, not yet stored"_s.arg(id));
+    return lines;
+}
+} // namespace
+
 void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
 {
+    const QStringList storage = storageProblems(m_runtime.tokens());
+    const QString storageState = storage.isEmpty() ? u"ok"_s : u"degraded"_s;
     // Anyone the gate admits may ask whether the proxy is up (a container's health check needs no
     // key); accounts, quota and providers only for trusted-local callers and read-scoped keys.
+    // Whether storage is failing is for everyone (a monitor should see it); what fails, with its
+    // paths, only for them.
     if (!req.caller.mayRead) {
-        w->sendJson(
-            200, QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, QStringLiteral(QP_VERSION)}});
+        w->sendJson(200, QJsonObject{{u"status"_s, u"ok"_s},
+                                     {u"version"_s, QStringLiteral(QP_VERSION)},
+                                     {u"storage"_s, storageState}});
         return;
     }
     QJsonArray accounts;
@@ -117,17 +135,21 @@ void ApiRoutes::health(http::HttpRequest &req, http::ResponseWriter *w)
             providers.append(o);
         }
     const QDateTime started = m_runtime.startedAt();
-    w->sendJson(200, QJsonObject{
-                         {u"status"_s, u"ok"_s},
-                         {u"version"_s, QStringLiteral(QP_VERSION)},
-                         {u"uptime_seconds"_s, started.secsTo(QDateTime::currentDateTimeUtc())},
-                         {u"upstream"_s, m_runtime.upstreamDescription()},
-                         {u"summary"_s, summary},
-                         {u"accounts"_s, accounts},
-                         {u"providers"_s, providers},
-                         {u"route"_s, m_runtime.router().describeRoute(u"claude-sonnet-4-5"_s)},
-                         {u"warnings"_s, QJsonArray::fromStringList(m_runtime.warnings())},
-                     });
+    QJsonObject answer{
+        {u"status"_s, u"ok"_s},
+        {u"version"_s, QStringLiteral(QP_VERSION)},
+        {u"storage"_s, storageState},
+        {u"uptime_seconds"_s, started.secsTo(QDateTime::currentDateTimeUtc())},
+        {u"upstream"_s, m_runtime.upstreamDescription()},
+        {u"summary"_s, summary},
+        {u"accounts"_s, accounts},
+        {u"providers"_s, providers},
+        {u"route"_s, m_runtime.router().describeRoute(u"claude-sonnet-4-5"_s)},
+        {u"warnings"_s, QJsonArray::fromStringList(m_runtime.warnings())},
+    };
+    if (!storage.isEmpty())
+        answer.insert(u"storage_problems"_s, QJsonArray::fromStringList(storage));
+    w->sendJson(200, answer);
 }
 
 void ApiRoutes::openAIModels(http::HttpRequest &, http::ResponseWriter *w)

@@ -127,7 +127,15 @@ Result<std::unique_ptr<Runtime>> Runtime::create(const RuntimeOptions &options, 
         rt->m_warnings.append(w);
     applyEgress(rt->m_authNam, QNetworkProxy(QNetworkProxy::DefaultProxy), options.env);
 
-    rt->m_tokens = new TokenManager(rt->m_authNam, TokenManager::Config::fromSettings(s), rt.get());
+    TokenManager::Config tokenConfig = TokenManager::Config::fromSettings(s);
+    {
+        // Test hook (not a user setting): retry a failed token write sooner than every 10 s.
+        bool ok = false;
+        const int ms = options.env.value(u"QP_TOKEN_SAVE_RETRY_MS"_s).toInt(&ok);
+        if (ok && ms > 0)
+            tokenConfig.saveRetryMs = ms;
+    }
+    rt->m_tokens = new TokenManager(rt->m_authNam, tokenConfig, rt.get());
     if (auto e = rt->setupAccounts(options))
         return *e;
     {

@@ -75,6 +75,13 @@ Result<QwenCredentials> StoredCredentialSource::load()
 
 std::optional<Error> StoredCredentialSource::save(const QwenCredentials &creds)
 {
+    persist(creds, {});
+    return std::nullopt;
+}
+
+void StoredCredentialSource::persist(const QwenCredentials &creds,
+                                     std::function<void(std::optional<Error>)> done)
+{
     m_creds = creds;
     registerSecret(creds.accessToken);
     registerSecret(creds.refreshToken);
@@ -82,22 +89,26 @@ std::optional<Error> StoredCredentialSource::save(const QwenCredentials &creds)
         *m_lastError =
             Error::make(Error::Kind::Internal,
                         QStringLiteral("secret store closed; tokens kept in memory only"));
-        return std::nullopt;
+        if (done)
+            done(*m_lastError);
+        return;
     }
     auto lastError = m_lastError;
     auto onPersisted = m_onPersisted;
     const QString id = m_id;
     m_store->write(Account::secretKey(m_id), serialize(creds),
-                   [lastError, onPersisted, id](std::optional<Error> e) {
+                   [lastError, onPersisted, id, done](std::optional<Error> e) {
                        *lastError = e;
-                       if (e)
+                       // Said by the TokenManager when it is the one saving (it retries).
+                       if (e && !done)
                            qCWarning(lcStoredSource).noquote()
                                << "refreshed tokens of account" << id
                                << "were not persisted:" << e->message;
                        if (onPersisted)
                            onPersisted(e);
+                       if (done)
+                           done(e);
                    });
-    return std::nullopt;
 }
 
 } // namespace qp

@@ -5,10 +5,11 @@
 // stores are asynchronous, so this source keeps the authoritative copy in memory: it is filled once
 // by loadFrom() before the account goes into service, load() returns it, and save() replaces it at
 // once and persists in the background. A failed background write is logged and kept in
-// lastPersistError(); the process keeps working with the refreshed tokens and the next save writes
-// again. The cost: a crash between a refresh and its write loses the new refresh token (the old
-// one is then usually dead, so the account needs a new login). Keychain writes take ~15 ms, so the
-// window is small.
+// lastPersistError(); the process keeps working with the refreshed tokens, and the TokenManager,
+// which saves through persist() and so sees the outcome, writes them again until it succeeds. The
+// cost: a crash between a refresh and its write loses the new refresh token (the old one is then
+// usually dead, so the account needs a new login). Keychain writes take ~15 ms, so the window is
+// small.
 
 #include "auth/credentialsource.h"
 
@@ -32,6 +33,8 @@ public:
     QString describe() const override;
     Result<QwenCredentials> load() override;
     std::optional<Error> save(const QwenCredentials &creds) override;
+    void persist(const QwenCredentials &creds,
+                 std::function<void(std::optional<Error>)> done) override;
 
     QString accountId() const { return m_id; }
     std::optional<Error> lastPersistError() const { return *m_lastError; }

@@ -1,12 +1,12 @@
 #include "auth/sharedfilesource.h"
 
+#include "common/atomicfile.h"
 #include "logging/logging.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -64,9 +64,14 @@ bool SharedFileSource::tryLockOnce()
     QFile lock(m_lockPath);
     if (lock.open(QIODevice::WriteOnly | QIODevice::NewOnly,
                   QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        m_lockToken = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        lock.write(m_lockToken);
+        const QByteArray token = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        // On a full disk the file is created but stays empty: the lock is still ours, and
+        // unlocking must recognise it by what it really holds, or it would stay behind until it
+        // went stale and block every refresh meanwhile.
+        const bool written = lock.write(token) == token.size() && lock.flush();
         lock.close();
+        m_lockToken = written && lock.error() == QFileDevice::NoError ? token : QByteArray();
+        m_locked = true;
         return true;
     }
     // A lock older than LOCK_TIMEOUT_MS belongs to a crashed process: move it aside atomically
@@ -114,7 +119,7 @@ void SharedFileSource::attempt(int n, int waitMs, std::function<void(std::option
 
 void SharedFileSource::unlockAfterRefresh()
 {
-    if (m_lockToken.isEmpty())
+    if (!m_locked)
         return;
     // Remove the lock only if it is still ours (a stale-lock breaker may have replaced it).
     QFile f(m_lockPath);
@@ -123,6 +128,7 @@ void SharedFileSource::unlockAfterRefresh()
         QFile::remove(m_lockPath);
     }
     m_lockToken.clear();
+    m_locked = false;
 }
 
 std::optional<Error> SharedFileSource::save(const QwenCredentials &creds)
@@ -130,15 +136,8 @@ std::optional<Error> SharedFileSource::save(const QwenCredentials &creds)
     QDir().mkpath(m_dir);
     QFile::setPermissions(m_dir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    QSaveFile f(m_path);
-    if (!f.open(QIODevice::WriteOnly))
-        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
-    // Permissions first, content second: the secret is never readable by others, not even briefly.
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    f.write(creds.toFileBytes());
-    if (!f.commit())
-        return Error::make(Error::Kind::Internal, u"cannot write %1"_s.arg(m_path));
-    return std::nullopt;
+    // qwen-code shares this file: a failed write (a full disk) must leave its login intact.
+    return writeFileAtomically(m_path, creds.toFileBytes(), kOwnerReadWrite);
 }
 
 } // namespace qp

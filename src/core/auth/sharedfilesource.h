@@ -16,13 +16,15 @@ class SharedFileSource : public CredentialSource
 {
 public:
     struct LockTiming {
-        int attempts = 20;        // qwen-code: 20 attempts
-        int firstWaitMs = 100;    // 100 ms, x1.5 per attempt, capped at 2000 ms
+        int attempts = 20;     // qwen-code: 20 attempts
+        int firstWaitMs = 100; // 100 ms, x1.5 per attempt, capped at 2000 ms
         int maxWaitMs = 2000;
         qint64 staleAfterMs = 10000; // LOCK_TIMEOUT_MS
     };
 
-    explicit SharedFileSource(QString qwenHome) : SharedFileSource(std::move(qwenHome), LockTiming()) {}
+    explicit SharedFileSource(QString qwenHome)
+        : SharedFileSource(std::move(qwenHome), LockTiming())
+    {}
     SharedFileSource(QString qwenHome, LockTiming timing);
     ~SharedFileSource() override;
 
@@ -47,7 +49,8 @@ private:
     QString m_dir;
     QString m_path;
     QString m_lockPath;
-    QByteArray m_lockToken;
+    QByteArray m_lockToken; // what our lock file holds (empty if the disk refused the token)
+    bool m_locked = false;
     LockTiming m_timing;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };

@@ -29,7 +29,44 @@ TokenManager::Config TokenManager::Config::fromSettings(const Settings &s)
 TokenManager::TokenManager(QNetworkAccessManager *nam, Config config, QObject *parent)
     : QObject(parent), m_nam(nam), m_config(std::move(config)),
       m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
-{}
+{
+    m_retryTimer.setSingleShot(true);
+    m_retryTimer.setInterval(m_config.saveRetryMs);
+    connect(&m_retryTimer, &QTimer::timeout, this, &TokenManager::retryUnsaved);
+}
+
+TokenManager::~TokenManager()
+{
+    // Said so that a "needs login" after the restart has its explanation in the log.
+    for (const QString &id : unsavedAccounts())
+        qCWarning(lcAuth).noquote() << "the refreshed token of account" << id
+                                    << "was never stored; the account may need a new login";
+}
+
+QStringList TokenManager::unsavedAccounts() const
+{
+    QStringList ids;
+    for (auto it = m_accounts.cbegin(); it != m_accounts.cend(); ++it)
+        if (it.value()->unsaved)
+            ids.append(it.key());
+    ids.sort();
+    return ids;
+}
+
+Result<QwenCredentials> TokenManager::current(Account &a)
+{
+    auto loaded = a.source->load();
+    if (!a.unsaved)
+        return loaded;
+    // Credentials stored since with a later expiry (the qwen CLI refreshed, the user logged in
+    // again) replace ours: they are newer, and stored.
+    if (loaded && loaded->expiryDateMs > a.unsaved->expiryDateMs) {
+        a.unsaved.reset();
+        a.saveFailing = false;
+        return loaded;
+    }
+    return *a.unsaved;
+}
 
 void TokenManager::addAccount(const QString &id, std::shared_ptr<CredentialSource> source)
 {
@@ -86,7 +123,7 @@ void TokenManager::acquire(const QString &id, const QString &rejectedToken, QObj
             return;
         }
         // Another process (the qwen CLI, a second proxy) may have refreshed or re-logged in.
-        auto loaded = a->source->load();
+        auto loaded = current(*a);
         if (loaded && usable(loaded.value())) {
             a->cached = loaded.value();
             a->dead.reset();
@@ -128,7 +165,7 @@ void TokenManager::startRefresh(const QString &id)
             return;
         }
         // Under the lock: if another process refreshed meanwhile, take its token (§A.6).
-        auto loaded = acc->source->load();
+        auto loaded = current(*acc);
         if (!loaded) {
             acc->source->unlockAfterRefresh();
             finish(id, loaded.error());
@@ -166,7 +203,8 @@ void TokenManager::postRefresh(const QString &id, const QwenCredentials &current
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
-        a->source->unlockAfterRefresh();
+        if (status < 200 || status >= 300 || reply->error() != QNetworkReply::NoError)
+            a->source->unlockAfterRefresh();
         if (status == 400 || status == 401) {
             // qwen-code deletes the file here; we never delete the user's file (issue #2).
             Error e = Error::make(Error::Kind::NeedsLogin,
@@ -192,22 +230,97 @@ void TokenManager::postRefresh(const QString &id, const QwenCredentials &current
         QJsonParseError err{};
         const auto doc = QJsonDocument::fromJson(body, &err);
         if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+            a->source->unlockAfterRefresh();
             finish(id, Error::make(Error::Kind::UpstreamError,
                                    u"Qwen OAuth refresh returned invalid JSON"_s));
             return;
         }
         auto fresh = QwenCredentials::fromTokenResponse(doc.object(), m_clock(), &current);
         if (!fresh) {
+            a->source->unlockAfterRefresh();
             finish(id, fresh.error());
             return;
         }
         registerSecret(fresh->accessToken);
         registerSecret(fresh->refreshToken);
-        if (auto saveErr = a->source->save(fresh.value()))
-            qCWarning(lcAuth) << "refreshed token could not be stored:" << saveErr->message;
+        // Still under the lock, as the protocol wants: another process must not read the file
+        // between our refresh and our write (§A.6).
+        persist(id, a, fresh.value());
         finish(id, fresh.value());
         Q_EMIT statusChanged(id);
     });
+}
+
+void TokenManager::persist(const QString &id, const std::shared_ptr<Account> &a,
+                           const QwenCredentials &creds)
+{
+    a->unsaved = creds;
+    a->saving = true;
+    std::weak_ptr<Account> weak = a;
+    QPointer<TokenManager> self(this);
+    a->source->persist(creds, [self, weak, id, creds](std::optional<Error> e) {
+        const auto acc = weak.lock();
+        if (!self || !acc)
+            return;
+        acc->saving = false;
+        // A newer refresh or newer stored credentials replaced what this write carried.
+        if (!acc->unsaved || acc->unsaved->accessToken != creds.accessToken)
+            return;
+        if (!e) {
+            acc->unsaved.reset();
+            if (std::exchange(acc->saveFailing, false))
+                qCInfo(lcAuth).noquote()
+                    << "the refreshed token of account" << id << "is stored now";
+            return;
+        }
+        // One line per failing stretch, never the token: the requests keep working from
+        // memory, so this line and /health are how the user learns of it.
+        if (!std::exchange(acc->saveFailing, true))
+            qCWarning(lcAuth).noquote()
+                << u"the refreshed token of account %1 could not be stored (%2); it is kept in "
+                   "memory and written again every %3 s until that succeeds"_s.arg(
+                       id, e->message, QString::number(self->m_config.saveRetryMs / 1000.0));
+        if (!self->m_retryTimer.isActive())
+            self->m_retryTimer.start();
+    });
+    a->source->unlockAfterRefresh();
+}
+
+void TokenManager::retryUnsaved()
+{
+    for (auto it = m_accounts.cbegin(); it != m_accounts.cend(); ++it) {
+        const QString id = it.key();
+        const auto a = it.value();
+        // A running refresh persists its own, newer tokens.
+        if (!a->unsaved || a->saving || a->refreshing)
+            continue;
+        a->saving = true;
+        std::weak_ptr<Account> weak = a;
+        QPointer<TokenManager> self(this);
+        a->source->lockForRefresh([self, weak, id](std::optional<Error> lockError) {
+            const auto acc = weak.lock();
+            if (!self || !acc)
+                return;
+            TokenManager *const tm = self.data();
+            acc->saving = false;
+            if (lockError || !acc->unsaved || acc->refreshing) {
+                if (!lockError)
+                    acc->source->unlockAfterRefresh();
+                if (acc->unsaved && !tm->m_retryTimer.isActive())
+                    tm->m_retryTimer.start();
+                return;
+            }
+            // Under the lock, so a newer file written by another process meanwhile wins.
+            auto cur = tm->current(*acc);
+            if (!acc->unsaved) {
+                acc->source->unlockAfterRefresh();
+                if (cur)
+                    acc->cached = cur.value();
+                return;
+            }
+            tm->persist(id, acc, *acc->unsaved);
+        });
+    }
 }
 
 void TokenManager::finish(const QString &id, const Result<QwenCredentials> &result)

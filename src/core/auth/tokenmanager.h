@@ -9,6 +9,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 #include <functional>
 #include <memory>
@@ -26,12 +27,15 @@ public:
         QString clientId;
         qint64 refreshBufferMs = 30000;
         int requestTimeoutMs = 30000;
+        // How long after a failed write of refreshed tokens (a full disk) it is tried again.
+        int saveRetryMs = 10000;
         static Config fromSettings(const Settings &s);
     };
     using Callback = std::function<void(const Result<QwenCredentials> &)>;
     using Clock = std::function<qint64()>;
 
     TokenManager(QNetworkAccessManager *nam, Config config, QObject *parent = nullptr);
+    ~TokenManager() override;
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
@@ -53,6 +57,8 @@ public:
     };
     Status status(const QString &id) const;
     int refreshCount() const { return m_refreshCount; }
+    // Accounts whose refreshed tokens are held in memory only, their write having failed.
+    QStringList unsavedAccounts() const;
 
 Q_SIGNALS:
     void statusChanged(const QString &accountId);
@@ -70,10 +76,22 @@ private:
         QList<Waiter> waiters;
         std::optional<Error> dead; // needs login
         QString deadRefreshToken;  // the refresh token the endpoint refused
+        // Refreshed tokens the source could not store (a full disk). They are the account's
+        // truth until stored: the stored refresh token may already be spent, so reading the
+        // source back would lose the login. Written again every saveRetryMs.
+        std::optional<QwenCredentials> unsaved;
+        bool saving = false;      // a write of `unsaved` is in flight
+        bool saveFailing = false; // said once per failing stretch
     };
 
+    // The stored credentials, unless this process holds newer ones it could not store yet.
+    Result<QwenCredentials> current(Account &a);
     void startRefresh(const QString &id);
     void postRefresh(const QString &id, const QwenCredentials &current);
+    // Stores `creds` through the source (which must be locked), then unlocks it.
+    void persist(const QString &id, const std::shared_ptr<Account> &a,
+                 const QwenCredentials &creds);
+    void retryUnsaved();
     void finish(const QString &id, const Result<QwenCredentials> &result);
 
     QNetworkAccessManager *m_nam;
@@ -81,6 +99,7 @@ private:
     Clock m_clock;
     QHash<QString, std::shared_ptr<Account>> m_accounts;
     int m_refreshCount = 0;
+    QTimer m_retryTimer;
 };
 
 } // namespace qp

@@ -1,5 +1,6 @@
 #include "clientconfigwriter.h"
 
+#include "common/atomicfile.h"
 #include "tomledit.h"
 
 #include <QDir>
@@ -9,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -411,12 +411,12 @@ Result<WriteOutcome> ClientConfigWriter::write(const ClientProfile &client,
             return invalid(
                 u"cannot write %1: %2; nothing was changed"_s.arg(backup, marker.errorString()));
     }
-    QSaveFile save(out.path);
-    if (!save.open(QIODevice::WriteOnly) || save.write(merged.value()) != merged->size() ||
-        !save.commit()) {
-        const QString why = save.errorString();
+    // The client's own settings: keep their mode (a new file is the user's alone), and leave
+    // them whole when the disk is full.
+    const QFileDevice::Permissions mode = exists ? QFile::permissions(out.path) : kOwnerReadWrite;
+    if (auto failed = writeFileAtomically(out.path, merged.value(), mode)) {
         QFile::remove(backup);
-        return invalid(u"cannot write %1: %2"_s.arg(out.path, why));
+        return invalid(failed->message);
     }
     out.backupPath = backup;
     out.changed = true;
@@ -444,10 +444,8 @@ Result<RestoreOutcome> ClientConfigWriter::restore(const ClientProfile &client) 
             return invalid(u"cannot read %1: %2"_s.arg(out.backupPath, b.errorString()));
         const QByteArray bytes = b.readAll();
         b.close();
-        QSaveFile save(out.path);
-        if (!save.open(QIODevice::WriteOnly) || save.write(bytes) != bytes.size() || !save.commit())
-            return invalid(u"cannot write %1: %2"_s.arg(out.path, save.errorString()));
-        QFile::setPermissions(out.path, QFile::permissions(out.backupPath));
+        if (auto failed = writeFileAtomically(out.path, bytes, QFile::permissions(out.backupPath)))
+            return invalid(failed->message);
     }
     QFile::remove(out.backupPath);
     return out;

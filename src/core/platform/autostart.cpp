@@ -1,9 +1,10 @@
 #include "platform/autostart.h"
 
+#include "common/atomicfile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -156,10 +157,9 @@ bool Autostart::apply(bool enabled, const QString &executable, QString *error, c
     if (current.open(QIODevice::ReadOnly) && QString::fromUtf8(current.readAll()) == text)
         return true; // already right: nothing to rewrite
     QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit()) {
+    if (auto e = writeFileAtomically(path, text.toUtf8())) {
         if (error)
-            *error = u"cannot write %1: %2"_s.arg(path, out.errorString());
+            *error = e->message;
         return false;
     }
     return true;

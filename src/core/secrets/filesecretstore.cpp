@@ -1,11 +1,12 @@
 #include "secrets/filesecretstore.h"
 
+#include "common/atomicfile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QTimer>
 
 namespace qp {
@@ -80,21 +81,13 @@ std::optional<Error> FileSecretStore::writeNow(const QString &key,
         QFile::setPermissions(dir.absolutePath(), kOwnerDir);
     }
 
-    QSaveFile f(m_path);
-    if (!f.open(QIODevice::WriteOnly))
-        return fileError(QStringLiteral("cannot be written"), m_path, f.errorString());
-    // Before the first byte: QSaveFile creates a new file's temporary copy with the umask's mode.
-    if (!f.setPermissions(kOwnerOnly)) {
-        f.cancelWriting();
-        return fileError(QStringLiteral("permissions cannot be restricted"), m_path,
-                         f.errorString());
-    }
     QJsonObject root;
     root.insert(QStringLiteral("version"), 1);
     root.insert(QStringLiteral("secrets"), secrets);
-    f.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!f.commit())
-        return fileError(QStringLiteral("cannot be saved"), m_path, f.errorString());
+    // Every account's tokens are in this one file: a failed write must leave it as it was.
+    if (auto e = writeFileAtomically(m_path, QJsonDocument(root).toJson(QJsonDocument::Indented),
+                                     kOwnerOnly))
+        return e;
     return std::nullopt;
 }
 

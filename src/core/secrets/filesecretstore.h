@@ -1,9 +1,10 @@
 #pragma once
 // The fallback when no OS keychain answers (headless servers, containers): one JSON file in the
-// data dir, mode 0600 inside a 0700 directory, replaced atomically (QSaveFile). The permissions are
-// set on the temporary file before any secret is written to it, so no other user can ever read a
-// partially written copy. This is access control only, not encryption: a key stored beside the file
-// would be obfuscation (docs/qt-notes.md, "Keychain"), so we do not pretend.
+// data dir, mode 0600 inside a 0700 directory, replaced atomically (common/atomicfile.h: a write
+// that fails, on a full disk say, leaves the old file whole). The permissions are set on the new
+// file before any secret is written to it, so no other user can ever read a partially written
+// copy. This is access control only, not encryption: a key stored beside the file would be
+// obfuscation (docs/qt-notes.md, "Keychain"), so we do not pretend.
 //
 // Every write re-reads the file first, so a CLI and a running server sharing the data dir lose no
 // update unless they write within the same few milliseconds.

@@ -1,11 +1,11 @@
 #include "settings/settings.h"
 
+#include "common/atomicfile.h"
 #include "common/jsoninteger.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -110,9 +110,9 @@ std::optional<Error> Settings::load(const QString &configFile, const QProcessEnv
             QJsonParseError err{};
             const auto doc = QJsonDocument::fromJson(f.readAll(), &err);
             if (err.error != QJsonParseError::NoError || !doc.isObject())
-                return Error::make(Error::Kind::InvalidRequest,
-                                   configFile + u": not a JSON object ("_s + err.errorString() +
-                                       u")"_s);
+                return Error::make(Error::Kind::InvalidRequest, configFile +
+                                                                    u": not a JSON object ("_s +
+                                                                    err.errorString() + u")"_s);
             const QJsonObject o = doc.object();
             for (const auto &spec : settingSpecs()) {
                 if (!spec.persisted || spec.secret || !o.contains(spec.key))
@@ -142,9 +142,18 @@ QVariant Settings::value(QStringView key) const
     Q_ASSERT_X(spec(key), "Settings::value", "undeclared setting");
     return m_values.value(key.toString());
 }
-QString Settings::string(QStringView key) const { return value(key).toString(); }
-qint64 Settings::integer(QStringView key) const { return value(key).toLongLong(); }
-bool Settings::boolean(QStringView key) const { return value(key).toBool(); }
+QString Settings::string(QStringView key) const
+{
+    return value(key).toString();
+}
+qint64 Settings::integer(QStringView key) const
+{
+    return value(key).toLongLong();
+}
+bool Settings::boolean(QStringView key) const
+{
+    return value(key).toBool();
+}
 Settings::Source Settings::source(QStringView key) const
 {
     return m_sources.value(key.toString(), Source::Default);
@@ -179,14 +188,7 @@ std::optional<Error> Settings::save() const
             continue;
         o.insert(s.key, QJsonValue::fromVariant(m_values.value(s.key)));
     }
-    QSaveFile f(m_configFile);
-    if (!f.open(QIODevice::WriteOnly))
-        return Error::make(Error::Kind::Internal, u"cannot write "_s + m_configFile);
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    f.write(QJsonDocument(o).toJson(QJsonDocument::Indented));
-    if (!f.commit())
-        return Error::make(Error::Kind::Internal, u"cannot write "_s + m_configFile);
-    return std::nullopt;
+    return writeFileAtomically(m_configFile, QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
 
 } // namespace qp

@@ -22,8 +22,8 @@ struct SettingSpec {
     QString cliFlag; // e.g. "port" for --port; empty: none
     // Returns an error text ("accepted: 1-65535") when the value is unacceptable.
     std::function<std::optional<QString>(const QVariant &)> validate;
-    bool secret = false;    // never written to the config file, never logged
-    bool persisted = true;  // false: process-only (env/CLI)
+    bool secret = false;   // never written to the config file, never logged
+    bool persisted = true; // false: process-only (env/CLI)
     QString help;
 };
 
@@ -49,7 +49,7 @@ public:
 
     // Runtime change (UI, tests). Validated; persisted to the config file by save().
     std::optional<Error> set(const QString &key, const QVariant &value);
-    std::optional<Error> save() const; // atomic (QSaveFile), 0600
+    std::optional<Error> save() const; // atomic (common/atomicfile.h), 0600
 
     QString configFile() const { return m_configFile; }
 

@@ -2,6 +2,7 @@
 
 #include "accounts/accountstore.h"
 #include "common/sqltransaction.h"
+#include "common/storagehealth.h"
 
 #include <QLoggingCategory>
 #include <QSqlDatabase>
@@ -66,7 +67,12 @@ SqliteUsageStore::SqliteUsageStore(QString connection, Clock &clock, UsageStoreO
 
 SqliteUsageStore::~SqliteUsageStore()
 {
-    flush();
+    if (flush() && hasPending())
+        qCWarning(lcUsageStore).noquote()
+            << "usage of" << m_pending.log.size()
+            << "requests could not be written before shutting down and is lost";
+    // Nothing of ours is failing any more: what could not be written is gone with us.
+    storagehealth::recovered(healthName());
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen())
@@ -140,18 +146,30 @@ std::optional<Error> SqliteUsageStore::flush()
     if (m_pending.isEmpty())
         return std::nullopt;
     if (auto e = write(m_pending)) {
-        // Kept for the next attempt; said once per failing stretch, not every second.
+        // Kept for the next attempt (SQLITE_FULL, a disk I/O error: the transaction rolled back
+        // whole, so nothing of the batch is in the file); said once per failing stretch, not
+        // every second. The batch is bounded: the log keeps its newest maxRows, the rest are
+        // counters that merge.
         if (!m_failing)
             qCWarning(lcUsageStore) << "cannot write usage, will retry:" << e->message;
         m_failing = true;
+        storagehealth::failed(healthName(), e->message);
         m_timer.start();
         return e;
     }
-    if (m_failing)
+    if (m_failing) {
         qCInfo(lcUsageStore) << "usage written again";
+        storagehealth::recovered(healthName());
+    }
     m_failing = false;
     m_pending = UsageBatch{};
     return std::nullopt;
+}
+
+QString SqliteUsageStore::healthName() const
+{
+    return QStringLiteral("usage database ") +
+           QSqlDatabase::database(m_connection, false).databaseName();
 }
 
 void SqliteUsageStore::flushBeforeRead()

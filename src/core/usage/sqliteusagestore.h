@@ -57,6 +57,8 @@ private:
     std::optional<Error> prune(Tally &tally);
     void schedule();
     void flushBeforeRead();
+    // How common/storagehealth.h names this store's writes.
+    QString healthName() const;
     QString sinceDay(int days) const;
 
     QString m_connection;
