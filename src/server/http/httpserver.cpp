@@ -114,7 +114,8 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
     quint16 bound = port;
     for (qsizetype i = 0; i < addresses.size(); ++i) {
         auto *l = new Listener(this);
-        l->setListenBacklogSize(1024); // default 50 drops SYNs under bursts (docs/qt-notes.md, "Listener")
+        l->setListenBacklogSize(
+            1024); // default 50 drops SYNs under bursts (docs/qt-notes.md, "Listener")
         if (!l->listen(addresses.at(i), bound)) {
             // ::1 may be missing (IPv6 disabled): localhost still works on 127.0.0.1.
             if (i > 0 && host == u"localhost") {
@@ -251,15 +252,9 @@ void HttpServer::resumeAcceptingIfRoom()
     m_resuming = false;
     if (!m_waiting.isEmpty())
         return;
-    const bool belowCap = m_connections.size() < m_limits.maxConnections * 9 / 10;
-    bool evictable = false;
-    if (!belowCap || descriptorsTight()) {
-        const qint64 now = monotonicMs();
-        for (HttpConnection *c : std::as_const(m_connections))
-            if ((evictable = c->evictable(now, m_limits.evictIdleAfterMs)))
-                break;
-    }
-    if (!evictable && (!belowCap || descriptorsTight()))
+    const bool room =
+        m_connections.size() < m_limits.maxConnections * 9 / 10 && !descriptorsTight();
+    if (!room && !oldestIdle())
         return;
     m_paused = false;
     m_resumeTimer->stop();
@@ -269,7 +264,7 @@ void HttpServer::resumeAcceptingIfRoom()
     }
 }
 
-bool HttpServer::evictOldestIdle()
+HttpConnection *HttpServer::oldestIdle() const
 {
     const qint64 now = monotonicMs();
     HttpConnection *oldest = nullptr;
@@ -277,6 +272,12 @@ bool HttpServer::evictOldestIdle()
         if (c->evictable(now, m_limits.evictIdleAfterMs) &&
             (!oldest || c->idleOrder() < oldest->idleOrder()))
             oldest = c;
+    return oldest;
+}
+
+bool HttpServer::evictOldestIdle()
+{
+    HttpConnection *oldest = oldestIdle();
     if (!oldest)
         return false;
     delete oldest; // closes its socket; connectionClosed() takes it out of the counts

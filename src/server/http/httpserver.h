@@ -3,8 +3,8 @@
 // limits, ignores Expect: 100-continue, accepts ambiguous framing, never closes idle connections,
 // answers pipelined requests out of order, crashes when a responder outlives its socket, has no
 // chunked-response API, and its handler API changed incompatibly in 6.8 (docs/qt-notes.md,
-// "QHttpServer"). Fixing all that needs a framing parser in front of it anyway; with that parser the
-// rest of a server is a few hundred lines that behave the same on every Qt version.
+// "QHttpServer"). Fixing all that needs a framing parser in front of it anyway; with that parser
+// the rest of a server is a few hundred lines that behave the same on every Qt version.
 
 #include "common/lazytimer.h"
 #include "http/httprequest.h"
@@ -125,6 +125,7 @@ private:
     friend class HttpConnection;
     friend class Listener;
     void accept(qintptr descriptor, QTcpServer *from);
+    HttpConnection *oldestIdle() const; // evictable and idle longest, or null
     bool evictOldestIdle();
     void pauseAccepting();
     void resumeAcceptingIfRoom();
