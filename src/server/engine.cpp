@@ -112,9 +112,10 @@ void Engine::start()
 void Engine::startThread()
 {
     setState(State::Starting);
-    // Worker threads get Qt's UNIX dispatcher instead of GLib's (the GUI thread keeps GLib for the
-    // keychain and the platform). Qt reads this when each thread makes its dispatcher; every Qt
-    // worker thread of this process is fine without GLib.
+    // The engine thread runs our epoll dispatcher (WorkerThread, docs/engine-thread.md). Where it
+    // keeps Qt's (other platforms, QP_EVENT_DISPATCHER=qt), that should be the UNIX one, not
+    // GLib's; the GUI thread keeps GLib for the keychain and the platform. Qt reads this when each
+    // thread makes its dispatcher; every Qt worker thread of this process is fine without GLib.
     qputenv("QT_NO_THREADED_GLIB", "1");
     m_thread = std::make_unique<WorkerThread>(u"qp-engine"_s);
     connect(m_thread.get(), &WorkerThread::finished, this, [this] {

@@ -1,5 +1,8 @@
 #include "common/workerthread.h"
 
+#include "common/epolldispatcher.h"
+
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QThread>
@@ -25,6 +28,9 @@ QThread *WorkerThread::start()
     m_thread = std::thread([this, &ready] {
         QThread *self = QThread::currentThread(); // Qt adopts this thread here
         self->setObjectName(m_name);
+        // Before the loop makes Qt's default one (docs/engine-thread.md, "The dispatcher").
+        if (QAbstractEventDispatcher *d = createWorkerDispatcher())
+            self->setEventDispatcher(d);
         {
             QEventLoop loop; // makes the thread's event dispatcher
             {
