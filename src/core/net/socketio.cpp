@@ -2,6 +2,7 @@
 
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <algorithm>
 
 #ifdef Q_OS_LINUX
 #include <cerrno>
@@ -10,6 +11,19 @@
 #endif
 
 namespace qp::net {
+
+QByteArray readAvailable(QAbstractSocket *socket)
+{
+    const qint64 n = socket->bytesAvailable();
+    if (n <= 0)
+        return {};
+    QByteArray data(n, Qt::Uninitialized);
+    // Reading exactly what is buffered empties Qt's buffer, which keeps its chunk for the next
+    // read and re-enables the read notifier (QIODevicePrivate::read ends with readData(.., 0)).
+    const qint64 got = socket->read(data.data(), n);
+    data.truncate(std::max<qint64>(got, 0));
+    return data;
+}
 
 bool writeNow(QAbstractSocket *socket, const QByteArray &data)
 {

@@ -141,7 +141,7 @@ void HttpClientConnection::onReadyRead()
 {
     if (m_paused)
         return; // left in the socket: its bounded buffer fills, then the kernel's window
-    const QByteArray data = m_socket->readAll();
+    const QByteArray data = net::readAvailable(m_socket);
     if (m_closed)
         return;
     if (!m_req && !m_draining) {
@@ -309,7 +309,7 @@ void HttpClientConnection::handleEof()
         return;
     }
     if (m_req) {
-        const QByteArray rest = m_socket->readAll();
+        const QByteArray rest = net::readAvailable(m_socket);
         if (!rest.isEmpty()) {
             QPointer<HttpClientConnection> self(this);
             m_parser.append(rest);

@@ -453,7 +453,7 @@ void HttpConnection::onReadyRead()
         // client cannot make us buffer without bound.
         return;
     }
-    m_buffer += m_socket->readAll();
+    m_buffer += net::readAvailable(m_socket);
     process();
 }
 
@@ -545,7 +545,7 @@ void HttpConnection::onResponseDone()
         [this] {
             if (busy())
                 return;
-            m_buffer += m_socket->readAll();
+            m_buffer += net::readAvailable(m_socket);
             process();
         },
         Qt::QueuedConnection);
