@@ -841,16 +841,32 @@ int main(int argc, char **argv)
     const int64_t runNs = opt.quick ? kSec / 2 : 2 * kSec;
     std::vector<int64_t> rps[kTargets], sseRps[kTargets];
     LoadResult c50[kTargets];
+    // CPU per request of the process under test (the fake upstream's for "direct"): unlike
+    // req/s on a shared CPU, it does not depend on how the scheduler splits the CPU between the
+    // process and the upstream, so it compares the proxy with nginx more steadily from machine
+    // to machine.
+    const pid_t cpuOf[kTargets] = {upstreamPid, proxy.pid, hasNginx ? nginx.pid : -1, proxy.pid};
+    double cpuJson[kTargets] = {}, cpuSse[kTargets] = {};
+    int64_t doneJson[kTargets] = {}, doneSse[kTargets] = {};
     for (int round = 0; round < 3; ++round)
         for (int i : all) {
+            double cpu0 = cpuSeconds(cpuOf[i]);
             LoadResult r = concurrent(targets[i].port, request(i, false, 0), 50, runNs);
+            cpuJson[i] += cpuSeconds(cpuOf[i]) - cpu0;
+            doneJson[i] += r.completed;
             checkClean("non-stream 50 conns", targets[i].name, r);
             rps[i].push_back(int64_t(r.requestsPerSecond()));
             append(c50[i], r);
+            cpu0 = cpuSeconds(cpuOf[i]);
             r = concurrent(targets[i].port, request(i, true, 0), 50, runNs);
+            cpuSse[i] += cpuSeconds(cpuOf[i]) - cpu0;
+            doneSse[i] += r.completed;
             checkClean("SSE 50 conns", targets[i].name, r);
             sseRps[i].push_back(int64_t(r.requestsPerSecond()));
         }
+    auto cpuPerRequestUs = [](double seconds, int64_t done) {
+        return done > 0 ? seconds * 1e6 / double(done) : 0.0;
+    };
     const long peakLoad = proxyMem.phasePeak(), nginxPeakLoad = nginxMem.phasePeak();
 
     // 3. Streams one at a time, events 10 ms apart: time to first byte and per-event delay.
@@ -969,6 +985,23 @@ int main(int argc, char **argv)
     }
     rows.push_back({"OpenAI SSE (20 events at once), 50 connections: req/s (median of 3)", num(sD),
                     hasNginx ? num(sN) : "", num(sP), ratio(sP, sN), rateTarget(sP, sN, 0.5, "")});
+    {
+        // Lower is better here, so the ratio is proxy over nginx as in the latency rows.
+        auto cpuRow = [&](const char *label, const double *cpu, const int64_t *done) {
+            char d[32], n[32], px[32];
+            const double uD = cpuPerRequestUs(cpu[D], done[D]);
+            const double uN = hasNginx ? cpuPerRequestUs(cpu[N], done[N]) : 0;
+            const double uP = cpuPerRequestUs(cpu[P], done[P]);
+            std::snprintf(d, sizeof d, "%.1f µs (the upstream)", uD);
+            std::snprintf(n, sizeof n, "%.1f µs", uN);
+            std::snprintf(px, sizeof px, "%.1f µs", uP);
+            rows.push_back({label, d, hasNginx ? n : "", px, hasNginx ? ratio(uP, uN) : "", ""});
+        };
+        cpuRow("OpenAI JSON, 50 connections: CPU per request (user + system, the process's own)",
+               cpuJson, doneJson);
+        cpuRow("OpenAI SSE, 50 connections: CPU per request (user + system, the process's own)",
+               cpuSse, doneSse);
+    }
     rows.push_back({"Anthropic JSON (translating), 50 connections: req/s", "—",
                     hasNginx ? num(rN) + pass : "", num(rA), ratio(rA, rN),
                     rateTarget(rA, rN, 0.3, " (pass-through)")});
