@@ -12,6 +12,7 @@
 #include "settings/settings.h"
 #include "usage/sqliteusagestore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -91,6 +92,31 @@ private Q_SLOTS:
         QVERIFY(!(mode & (QFileDevice::ReadGroup | QFileDevice::WriteGroup |
                           QFileDevice::ReadOther | QFileDevice::WriteOther)));
         QVERIFY(!storagehealth::degraded());
+    }
+
+    // A crash between creating the new file and the rename leaves it behind; the next write
+    // of the same file removes it once it is old enough not to be another writer's.
+    void atomicWriteRemovesOldLeftovers()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"settings.json"_s);
+        writePlain(path, "old");
+        const QString old = dir.filePath(u".settings.json.tmp-00000000deadbeef"_s);
+        const QString young = dir.filePath(u".settings.json.tmp-00000000cafef00d"_s);
+        const QString other = dir.filePath(u".other.json.tmp-00000000deadbeef"_s);
+        for (const QString &p : {old, young, other}) {
+            writePlain(p, "partial");
+            QFile f(p);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            const QDateTime when = QDateTime::currentDateTimeUtc().addSecs(
+                p == young ? -60 : -kLeftoverAgeSeconds - 60);
+            QVERIFY(f.setFileTime(when, QFileDevice::FileModificationTime));
+        }
+        QVERIFY(!writeFileAtomically(path, "new"));
+        QCOMPARE(contents(path), "new");
+        QVERIFY(!QFile::exists(old));
+        QVERIFY(QFile::exists(young)); // maybe another process's write in progress
+        QVERIFY(QFile::exists(other)); // another file's
     }
 
     void atomicWriteFollowsSymbolicLinks()

@@ -3,6 +3,7 @@
 #include "common/filesync.h"
 #include "common/storagehealth.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,6 +25,29 @@ QString finalTarget(const QString &path)
     return info.isSymLink() ? path : info.absoluteFilePath();
 }
 
+QString temporaryPrefix(const QFileInfo &target)
+{
+    return u".%1.tmp-"_s.arg(target.fileName());
+}
+
+// A crash (or a kill) between creating the new file and the rename leaves it behind. The next
+// write that succeeds removes such leftovers of the same file, but only old ones: another process
+// may be writing that file right now (qwen-code its credentials, a second proxy its settings).
+void removeLeftovers(const QFileInfo &target, const QString &justWritten)
+{
+    const QString prefix = temporaryPrefix(target);
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addSecs(-kLeftoverAgeSeconds);
+    const QDir dir = target.absoluteDir();
+    const QStringList names = dir.entryList(QDir::Files | QDir::Hidden | QDir::System);
+    for (const QString &name : names) {
+        if (!name.startsWith(prefix) || name == justWritten)
+            continue;
+        const QFileInfo leftover(dir.filePath(name));
+        if (leftover.lastModified().toUTC() < cutoff)
+            QFile::remove(leftover.absoluteFilePath());
+    }
+}
+
 } // namespace
 
 std::optional<Error> writeFileAtomically(const QString &path, const QByteArray &bytes,
@@ -33,9 +57,10 @@ std::optional<Error> writeFileAtomically(const QString &path, const QByteArray &
     const QFileInfo info(target);
     // Beside the target: a rename is atomic only within one file system. Hidden and unique, so
     // two writers never share one and a crash leaves nothing that looks like the real file.
-    const QString temp = info.absoluteDir().filePath(
-        u".%1.tmp-%2"_s.arg(info.fileName())
-            .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0')));
+    const QString tempName =
+        temporaryPrefix(info) +
+        u"%1"_s.arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+    const QString temp = info.absoluteDir().filePath(tempName);
 
     auto fail = [&](const QString &why) -> std::optional<Error> {
         storagehealth::failed(target, why);
@@ -72,6 +97,7 @@ std::optional<Error> writeFileAtomically(const QString &path, const QByteArray &
     }
     syncDirectory(info.absolutePath());
     storagehealth::recovered(target);
+    removeLeftovers(info, tempName);
     return std::nullopt;
 }
 

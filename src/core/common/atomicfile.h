@@ -11,6 +11,10 @@
 // before the rename replaces the old file; any failure removes the new file and leaves the old
 // one exactly as it was.
 //
+// The new file is hidden and named after the target (".name.tmp-<random>"). One left behind by
+// a crash is removed by the next successful write of the same file once it is older than
+// kLeftoverAgeSeconds (younger ones may belong to a writer in another process).
+//
 // Outcomes are also reported to common/storagehealth.h under the target's path, so /health says
 // "storage": "degraded" while a file cannot be written.
 
@@ -22,6 +26,8 @@
 #include <optional>
 
 namespace qp {
+
+constexpr int kLeftoverAgeSeconds = 10 * 60;
 
 constexpr QFileDevice::Permissions kOwnerReadWrite =
     QFileDevice::ReadOwner | QFileDevice::WriteOwner;
