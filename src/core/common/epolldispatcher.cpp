@@ -47,6 +47,11 @@ constexpr qint64 kNsPerMs = 1000000;
 class EpollDispatcher final : public QAbstractEventDispatcher
 {
 public:
+    // Qt 6.8 adds non-virtual overloads of these (Qt::TimerId, chrono): keep them visible.
+    using QAbstractEventDispatcher::registerTimer;
+    using QAbstractEventDispatcher::remainingTime;
+    using QAbstractEventDispatcher::unregisterTimer;
+
     EpollDispatcher()
     {
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
