@@ -5,6 +5,8 @@
 
 #if defined(__linux__)
 
+#include "common/monotonic.h"
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -13,7 +15,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <climits>
 #include <cstring>
 #include <poll.h>
@@ -29,14 +30,6 @@ namespace qp {
 namespace {
 
 Q_LOGGING_CATEGORY(lcDispatcher, "qp.dispatcher")
-
-qint64 nowNs()
-{
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-constexpr qint64 kNsPerMs = 1000000;
 
 // Behaves as QEventDispatcherUNIX does where Qt's code or ours depends on it:
 // - a pass sends posted events, waits, then activates ready notifiers, then due timers;
@@ -133,7 +126,7 @@ public:
         t.object = object;
         t.intervalMs = std::max<qint64>(interval, 0);
         t.type = type;
-        t.dueNs = nowNs() + t.intervalMs * kNsPerMs;
+        t.dueNs = monotonicNs() + t.intervalMs * kNsPerMs;
         unregisterTimer(timerId);
         m_timers.emplace(timerId, t);
         m_due.insert({t.dueNs, timerId});
@@ -178,7 +171,7 @@ public:
         const auto it = m_timers.find(timerId);
         if (it == m_timers.end())
             return -1;
-        const qint64 left = it->second.dueNs - nowNs();
+        const qint64 left = it->second.dueNs - monotonicNs();
         return left <= 0 ? 0 : int((left + kNsPerMs - 1) / kNsPerMs);
     }
 
@@ -308,7 +301,7 @@ private:
     {
         if (m_due.empty())
             return -1;
-        const qint64 left = m_due.begin()->first - nowNs();
+        const qint64 left = m_due.begin()->first - monotonicNs();
         if (left <= 0)
             return 0;
         // Rounded up: waking before the timer is due would only cost a pass that fires nothing.
@@ -400,7 +393,7 @@ private:
     {
         if (m_due.empty())
             return 0;
-        const qint64 now = nowNs();
+        const qint64 now = monotonicNs();
         if (m_due.begin()->first > now)
             return 0;
         // Only timers due now, each at most once: a zero-interval timer re-armed by its own

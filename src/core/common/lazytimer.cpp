@@ -1,5 +1,7 @@
 #include "common/lazytimer.h"
 
+#include "common/monotonic.h"
+
 #include <QAbstractEventDispatcher>
 #include <QBasicTimer>
 #include <QPointer>
@@ -11,16 +13,6 @@
 #include <vector>
 
 namespace qp {
-
-namespace {
-// Nanoseconds: a millisecond clock truncates, and a timer could fire up to 1 ms early.
-qint64 nowNs()
-{
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
-}
-constexpr qint64 kNsPerMs = 1000000;
-} // namespace
 
 // One per thread, owned by that thread's event dispatcher (so it goes when the loop goes).
 class TimerHub : public QObject
@@ -53,7 +45,7 @@ public:
         m_heap.push({at, id});
         if (m_timer.isActive() && m_firesAt <= at)
             return;
-        rearm(nowNs());
+        rearm(monotonicNs());
     }
 
 protected:
@@ -64,7 +56,7 @@ protected:
             return;
         }
         m_timer.stop();
-        const qint64 now = nowNs();
+        const qint64 now = monotonicNs();
         // A slot may start or stop other timers (pushing entries) or delete them (removing
         // them from the map): look each one up as it comes.
         while (!m_heap.empty() && m_heap.top().at <= now) {
@@ -74,7 +66,7 @@ protected:
             if (it != m_timers.end())
                 it->second->due(e.at, now);
         }
-        rearm(nowNs());
+        rearm(monotonicNs());
     }
 
 private:
@@ -111,7 +103,7 @@ LazyTimer::~LazyTimer()
 
 void LazyTimer::start(int ms)
 {
-    const qint64 now = nowNs();
+    const qint64 now = monotonicNs();
     m_deadlineNs = now + qMax(0, ms) * kNsPerMs;
     m_armed = true;
     if (m_queued && m_queuedAtNs <= m_deadlineNs)

@@ -2,13 +2,13 @@
 
 #include "access/keylockout.h"
 #include "common/afterpass.h"
+#include "common/monotonic.h"
 #include "logging/logging.h"
 #include "net/descriptors.h"
 #include "net/portowner.h"
 #include "net/socketio.h"
 #include "settings/settings.h"
 
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QTimer>
@@ -199,15 +199,6 @@ void HttpServer::drain(int graceMs, std::function<void()> done)
 }
 
 namespace {
-qint64 monotonicMs()
-{
-    static QElapsedTimer since = [] {
-        QElapsedTimer t;
-        t.start();
-        return t;
-    }();
-    return since.elapsed();
-}
 quint64 nextIdleOrder()
 {
     static std::atomic<quint64> n{0}; // tests run servers on more than one thread
