@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <QThread>
 #include <QTimerEvent>
-#include <chrono>
 #include <queue>
 #include <unordered_map>
 #include <vector>

@@ -114,8 +114,8 @@ bool HttpServer::listen(const QString &host, quint16 port, QString *error)
     quint16 bound = port;
     for (qsizetype i = 0; i < addresses.size(); ++i) {
         auto *l = new Listener(this);
-        l->setListenBacklogSize(
-            1024); // default 50 drops SYNs under bursts (docs/qt-notes.md, "Listener")
+        // Qt's default of 50 drops SYNs under bursts (docs/qt-notes.md, "Listener").
+        l->setListenBacklogSize(1024);
         if (!l->listen(addresses.at(i), bound)) {
             // ::1 may be missing (IPv6 disabled): localhost still works on 127.0.0.1.
             if (i > 0 && host == u"localhost") {
